@@ -1,0 +1,13 @@
+"""Error messages of the accounts app, defined once; tests compare against these constants."""
+
+from django.utils.translation import gettext_lazy as _
+
+FURIGANA_NOT_KANA = _("ふりがなは、ひらがな またはカタカナで入力してください。")
+MUNICIPALITY_NOT_IN_PREFECTURE = _("選んだ市区町村は、選んだ都道府県にありません。もう一度選んでください。")
+MUNICIPALITY_REQUIRED = _("お住まいの市区町村を選んでください。")
+PREFECTURE_FIRST = _("先に都道府県を選んでください")
+TERMS_REQUIRED = _("利用規約とプライバシーポリシーに同意いただく必要があります。")
+NAME_INVALID = _("氏名に使えない文字が含まれています。")
+DELETE_CONFIRM_MISMATCH = _("確認のため「退会する」と入力してください。")
+STAFF_ONLY = _("この画面を表示する権限がありません。")
+MFA_REQUIRED = _("管理画面を使うには、2段階認証（認証アプリ）の設定が必要です。設定を完了してください。")

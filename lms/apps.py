@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LmsConfig(AppConfig):
+    """The project package itself: base templates, static files, health check, site-wide tasks."""
+
+    name = "lms"
+    verbose_name = "つながりサポーター"

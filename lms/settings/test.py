@@ -1,0 +1,33 @@
+"""Test settings: fast hashing, local cache (or Redis when REDIS_URL is set), eager Celery unless a test starts
+a real worker (tests/conftest.py), quiet logging. DATABASE_URL selects PostgreSQL; the default is SQLite."""
+
+import os
+
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from .base import *  # noqa: E402,F403  (settings module)
+from .base import REDIS_URL  # noqa: E402
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105  (tests only)
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+# Tests run tasks eagerly; the `celery_worker_live` fixture switches to the real Redis broker when REDIS_URL is set.
+CELERY_TASK_ALWAYS_EAGER = True
+if REDIS_URL:
+    # Each run uses its own key prefix so parallel runs never read each other's rate-limit counters.
+    CACHES["default"]["KEY_PREFIX"] = f"tsunagari-test-{os.getpid()}"  # noqa: F405
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"tsunagari-test-media-{os.getpid()}")
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+DEMO_DATA_ALLOWED = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not ":memory:": the live server used by the browser tests then opens its own connection instead of
+    # sharing the test thread's, which is how the real site runs.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"tsunagari-test-{os.getpid()}.sqlite3")
+    }

@@ -1,0 +1,68 @@
+"""Helpers for benchmark modules: timing requests through Django's test client, in-process (server time without
+network), with the SQL query count of each request."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Measured:
+    median_ms: float
+    p90_ms: float
+    queries: int
+    status: int
+
+    def as_dict(self, prefix: str) -> dict:
+        return {
+            f"{prefix}_median_ms": round(self.median_ms, 2),
+            f"{prefix}_p90_ms": round(self.p90_ms, 2),
+            f"{prefix}_queries": self.queries,
+        }
+
+
+@dataclass
+class Context:
+    repeat: int = 30
+    extra: dict = field(default_factory=dict)
+
+    def client(self, user=None) -> Client:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    def measure(self, client: Client, method: str, path: str, data=None, *, repeat: int | None = None,
+                expect: int | tuple = 200, before=None) -> Measured:
+        """Warm once, then time `repeat` requests; returns the median, p90 and the query count of the last one."""
+        repeat = repeat or self.repeat
+        call = getattr(client, method.lower())
+        if before:
+            before()
+        response = call(path, data) if data is not None else call(path)
+        expected = expect if isinstance(expect, tuple) else (expect,)
+        if response.status_code not in expected:
+            raise RuntimeError(f"{method} {path} → {response.status_code}, expected {expected}")
+        times = []
+        queries = 0
+        for _ in range(repeat):
+            if before:
+                before()
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                response = call(path, data) if data is not None else call(path)
+                times.append((time.perf_counter() - t0) * 1000)
+            queries = len(ctx.captured_queries)
+        times.sort()
+        return Measured(
+            median_ms=statistics.median(times),
+            p90_ms=times[max(0, int(len(times) * 0.9) - 1)],
+            queries=queries,
+            status=response.status_code,
+        )

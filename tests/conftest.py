@@ -1,0 +1,90 @@
+"""Shared fixtures.
+
+The test database is migrated once and the regions are loaded once (then re-serialised, so transactional tests
+with `serialized_rollback=True` get them back). Tasks run eagerly unless a test asks for `celery_worker_live`,
+which, when REDIS_URL is set, starts a real Celery worker on the real Redis broker."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.conf import settings
+from django.db import connections
+
+from tests.accounts.factories import UserFactory
+
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105  (tests only)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from lms.regions.services import load_packaged_regions
+
+    with django_db_blocker.unblock():
+        load_packaged_regions()
+        for alias in connections:
+            connection = connections[alias]
+            contents = connection.creation.serialize_db_to_string()
+            connection._test_serialized_contents = contents
+            # Also on the class: Playwright's sync API switches context, and Django's per-context connection
+            # registry then hands out a fresh connection object without the instance attribute, so serialized
+            # rollback silently did nothing in browser tests.
+            type(connection)._test_serialized_contents = contents
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def give_totp(user, secret: str = TEST_TOTP_SECRET):
+    """Give a staff user a real TOTP device (so the MFA gate lets them through)."""
+    return TOTP.activate(user, secret)
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def celery_worker_live():
+    """A real Celery worker on the real Redis broker when REDIS_URL is set; eager execution otherwise.
+
+    Yields "worker" or "eager" so a test can say which path it took. Tests using it must be
+    `@pytest.mark.django_db(transaction=True, serialized_rollback=True)`: the worker runs in other threads."""
+    from lms.celery import app
+
+    if not settings.REDIS_URL:
+        yield "eager"
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    app.loader.import_default_modules()
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
+            yield "worker"
+    finally:
+        app.conf.task_always_eager = True
+
+
+def pytest_report_header(config):
+    db = os.environ.get("DATABASE_URL", "sqlite (embedded default)")
+    redis = os.environ.get("REDIS_URL") or "none (eager Celery, local-memory cache)"
+    return [f"database: {db.split('@')[-1]}", f"redis: {redis}"]

@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"])
+def test_sign_up_confirm_log_in_and_see_mypage(live_server, page, axe_check, viewport):
+    page.set_viewport_size(viewport)
+    mail.outbox.clear()
+
+    page.goto(live_server.url + "/")
+    expect(page).to_have_title(re.compile("つながりサポーター"))
+    axe_check(page, label="home")
+
+    page.get_by_role("link", name="新規登録").click()
+    expect(page.get_by_role("heading", name="新規登録")).to_be_visible()
+    axe_check(page, label="signup")
+
+    page.get_by_label("メールアドレス").fill("journey@example.jp")
+    page.locator("#id_password1").fill("tsunagari-pass-2026")
+    page.locator("#id_password2").fill("tsunagari-pass-2026")
+    page.get_by_label("氏名").fill("𠮷川 花子")
+    page.get_by_label("ふりがな").fill("よしかわ はなこ")
+    page.get_by_label("お住まいの都道府県").select_option(label="鳥取県")
+    municipality = page.get_by_label("お住まいの市区町村")
+    expect(municipality.locator("option", has_text="鳥取市")).to_have_count(1)  # loaded by JavaScript
+    municipality.select_option(label="鳥取市")
+    page.get_by_label("年代").select_option(label="30代")
+    page.get_by_label("利用規約とプライバシーポリシーに同意します").check()
+    page.get_by_role("button", name="登録する").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("メールアドレスを確認してください")
+    axe_check(page, label="verification sent")
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    page.goto(live_server.url + link[link.index("/accounts/"):])
+    axe_check(page, label="confirm e-mail")
+    page.get_by_role("button", name="確認", exact=True).click()
+
+    # Signed in by the confirmation; sign out and in again as a returning learner would.
+    expect(page.get_by_role("heading", name="マイページ")).to_be_visible()
+    page.get_by_role("button", name="ログアウト").click()
+    page.goto(live_server.url + "/accounts/login/")
+    axe_check(page, label="login")
+    page.get_by_label("メールアドレス").fill("journey@example.jp")
+    page.locator("#id_password").fill("tsunagari-pass-2026")
+    page.get_by_role("button", name="ログイン").click()
+
+    expect(page.get_by_role("heading", name="マイページ")).to_be_visible()
+    expect(page.get_by_text("𠮷川 花子 さん（鳥取県鳥取市）")).to_be_visible()
+    axe_check(page, label="mypage")
+    assert len(axe_check.checked) == 6
+
+
+def test_region_select_works_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="ja-JP")
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("お住まいの都道府県").select_option(label="京都府")
+    page.get_by_role("button", name="市区町村の一覧を表示").click()
+    municipality = page.get_by_label("お住まいの市区町村")
+    expect(municipality.locator("option", has_text="京都市")).to_have_count(1)
+    expect(municipality.locator("option", has_text="鳥取市")).to_have_count(0)
+    context.close()
