@@ -115,6 +115,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite cannot enforce UniqueConstraint(nulls_distinct=False) (RoleAssignment); PostgreSQL does, and
+# lms.accounts.services.assign_role and the admin form check for duplicates on both.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 AUTH_USER_MODEL = "accounts.User"
 
 # Cache: Redis when REDIS_URL is set (shared by all processes: rate limits need that), else local memory.
