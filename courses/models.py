@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from .blocks import ModuleBodyBlock, QuizBlock
@@ -48,6 +49,44 @@ class CoursePage(RoutablePageMixin, Page):
         verbose_name = _("講座")
         verbose_name_plural = _("講座")
 
+    def route(self, request, path_components):
+        """Find a module child in one query (with its view-restriction flag) and hand it this course, so serving a
+        module costs the same few queries however many modules and questions the course has."""
+        if path_components:
+            module = self._find_module(path_components[0])
+            if module is not None:
+                module._course_page = self
+                module._cached_parent_obj = self  # treebeard's get_parent() then needs no query
+                return module.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def _find_module(self, slug: str):
+        ancestor_paths = [self.path[:i] for i in range(Page.steplen, len(self.path) + 1, Page.steplen)]
+        aliased_sources = Page.objects.filter(path__in=ancestor_paths, alias_of__isnull=False).values("alias_of")
+        restrictions = PageViewRestriction.objects.filter(
+            Q(page__path__in=ancestor_paths)
+            | Q(page__in=aliased_sources)
+            | Q(page_id=OuterRef("pk"))
+            | Q(page_id=OuterRef("alias_of_id"))
+        )
+        return (
+            ModulePage.objects.filter(path__startswith=self.path, depth=self.depth + 1, slug=slug)
+            .annotate(_has_view_restrictions=Exists(restrictions))
+            .first()
+        )
+
+    @path("")
+    def landing(self, request):
+        from . import views
+
+        return views.course_landing(request, self)
+
+    @path("complete/", name="complete")
+    def complete(self, request):
+        from . import views
+
+        return views.course_complete(request, self)
+
 
 class ModulePage(RoutablePageMixin, Page):
     """One module (章) of the course: content to read, then a quiz scored on the server.
@@ -82,10 +121,30 @@ class ModulePage(RoutablePageMixin, Page):
         verbose_name = _("章")
         verbose_name_plural = _("章")
 
-    @property
-    def questions(self):
-        """The quiz questions as bound blocks (each has `.id` and `.value`)."""
-        return list(self.quiz)
+    @path("")
+    def detail(self, request):
+        from . import views
+
+        return views.module_detail(request, self)
+
+    @path("answer/", name="answer")
+    def answer(self, request):
+        from . import views
+
+        return views.module_answer(request, self)
+
+    @path("result/<int:attempt_id>/", name="result")
+    def result(self, request, attempt_id):
+        from . import views
+
+        return views.module_result(request, self, attempt_id)
+
+    def get_view_restrictions(self):
+        # When the module was loaded by CoursePage.route, the same query already said whether any restriction
+        # applies to it or an ancestor (aliases resolved as Wagtail does); only then look them up.
+        if getattr(self, "_has_view_restrictions", None) is False:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 class EnrolmentQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import F, FilteredRelation, Q, Subquery
 from wagtail.models import Page
 
 from .models import CoursePage, Enrolment, ModulePage, ModuleProgress
@@ -80,27 +81,61 @@ def live_modules(*, course_path: str, depth: int):
     )
 
 
+PROGRESS_FIELDS = ("id", "first_viewed_at", "passed_at", "best_score", "attempts_count")
+ENROLMENT_FIELDS = ("id", "started_at", "completed_at", "channel", "workshop_id")
+
+
+def _restore(model, values: dict, **extra):
+    instance = model(**values, **extra)
+    instance._state.adding = False
+    instance._state.db = "default"
+    return instance
+
+
 def get_course_outline(*, course: CoursePage, user) -> CourseOutline:
-    """The course's modules in order with this user's progress and what is unlocked (3 queries, any course size;
-    1 for an anonymous visitor)."""
-    modules = list(live_modules(course_path=course.path, depth=course.depth))
-    enrolment = None
-    progress: dict[int, ModuleProgress] = {}
+    """The course's modules in order with this user's progress and enrolment, and what is unlocked.
+
+    One query whatever the number of modules: the user's progress rows are LEFT JOINed, the enrolment comes as
+    (uncorrelated) subqueries."""
+    modules_qs = live_modules(course_path=course.path, depth=course.depth)
     if user.is_authenticated:
-        enrolment = Enrolment.objects.filter(user=user, course=course).first()
-        progress = {
-            p.module_id: p
-            for p in ModuleProgress.objects.filter(user=user, module__in=[m.pk for m in modules])
-        }
-    outline = CourseOutline(course=course, enrolment=enrolment)
+        enrolment = Enrolment.objects.filter(user=user, course=course)
+        modules_qs = modules_qs.annotate(
+            mine=FilteredRelation("progress", condition=Q(progress__user=user)),
+            **{f"outline_progress_{name}": F(f"mine__{name}") for name in PROGRESS_FIELDS},
+            **{f"outline_enrolment_{name}": Subquery(enrolment.values(name)[:1]) for name in ENROLMENT_FIELDS},
+        )
+    modules = list(modules_qs)
+
+    outline = CourseOutline(course=course, enrolment=None)
+    if user.is_authenticated:
+        if modules:
+            first = modules[0]
+            if first.outline_enrolment_id is not None:
+                outline.enrolment = _restore(
+                    Enrolment,
+                    {name: getattr(first, f"outline_enrolment_{name}") for name in ENROLMENT_FIELDS},
+                    user_id=user.pk,
+                    course_id=course.pk,
+                )
+        else:
+            outline.enrolment = Enrolment.objects.filter(user=user, course=course).first()
+
     completed = outline.is_completed
     all_before_passed = True
     for number, module in enumerate(modules, start=1):
-        module_progress = progress.get(module.pk)
+        progress = None
+        if user.is_authenticated and module.outline_progress_id is not None:
+            progress = _restore(
+                ModuleProgress,
+                {name: getattr(module, f"outline_progress_{name}") for name in PROGRESS_FIELDS},
+                user_id=user.pk,
+                module_id=module.pk,
+            )
         outline.modules.append(
-            ModuleStatus(module=module, number=number, progress=module_progress, unlocked=completed or all_before_passed)
+            ModuleStatus(module=module, number=number, progress=progress, unlocked=completed or all_before_passed)
         )
-        all_before_passed = all_before_passed and module_progress is not None and module_progress.is_passed
+        all_before_passed = all_before_passed and progress is not None and progress.is_passed
     return outline
 
 

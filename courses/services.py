@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, PositiveSmallIntegerField, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from . import messages
@@ -51,36 +52,56 @@ class QuizScore:
     passed: bool = False
 
 
-@transaction.atomic
 def complete_course(*, user, course: CoursePage, channel: Channel | str, workshop=None) -> Enrolment:
     """Mark the user's enrolment in `course` completed (creating the enrolment if needed) and return it.
 
-    The one place where a course is completed: by passing the last module online (`record_quiz_attempt`), or by
-    attending a workshop (`channel=Channel.WORKSHOP, workshop=<workshop page>`). Idempotent: the first completion
-    stands, and calling it again returns the enrolment unchanged. Work that must happen on completion (issuing the
-    certificate) belongs at the end of this function, inside the same transaction."""
+    The one place where a course is completed: by passing the last module online (`record_quiz_attempt`, inside its
+    transaction), or by attending a workshop (`channel=Channel.WORKSHOP, workshop=<workshop page>`). Idempotent and
+    safe under concurrency: the first completion stands (a conditional UPDATE decides it), and calling it again
+    returns the enrolment unchanged. Work that must happen on completion (issuing the certificate) belongs at the
+    end of this function, inside the same transaction.
+
+    Its transaction has `savepoint=False`: nested in a caller's transaction it adds no SAVEPOINT round trips, and an
+    error inside rolls the whole caller's transaction back, which is what every caller wants."""
     channel = Channel(channel)
     if workshop is not None and channel != Channel.WORKSHOP:
         raise ValueError("A workshop can only be given with channel=workshop.")
-    enrolment, _created = Enrolment.objects.get_or_create(user=user, course=course, defaults={"channel": channel})
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.completed_at is not None:
+    with transaction.atomic(savepoint=False):
+        enrolment, _newly_completed = _complete_enrolment(user=user, course=course, channel=channel, workshop=workshop)
+        # Work that must happen when a course is completed (issuing the certificate) is called here, inside this
+        # transaction; `_newly_completed` says whether this call completed it.
         return enrolment
-    enrolment.completed_at = timezone.now()
-    enrolment.channel = channel
-    enrolment.workshop = workshop
-    enrolment.full_clean()
-    enrolment.save(update_fields=["completed_at", "channel", "workshop"])
-    return enrolment
 
 
-def record_module_view(*, user, module: ModulePage, course: CoursePage) -> ModuleProgress:
+def _complete_enrolment(*, user, course: CoursePage, channel: Channel, workshop) -> tuple[Enrolment, bool]:
+    now = timezone.now()
+    newly_completed = (
+        Enrolment.objects.filter(user=user, course=course, completed_at__isnull=True).update(
+            completed_at=now, channel=channel, workshop=workshop
+        )
+        == 1
+    )
+    enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    if enrolment is None:  # never started online (e.g. a workshop attendee): enrol and complete at once
+        enrolment = Enrolment(user=user, course=course, channel=channel, workshop=workshop, completed_at=now)
+        enrolment.full_clean()
+        try:
+            with transaction.atomic():
+                enrolment.save()
+        except IntegrityError:  # enrolled concurrently: complete that enrolment instead
+            return _complete_enrolment(user=user, course=course, channel=channel, workshop=workshop)
+        newly_completed = True
+    return enrolment, newly_completed
+
+
+def record_module_view(*, user, module: ModulePage, course: CoursePage) -> None:
     """Note that a signed-in learner opened a module: starts their enrolment and the module's progress (first viewed)
-    the first time; later views change nothing."""
-    with transaction.atomic():
-        Enrolment.objects.get_or_create(user=user, course=course, defaults={"channel": Channel.ONLINE})
-        progress, _created = ModuleProgress.objects.get_or_create(user=user, module=module)
-    return progress
+    the first time; later views change nothing. Two INSERT … ON CONFLICT DO NOTHING statements, so concurrent first
+    views neither fail nor duplicate. (Nothing to full_clean: the rows hold only keys the database checks.)"""
+    Enrolment.objects.bulk_create(
+        [Enrolment(user=user, course=course, channel=Channel.ONLINE)], ignore_conflicts=True
+    )
+    ModuleProgress.objects.bulk_create([ModuleProgress(user=user, module=module)], ignore_conflicts=True)
 
 
 def issue_quiz_token(*, user, module: ModulePage) -> str:
@@ -144,7 +165,12 @@ def record_quiz_attempt(
 
     Bad input (unknown ids, missing answers, a locked or unpublished module, a token for another module or user, a
     replayed or double-submitted form) raises QuizSubmissionError and changes nothing. A module once passed stays
-    passed: a lower score later only counts as an attempt."""
+    passed: a lower score later only counts as an attempt.
+
+    Concurrency: the attempt INSERT comes first, so the form's one-time token (unique) refuses a second submit of the
+    same form (the second waits for the first and then fails), and on SQLite the transaction takes the write lock at
+    once instead of failing on a read-to-write upgrade. Passing is one conditional UPDATE (`passed_at IS NULL`), so
+    of two simultaneous passing submits exactly one passes the module."""
     if not user.is_authenticated:
         raise QuizSubmissionError(messages.LOGIN_TO_ANSWER)
     if not module.live:
@@ -157,50 +183,41 @@ def record_quiz_attempt(
     status = outline.status_for(module.pk)
     if status is None:
         raise QuizSubmissionError(messages.MODULE_NOT_AVAILABLE)
-    if not status.unlocked:  # unlocking only ever moves forward, so checking before the lock is safe
+    if not status.unlocked:  # unlocking only ever moves forward, so checking before the transaction is safe
         raise QuizSubmissionError(messages.MODULE_LOCKED)
-
     if status.progress is None:
         record_module_view(user=user, module=module, course=course)
+
+    attempt = QuizAttempt(
+        user=user,
+        module=module,
+        token=nonce,
+        answers={r.question_id: list(r.chosen) for r in scored.results},
+        results={r.question_id: r.correct for r in scored.results},
+        score=scored.score,
+        passed=scored.passed,
+        submitted_at=timezone.now(),
+    )
+    # Keys are checked by the database; the token's uniqueness by the INSERT itself (see above).
+    attempt.full_clean(exclude=["user", "module"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
-            # The first statement is a write: on PostgreSQL it row-locks this learner's progress in this module until
-            # commit, so concurrent submits for it run one after the other; on SQLite it takes the database write lock
-            # at once (waiting up to the busy timeout) instead of failing later on a read-to-write upgrade.
-            ModuleProgress.objects.filter(user=user, module=module).update(attempts_count=F("attempts_count"))
-            progress = ModuleProgress.objects.select_for_update().get(user=user, module=module)
-            previous = QuizAttempt.objects.filter(token=nonce).first()
-            if previous is not None:
-                raise QuizSubmissionError(messages.ALREADY_SUBMITTED, attempt=previous)
-
-            attempt = QuizAttempt(
-                user=user,
-                module=module,
-                token=nonce,
-                answers={r.question_id: list(r.chosen) for r in scored.results},
-                results={r.question_id: r.correct for r in scored.results},
-                score=scored.score,
-                passed=scored.passed,
-            )
-            attempt.full_clean(validate_unique=False, validate_constraints=False)  # the token is unique in the DB
             attempt.save()
-
-            progress.attempts_count += 1
-            progress.best_score = max(progress.best_score or 0, scored.score)
-            newly_passed = scored.passed and progress.passed_at is None
-            if newly_passed:
-                progress.passed_at = attempt.submitted_at
-            progress.save(update_fields=["attempts_count", "best_score", "passed_at"])
-
+            mine = ModuleProgress.objects.filter(user=user, module=module)
+            best = Greatest(Coalesce("best_score", Value(0)), Value(scored.score), output_field=PositiveSmallIntegerField())
+            counted = {"attempts_count": F("attempts_count") + 1, "best_score": best}
+            newly_passed = scored.passed and mine.filter(passed_at__isnull=True).update(
+                passed_at=attempt.submitted_at, **counted
+            ) == 1
+            if not newly_passed:
+                mine.update(**counted)
             if newly_passed and not outline.is_completed:
-                module_ids = [s.module.pk for s in outline.modules]
-                passed = ModuleProgress.objects.filter(
-                    user=user, module_id__in=module_ids, passed_at__isnull=False
-                ).count()
-                if passed == len(module_ids):
+                others_passed = all(s.passed for s in outline.modules if s.module.pk != module.pk)
+                if others_passed:
                     complete_course(user=user, course=course, channel=Channel.ONLINE)
-    except IntegrityError as exc:  # the same token inserted by a concurrent request that got in first
-        raise QuizSubmissionError(messages.ALREADY_SUBMITTED) from exc
+    except IntegrityError as exc:  # this form was already submitted (replay, double click, two tabs)
+        previous = QuizAttempt.objects.filter(token=nonce, user=user).first()
+        raise QuizSubmissionError(messages.ALREADY_SUBMITTED, attempt=previous) from exc
     except OperationalError as exc:  # SQLite: the write lock was not free within the busy timeout
         logger.warning("Quiz submission for module %s could not take its lock: %s", module.pk, exc)
         raise QuizSubmissionError(messages.BUSY) from exc
