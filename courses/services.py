@@ -94,13 +94,15 @@ def _complete_enrolment(*, user, course: CoursePage, channel: Channel, workshop)
     return enrolment, newly_completed
 
 
-def record_module_view(*, user, module: ModulePage, course: CoursePage) -> None:
+def record_module_view(*, user, module: ModulePage, course: CoursePage, enrolled: bool = False) -> None:
     """Note that a signed-in learner opened a module: starts their enrolment and the module's progress (first viewed)
     the first time; later views change nothing. Two INSERT … ON CONFLICT DO NOTHING statements, so concurrent first
-    views neither fail nor duplicate. (Nothing to full_clean: the rows hold only keys the database checks.)"""
-    Enrolment.objects.bulk_create(
-        [Enrolment(user=user, course=course, channel=Channel.ONLINE)], ignore_conflicts=True
-    )
+    views neither fail nor duplicate. (Nothing to full_clean: the rows hold only keys the database checks.)
+    `enrolled=True` when the caller already knows the enrolment exists (saves a statement)."""
+    if not enrolled:
+        Enrolment.objects.bulk_create(
+            [Enrolment(user=user, course=course, channel=Channel.ONLINE)], ignore_conflicts=True
+        )
     ModuleProgress.objects.bulk_create([ModuleProgress(user=user, module=module)], ignore_conflicts=True)
 
 
@@ -186,7 +188,7 @@ def record_quiz_attempt(
     if not status.unlocked:  # unlocking only ever moves forward, so checking before the transaction is safe
         raise QuizSubmissionError(messages.MODULE_LOCKED)
     if status.progress is None:
-        record_module_view(user=user, module=module, course=course)
+        record_module_view(user=user, module=module, course=course, enrolled=outline.enrolment is not None)
 
     attempt = QuizAttempt(
         user=user,

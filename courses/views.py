@@ -158,7 +158,7 @@ def module_detail(request, module: ModulePage, *, answers=None, errors=None, err
     if not status.unlocked:
         return _locked(request, module, course, outline)
     if request.user.is_authenticated and status.progress is None:
-        status.progress = record_module_view(user=request.user, module=module, course=course)
+        record_module_view(user=request.user, module=module, course=course, enrolled=outline.enrolment is not None)
     context = _module_context(
         request,
         module,
