@@ -208,9 +208,13 @@ def record_quiz_attempt(
             mine = ModuleProgress.objects.filter(user=user, module=module)
             best = Greatest(Coalesce("best_score", Value(0)), Value(scored.score), output_field=PositiveSmallIntegerField())
             counted = {"attempts_count": F("attempts_count") + 1, "best_score": best}
-            newly_passed = scored.passed and mine.filter(passed_at__isnull=True).update(
-                passed_at=attempt.submitted_at, **counted
-            ) == 1
+            # Already passed (as the outline said): only count. Otherwise a passing attempt passes the module only
+            # if nobody passed it meanwhile (`passed_at IS NULL`); if somebody did, it just counts.
+            newly_passed = (
+                scored.passed
+                and not status.passed
+                and mine.filter(passed_at__isnull=True).update(passed_at=attempt.submitted_at, **counted) == 1
+            )
             if not newly_passed:
                 mine.update(**counted)
             if newly_passed and not outline.is_completed:
