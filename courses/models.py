@@ -6,6 +6,7 @@ scored submission). Writes to them go through `courses.services`; reads through 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -18,6 +19,9 @@ from wagtail.search import index
 
 from .blocks import ModuleBodyBlock, QuizBlock
 from .enums import Channel
+
+
+RESERVED_MODULE_SLUGS = {"complete"}  # CoursePage's own sub-pages
 
 
 class CoursePage(RoutablePageMixin, Page):
@@ -138,6 +142,11 @@ class ModulePage(RoutablePageMixin, Page):
         from . import views
 
         return views.module_result(request, self, attempt_id)
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_MODULE_SLUGS:
+            raise ValidationError({"slug": _("このスラッグは講座のページで使われています。別のスラッグにしてください。")})
 
     def get_view_restrictions(self):
         # When the module was loaded by CoursePage.route, the same query already said whether any restriction

@@ -81,3 +81,33 @@ def test_editor_preview_shows_the_correct_answers(modules):
     assert "編集者用プレビュー" in html
     assert html.count("（正解）") == 2 and "問題1の解説です。" in html
     assert 'name="token"' not in html
+
+
+def test_a_module_cannot_take_the_completion_pages_slug(course):
+    module = ModulePage(title="x", slug="complete", summary="x", body=[], quiz=quiz_data(prefix="x", questions=1))
+
+    with pytest.raises(ValidationError) as error:
+        course.add_child(instance=module)
+
+    assert "slug" in error.value.message_dict
+
+
+def test_a_view_restriction_on_the_course_also_protects_its_modules(client, course, modules):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+
+    response = client.get(modules[0].url)
+
+    # Wagtail's own restriction check answers (its login URL is the project's setting, not ours to choose here).
+    assert response.status_code == 302 and "login/?next=/course/module-1/" in response["Location"]
+
+
+def test_a_view_restriction_on_a_module_protects_it(client, course, modules):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=modules[0], restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+    response = client.get(modules[0].url)
+
+    assert response.status_code == 200 and "第1章の本文です。" not in response.content.decode()
