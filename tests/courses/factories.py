@@ -38,7 +38,8 @@ def quiz_data(*, prefix: str, questions: int, choices: int = 3, multiple_at: tup
 
 def correct_answers(module: ModulePage) -> dict[str, list[str]]:
     return {
-        block.id: [c.id for c in block.value["choices"].bound_blocks if c.value["correct"]] for block in module.quiz
+        block.id: [c.id for c in block.value["choices"].bound_blocks if c.value["correct"]]
+        for block in module.quiz
     }
 
 
@@ -52,7 +53,11 @@ def wrong_answers(module: ModulePage) -> dict[str, list[str]]:
 def make_course(*, modules: int = 3, questions: int = 3, slug: str = "course", pass_mark: int = 80, **kwargs):
     home = HomePage.objects.get(depth=2)
     course = CoursePage(
-        title=kwargs.pop("title", "テスト講座"), slug=slug, intro="<p>講座の紹介</p>", estimated_minutes=60, **kwargs
+        title=kwargs.pop("title", "テスト講座"),
+        slug=slug,
+        intro="<p>講座の紹介</p>",
+        estimated_minutes=60,
+        **kwargs,
     )
     home.add_child(instance=course)
     made = []

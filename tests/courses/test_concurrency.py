@@ -79,7 +79,9 @@ def test_two_passing_submits_at_once_pass_the_module_once(learner, monkeypatch):
     tokens = [issue_quiz_token(user=learner, module=module) for _ in range(2)]
 
     def submit_with(token):
-        return lambda: record_quiz_attempt(user=learner, module=module, answers=answers, token=token, course=course)
+        return lambda: record_quiz_attempt(
+            user=learner, module=module, answers=answers, token=token, course=course
+        )
 
     outcomes = run_together([submit_with(t) for t in tokens])
 

@@ -84,7 +84,9 @@ def test_editor_preview_shows_the_correct_answers(modules):
 
 
 def test_a_module_cannot_take_the_completion_pages_slug(course):
-    module = ModulePage(title="x", slug="complete", summary="x", body=[], quiz=quiz_data(prefix="x", questions=1))
+    module = ModulePage(
+        title="x", slug="complete", summary="x", body=[], quiz=quiz_data(prefix="x", questions=1)
+    )
 
     with pytest.raises(ValidationError) as error:
         course.add_child(instance=module)
@@ -106,7 +108,9 @@ def test_a_view_restriction_on_the_course_also_protects_its_modules(client, cour
 def test_a_view_restriction_on_a_module_protects_it(client, course, modules):
     from wagtail.models import PageViewRestriction
 
-    PageViewRestriction.objects.create(page=modules[0], restriction_type=PageViewRestriction.PASSWORD, password="x")
+    PageViewRestriction.objects.create(
+        page=modules[0], restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
 
     response = client.get(modules[0].url)
 

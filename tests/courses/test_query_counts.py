@@ -46,7 +46,9 @@ def warm(client):
 
 
 @pytest.mark.parametrize(("n_modules", "n_questions"), SIZES)
-def test_module_page_query_count_is_fixed(signed_in, learner, django_assert_num_queries, n_modules, n_questions):
+def test_module_page_query_count_is_fixed(
+    signed_in, learner, django_assert_num_queries, n_modules, n_questions
+):
     course, modules = make_course(modules=n_modules, questions=n_questions)
     warm(signed_in)
     with django_assert_num_queries(MODULE_PAGE_FIRST_EVER):

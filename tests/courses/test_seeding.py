@@ -96,7 +96,11 @@ def test_seed_course_twice_creates_nothing_more():
 
     lines = seed_course()
 
-    assert (CoursePage.objects.count(), ModulePage.objects.count(), ConsultationResource.objects.count()) == counts
+    assert (
+        CoursePage.objects.count(),
+        ModulePage.objects.count(),
+        ConsultationResource.objects.count(),
+    ) == counts
     assert {m.pk: [q.id for q in m.quiz] for m in ModulePage.objects.all()} == quiz_ids
     assert "章: 0 件を作成（合計 8 件）" in lines
 

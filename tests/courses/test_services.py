@@ -25,9 +25,10 @@ def submit(user, module, answers, **kwargs):
 
 
 def nothing_recorded(user, module):
-    return not QuizAttempt.objects.filter(user=user, module=module).exists() and not ModuleProgress.objects.filter(
-        user=user, module=module, attempts_count__gt=0
-    ).exists()
+    return (
+        not QuizAttempt.objects.filter(user=user, module=module).exists()
+        and not ModuleProgress.objects.filter(user=user, module=module, attempts_count__gt=0).exists()
+    )
 
 
 # --- complete_course -------------------------------------------------------------------------------------------------
@@ -92,7 +93,10 @@ def test_first_view_starts_enrolment_and_progress_and_later_views_change_nothing
 
     record_module_view(user=learner, module=modules[0], course=course)
 
-    assert ModuleProgress.objects.get(user=learner, module=modules[0]).first_viewed_at == progress.first_viewed_at
+    assert (
+        ModuleProgress.objects.get(user=learner, module=modules[0]).first_viewed_at
+        == progress.first_viewed_at
+    )
     assert Enrolment.objects.get(user=learner, course=course).started_at == enrolment.started_at
     assert enrolment.channel == Channel.ONLINE and enrolment.completed_at is None
     assert progress.passed_at is None and progress.attempts_count == 0
@@ -285,13 +289,20 @@ def test_a_token_for_another_user_is_refused(learner, course, modules):
     other = UserFactory()
 
     with pytest.raises(QuizSubmissionError) as error:
-        submit(learner, modules[0], correct_answers(modules[0]), token=issue_quiz_token(user=other, module=modules[0]))
+        submit(
+            learner,
+            modules[0],
+            correct_answers(modules[0]),
+            token=issue_quiz_token(user=other, module=modules[0]),
+        )
 
     assert error.value.message == messages.TOKEN_INVALID
     assert nothing_recorded(learner, modules[0])
 
 
-@pytest.mark.parametrize("token", ["", "garbage", signing.dumps({"u": 1, "m": 1, "n": "x"}, salt="other-salt")])
+@pytest.mark.parametrize(
+    "token", ["", "garbage", signing.dumps({"u": 1, "m": 1, "n": "x"}, salt="other-salt")]
+)
 def test_a_forged_token_is_refused(learner, course, modules, token):
     with pytest.raises(QuizSubmissionError) as error:
         record_quiz_attempt(user=learner, module=modules[0], answers=correct_answers(modules[0]), token=token)
@@ -341,7 +352,9 @@ def test_an_anonymous_user_cannot_answer(course, modules):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(QuizSubmissionError) as error:
-        record_quiz_attempt(user=AnonymousUser(), module=modules[0], answers=correct_answers(modules[0]), token="x")
+        record_quiz_attempt(
+            user=AnonymousUser(), module=modules[0], answers=correct_answers(modules[0]), token="x"
+        )
 
     assert error.value.message == messages.LOGIN_TO_ANSWER
     assert not QuizAttempt.objects.exists()

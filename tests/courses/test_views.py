@@ -7,6 +7,7 @@ from courses import messages
 from courses.enums import Channel
 from courses.models import Enrolment, ModuleProgress, QuizAttempt
 from courses.services import complete_course
+from home.models import ConsultationResource
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import correct_answers, pass_module, wrong_answers
 
@@ -37,7 +38,9 @@ def test_course_landing_lists_the_modules_with_time_and_a_start_link(client, cou
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert [m.title for m in modules] == [t.strip() for t in re.findall(r"第\d章</span>\s*(?:<a [^>]*>)?([^<]+)", html)]
+    assert [m.title for m in modules] == [
+        t.strip() for t in re.findall(r"第\d章</span>\s*(?:<a [^>]*>)?([^<]+)", html)
+    ]
     assert "約60分" in html
     assert f'href="{modules[0].url}"' in html
     assert f'href="{modules[1].url}"' not in html  # locked modules are not links
@@ -298,3 +301,33 @@ def test_mypage_shows_only_my_own_progress(client, learner, course, modules):
     html = client.get("/mypage/").content.decode()
 
     assert "まだ受講を始めていません" in html
+
+
+def test_a_time_limited_window_says_whether_it_runs_today(client, course, modules):
+    import datetime
+
+    from django.utils import timezone
+
+    from home.models import ConsultationPeriod
+    from home.services import load_consultation_resources
+
+    load_consultation_resources()
+    dial = ConsultationResource.objects.get(key="kodoku-koritsu-dial-9999")
+    always = ConsultationResource.objects.get(key="anata-no-ibasho")
+    module = modules[0]
+    module.body = [
+        {"type": "resource", "value": {"resource": dial.pk, "note": ""}},
+        {"type": "resource", "value": {"resource": always.pk, "note": ""}},
+    ]
+    module.save_revision().publish()
+
+    html = client.get(module.url).content.decode()
+    assert "#9999（フリーダイヤル）" in html and "24時間365日" in html
+    assert "今日は実施期間ではありません" in html and "ただいま実施期間中です" not in html
+
+    today = timezone.localdate()
+    ConsultationPeriod.objects.create(
+        resource=dial, starts_on=today - datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=1)
+    )
+    html = client.get(module.url).content.decode()
+    assert "ただいま実施期間中です" in html and "今日は実施期間ではありません" not in html
