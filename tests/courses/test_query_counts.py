@@ -2,8 +2,8 @@
 
 The numbers include everything a request does (site and page routing, view restrictions, session, user, the
 Wagtail user bar's permission check) and the two statements that open and close the submit's own transaction
-(SAVEPOINT / RELEASE here, as these tests run inside a transaction; BEGIN / COMMIT on SQLite in production; none on
-PostgreSQL, whose driver opens and commits transactions without a statement). A change that makes a count grow
+(SAVEPOINT / RELEASE here, as these tests run inside a transaction; BEGIN / COMMIT in production, which Django also
+counts: `make bench` shows the same figures on SQLite and PostgreSQL). A change that makes a count grow
 with the number of modules or questions fails every size but one; raising a constant needs a reason."""
 
 import re
