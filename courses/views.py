@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import patch_cache_control
+from django.utils.cache import patch_cache_control
 
 from home.models import ConsultationResource
 
