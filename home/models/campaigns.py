@@ -144,6 +144,13 @@ class CampaignPage(Page):
         if errors:
             raise ValidationError(errors)
 
+    def minimal_clean(self):
+        """Wagtail's validation for drafts (title and slug). One page per year is a database constraint, so it is
+        checked for drafts too — first, as the slug is usually the year and would otherwise answer less helpfully."""
+        if self.year and CampaignPage.objects.filter(year=self.year).exclude(pk=self.pk).exists():
+            raise ValidationError({"year": msg.CAMPAIGN_YEAR_TAKEN})
+        super().minimal_clean()
+
     def save(self, *args, **kwargs):
         # Code paths that skip clean() (e.g. Wagtail's `save(clean=False)`) still get the default period.
         if self.year and (not self.starts_on or not self.ends_on):

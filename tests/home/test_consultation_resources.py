@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from home.messages import PERIOD_ENDS_BEFORE_START
 from home.models import ConsultationPeriod, ConsultationResource
 from home.services import load_consultation_resources
 
@@ -42,4 +43,4 @@ def test_a_period_ending_before_it_starts_is_refused():
     period = ConsultationPeriod(resource=dial, starts_on=dt.date(2027, 1, 4), ends_on=dt.date(2026, 12, 28))
     with pytest.raises(ValidationError) as error:
         period.full_clean()
-    assert "終了日は開始日より後" in str(error.value)
+    assert error.value.message_dict["ends_on"] == [PERIOD_ENDS_BEFORE_START]
