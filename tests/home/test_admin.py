@@ -123,11 +123,15 @@ def test_editors_cannot_publish_directly(client, campaign, editor):
     assert campaign.get_latest_revision_as_object().summary == "編集者の変更"
 
 
-def test_editor_submits_and_moderator_approves_then_the_change_is_live(client, campaign, editor, moderator):
+def test_editor_submits_and_moderator_approves_then_the_change_is_live(
+    client, campaign, editor, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(editor)
     edit_url = reverse("wagtailadmin_pages:edit", args=(campaign.pk,))
     data = _form_data(client.get(edit_url).content.decode(), summary="承認待ちの概要", **{"action-submit": "1"})
-    assert client.post(edit_url, data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url, data).status_code == 302
+    assert [message.to for message in mailoutbox] == [["moderator@example.jp"]]  # moderators are told
     campaign.refresh_from_db()
     assert campaign.summary == "最初の概要"
     assert client.get(campaign.url).content.decode().count("承認待ちの概要") == 0
