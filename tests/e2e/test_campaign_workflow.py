@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -32,6 +33,15 @@ def _staff(email: str, group: str, secret: str):
     return user
 
 
+def _fresh_totp_code(secret: str) -> str:
+    """A code with a few seconds of validity left: allauth accepts only the current 30-second window (tolerance 0),
+    so a code read just before the window turns would be refused by the time the form arrives."""
+    remaining = 30 - time.time() % 30
+    if remaining < 4:
+        time.sleep(remaining + 0.2)
+    return current_totp_code(secret)
+
+
 def _log_in(context, base_url: str, email: str, secret: str, axe_check=None):
     page = context.new_page()
     page.goto(base_url + "/accounts/login/")
@@ -40,7 +50,7 @@ def _log_in(context, base_url: str, email: str, secret: str, axe_check=None):
     page.get_by_label("メールアドレス").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
-    page.locator("#id_code").fill(current_totp_code(secret))
+    page.locator("#id_code").fill(_fresh_totp_code(secret))
     page.get_by_role("button", name="ログイン").click()
     expect(page.get_by_role("heading", name="マイページ")).to_be_visible()
     return page
