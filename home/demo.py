@@ -59,7 +59,7 @@ def seed_campaign() -> list[str]:
         year=year,
         title=f"{reiwa_label(year)}（{year}年）孤独・孤立対策強化月間",
         theme="声を上げやすい、声をかけやすい社会へ",
-        summary=f"{year}年5月1日から31日まで。全国各地で行われる孤独・孤立対策の取組を紹介します。",
+        summary=f"{year}年5月1日から31日まで、孤独・孤立対策に関する集中的な広報・啓発活動を行う月間です。",
         body=stream_value(CampaignBodyBlock(), campaign_body()),
     )
     lines.append(f"強化月間ページ（{year}年）を作成しました: {page.get_url()}")
