@@ -269,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_DATA_ALLOWED = False
 DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
+    "home.demo.seed_campaign",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------
