@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -34,12 +33,7 @@ def _staff(email: str, group: str, secret: str):
 
 
 def _fresh_totp_code(secret: str) -> str:
-    """A code with a few seconds of validity left: allauth accepts only the current 30-second window (tolerance 0),
-    so a code read just before the window turns would be refused by the time the form arrives."""
-    remaining = 30 - time.time() % 30
-    if remaining < 4:
-        time.sleep(remaining + 0.2)
-    return current_totp_code(secret)
+    return current_totp_code(secret)  # waits out the last seconds of a window
 
 
 def _log_in(context, base_url: str, email: str, secret: str, axe_check=None):
