@@ -273,6 +273,18 @@ DEMO_SEEDERS = [
 # Counts from 1 to this minus one are shown as "<10" at municipality level in reports.
 REPORT_SUPPRESSION_THRESHOLD = env.int("REPORT_SUPPRESSION_THRESHOLD", default=10)
 
+# --- Certificates ---------------------------------------------------------------------------------------
+# Ed25519 signing key (PEM, or base64 of the 32 raw bytes). Required in production (system check certificates.E001);
+# development and tests generate one on first use into CERTIFICATE_SIGNING_KEY_FILE (var/ is ignored by git).
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", default="")
+CERTIFICATE_SIGNING_KEY_FILE = BASE_DIR / "var" / "keys" / "certificate-signing-ed25519.pem"
+CERTIFICATE_SIGNING_KEY_AUTOGENERATE = False
+# Public keys (base64url, 32 raw bytes) of keys used before a rotation: still published and accepted.
+CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", default=[])
+# Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
+
 # --- Security -------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
