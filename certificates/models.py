@@ -111,6 +111,15 @@ class Certificate(models.Model):
     def is_revoked(self) -> bool:
         return self.status == CertificateStatus.REVOKED
 
+    @property
+    def display_name(self) -> str:
+        """The holder's name as they chose to show it to verifiers."""
+        from .names import initials
+
+        if self.name_display == NameDisplay.INITIALS:
+            return initials(self.holder_name, self.holder_furigana)
+        return self.holder_name
+
 
 class CertificateVerification(models.Model):
     """One look-up of a certificate by a verifier: when and through which channel. Never who (no IP, no user

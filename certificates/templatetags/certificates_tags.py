@@ -1,0 +1,11 @@
+from django import template
+
+from ..selectors import count_certified_supporters
+
+register = template.Library()
+
+
+@register.simple_tag
+def certified_supporters_count() -> int:
+    """The live national count of certified supporters (people with a valid certificate), cached briefly."""
+    return count_certified_supporters()
