@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.conf import settings
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Status
 
 from . import dates
 from .enums import CertificateStatus, VerificationChannel, VerificationOutcome
@@ -104,21 +104,6 @@ TOO_MANY = "短い時間に多くの照会がありました。1分ほど待っ�
 NOT_FOUND = "この番号の修了証は見つかりませんでした。"
 
 
-@api.get(
-    "/certificates/{number}",
-    response={200: CertificateOut, 404: NotFoundOut, 429: ErrorOut},
-    url_name="certificate",
-    summary="修了証を1件確認する",
-)
-def get_certificate(request, number: str):
-    if _limited(request, "certificates.verify", settings.CERTIFICATE_VERIFY_RATE):
-        return 429, {"detail": TOO_MANY}
-    result = verify_certificate(raw_number=number, channel=VerificationChannel.API)
-    if result.certificate is None:
-        return 404, {"detail": NOT_FOUND, "status": "not_found"}
-    return 200, certificate_out(result.certificate, _issuer().issuer_name)
-
-
 @api.post(
     "/certificates/verify",
     response={200: VerifyOut, 429: ErrorOut},
@@ -127,10 +112,10 @@ def get_certificate(request, number: str):
 )
 def verify(request, payload: VerifyIn):
     if _limited(request, "certificates.bulk", settings.CERTIFICATE_BULK_RATE):
-        return 429, {"detail": TOO_MANY}
+        return Status(429, {"detail": TOO_MANY})
     results = verify_many(raw_numbers=payload.numbers, channel=VerificationChannel.API)
     issuer_name = _issuer().issuer_name if any(r.certificate for r in results) else ""
-    return 200, {
+    return Status(200, {
         "count": len(results),
         "results": [
             {
@@ -141,4 +126,20 @@ def verify(request, payload: VerifyIn):
             }
             for raw, r in zip(payload.numbers, results, strict=True)
         ],
-    }
+    })
+
+
+# Registered after /certificates/verify so that path is not taken for a number.
+@api.get(
+    "/certificates/{number}",
+    response={200: CertificateOut, 404: NotFoundOut, 429: ErrorOut},
+    url_name="certificate",
+    summary="修了証を1件確認する",
+)
+def get_certificate(request, number: str):
+    if _limited(request, "certificates.verify", settings.CERTIFICATE_VERIFY_RATE):
+        return Status(429, {"detail": TOO_MANY})
+    result = verify_certificate(raw_number=number, channel=VerificationChannel.API)
+    if result.certificate is None:
+        return Status(404, {"detail": NOT_FOUND, "status": "not_found"})
+    return Status(200, certificate_out(result.certificate, _issuer().issuer_name))

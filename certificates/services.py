@@ -6,6 +6,7 @@ other apps (courses.services.complete_course) call them."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
@@ -50,13 +51,21 @@ def signed_payload(certificate: Certificate) -> bytes:
     return json.dumps(signed_fields(certificate), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
+def holder_digest(*, number: str, name: str, furigana: str) -> str:
+    """SHA-256 (hex) of the number, name and furigana as printed, one per line. The signed payload carries this
+    instead of the name, so the public API never reveals a name the holder chose to hide (initials), while anyone
+    holding the PDF can recompute it from what is printed on it."""
+    return hashlib.sha256(f"{number}\n{name}\n{furigana}".encode()).hexdigest()
+
+
 def signed_fields(certificate: Certificate) -> dict:
     issued = certificate.issued_at.astimezone(UTC).replace(microsecond=0)
     return {
         "v": PAYLOAD_VERSION,
         "number": certificate.number,
-        "name": certificate.holder_name,
-        "furigana": certificate.holder_furigana,
+        "holder": holder_digest(
+            number=certificate.number, name=certificate.holder_name, furigana=certificate.holder_furigana
+        ),
         "course": certificate.course_title,
         "course_id": certificate.course_id,
         "curriculum_version": certificate.curriculum_version,

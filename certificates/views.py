@@ -89,7 +89,9 @@ def verify_number(request, number: str):
     signature = request.GET.get("s")
     channel = VerificationChannel.QR if signature is not None else VerificationChannel.PAGE
     result = verify_certificate(raw_number=number, signature=signature, channel=channel)
-    return _result_response(request, result, VerifyForm(initial={"number": result.number or ""}))
+    # The form shows the number as typed (not the canonical form), so an unknown and a malformed number get the
+    # same page apart from the echo of the input itself.
+    return _result_response(request, result, VerifyForm(initial={"number": number[:64]}))
 
 
 @never_cache
