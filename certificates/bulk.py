@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 from . import dates, messages
 from .enums import VerificationOutcome
-from .numbering import parse_number
 
 HEADER_NAMES = {"修了証番号", "番号", "証明書番号", "number", "certificate_number", "certificate number", "no", "no."}
 MAX_CELL = 200
@@ -58,8 +58,9 @@ def numbers_from_csv(raw: bytes) -> list[str]:
             rows = rows[1:]
             break
     else:
-        if rows[0] and parse_number(rows[0][0]) is None and not any(ch.isdigit() for ch in rows[0][0]):
-            rows = rows[1:]  # a header we do not know by name (it has no digits and is no number)
+        first = unicodedata.normalize("NFKC", rows[0][0]) if rows[0] else ""
+        if not any(ch.isascii() and ch.isalnum() for ch in first):
+            rows = rows[1:]  # a header we do not know by name (e.g. 「番号一覧」: no letter or digit of a number)
     return [row[column].strip()[:MAX_CELL] for row in rows if len(row) > column and row[column].strip()]
 
 

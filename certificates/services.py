@@ -344,8 +344,6 @@ def rotate_invite(*, organisation, created_by=None) -> OrganisationInvite:
 def link_to_organisation(*, user, code: str):
     """A member links themselves to their employer with its invite code, consenting to share their certification
     status with it. Returns the organisation; raises CertificateError for a wrong code."""
-    from lms.accounts.services import update_learner_profile
-
     normalised = normalise_invite_code(code)
     if not normalised:
         raise CertificateError(messages.INVITE_CODE_INVALID if code and code.strip() else messages.INVITE_CODE_REQUIRED)
@@ -353,18 +351,24 @@ def link_to_organisation(*, user, code: str):
     profile = getattr(user, "profile", None)
     if invite is None or profile is None:
         raise CertificateError(messages.INVITE_CODE_INVALID)
-    update_learner_profile(profile=profile, employer=invite.organisation, consent_employer_share=True)
+    _set_employer(profile=profile, organisation=invite.organisation)
     return invite.organisation
+
+
+def _set_employer(*, profile, organisation) -> None:
+    """The profile's employer link and the consent to share certification with it always change together."""
+    profile.employer = organisation
+    profile.consent_employer_share = organisation is not None
+    profile.full_clean()
+    profile.save(update_fields=["employer", "consent_employer_share", "updated_at"])
 
 
 @transaction.atomic
 def unlink_from_organisation(*, user) -> None:
-    from lms.accounts.services import update_learner_profile
-
     profile = getattr(user, "profile", None)
     if profile is None:
         return
-    update_learner_profile(profile=profile, employer=None, consent_employer_share=False)
+    _set_employer(profile=profile, organisation=None)
 
 
 # --- Files ---------------------------------------------------------------------------------------------------

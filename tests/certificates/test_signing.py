@@ -109,3 +109,13 @@ def test_jwks_document_matches_the_golden_file(client, fixed_key):
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response.json() == json.loads((GOLDEN / "jwks.json").read_text())
+
+
+def test_missing_harfbuzz_subsetting_fails_the_system_check(monkeypatch):
+    import weasyprint.text.ffi as ffi
+
+    from certificates.checks import check_harfbuzz_subset
+
+    assert check_harfbuzz_subset() == []
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    assert [e.id for e in check_harfbuzz_subset()] == ["certificates.E003"]

@@ -1,7 +1,7 @@
 import jwt
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from certificates import messages
 from certificates.enums import NameDisplay
