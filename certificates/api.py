@@ -17,7 +17,7 @@ from . import dates
 from .enums import CertificateStatus, VerificationChannel, VerificationOutcome
 from .forms import MAX_BULK_NUMBERS
 from .ratelimit import client_key
-from .rendering import _issuer
+from .selectors import get_issuer_name
 from .services import signed_fields, verification_url, verify_certificate, verify_many
 
 api = NinjaAPI(
@@ -114,7 +114,7 @@ def verify(request, payload: VerifyIn):
     if _limited(request, "certificates.bulk", settings.CERTIFICATE_BULK_RATE):
         return Status(429, {"detail": TOO_MANY})
     results = verify_many(raw_numbers=payload.numbers, channel=VerificationChannel.API)
-    issuer_name = _issuer().issuer_name if any(r.certificate for r in results) else ""
+    issuer_name = get_issuer_name() if any(r.certificate for r in results) else ""
     return Status(200, {
         "count": len(results),
         "results": [
@@ -142,4 +142,4 @@ def get_certificate(request, number: str):
     result = verify_certificate(raw_number=number, channel=VerificationChannel.API)
     if result.certificate is None:
         return Status(404, {"detail": NOT_FOUND, "status": "not_found"})
-    return Status(200, certificate_out(result.certificate, _issuer().issuer_name))
+    return Status(200, certificate_out(result.certificate, get_issuer_name()))

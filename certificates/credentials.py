@@ -22,10 +22,9 @@ def _site() -> str:
 
 
 def issuer_profile() -> dict:
-    from .rendering import _issuer
+    from .selectors import get_issuer_name
 
-    issuer = _issuer()
-    return {"id": _site() + "/", "type": ["Profile"], "name": issuer.issuer_name}
+    return {"id": _site() + "/", "type": ["Profile"], "name": get_issuer_name()}
 
 
 def build_credential(certificate) -> dict:

@@ -18,6 +18,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from . import dates
+from .selectors import get_issuer_settings
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +52,6 @@ def data_url(content: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
-def _issuer():
-    from wagtail.models import Site
-
-    from .models import CertificateIssuerSettings
-
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    if site is None:
-        return CertificateIssuerSettings()
-    return CertificateIssuerSettings.for_site(site)
-
-
 def _seal_data_url(issuer) -> str:
     image = getattr(issuer, "seal", None)
     if image is None:
@@ -84,7 +74,7 @@ def _seal_data_url(issuer) -> str:
 def certificate_context(certificate) -> dict:
     from .services import verification_url
 
-    issuer = _issuer()
+    issuer = get_issuer_settings()
     url = verification_url(certificate)
     return {
         "certificate": certificate,

@@ -51,3 +51,31 @@ def organisation_members(organisation):
         .prefetch_related(Prefetch("user__certificates", queryset=valid, to_attr="valid_certificates"))
         .order_by("furigana", "pk")
     )
+
+
+ISSUER_NAME_CACHE_KEY = "certificates:issuer-name"
+
+
+def get_issuer_settings():
+    """The issuer shown on certificates (the default site's setting; defaults when there is no site yet)."""
+    from wagtail.models import Site
+
+    from .models import CertificateIssuerSettings
+
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    if site is None:
+        return CertificateIssuerSettings()
+    return CertificateIssuerSettings.for_site(site)
+
+
+def get_issuer_name() -> str:
+    """The issuer's name for verification pages and the API, cached (cleared when staff save the setting)."""
+    name = cache.get(ISSUER_NAME_CACHE_KEY)
+    if name is None:
+        name = get_issuer_settings().issuer_name
+        cache.set(ISSUER_NAME_CACHE_KEY, name, 3600)
+    return name
+
+
+def forget_issuer_name(**kwargs) -> None:
+    cache.delete(ISSUER_NAME_CACHE_KEY)

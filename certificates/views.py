@@ -22,8 +22,7 @@ from .forms import BulkVerifyForm, InviteCodeForm, NameDisplayForm, VerifyForm
 from .models import Certificate
 from .numbering import parse_number
 from .ratelimit import limited, too_many_requests
-from .rendering import _issuer
-from .selectors import organisation_members
+from .selectors import get_issuer_name, organisation_members
 from .services import (
     CertificateError,
     ensure_files,
@@ -57,7 +56,7 @@ def _result_response(request, result, form=None):
             "form": form or VerifyForm(),
             "result": result,
             "outcome_message": _OUTCOME_MESSAGES[result.outcome],
-            "issuer": _issuer() if result.found else None,
+            "issuer_name": get_issuer_name() if result.found else "",
         },
         status=status,
     )

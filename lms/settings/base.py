@@ -267,6 +267,7 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_DATA_ALLOWED = False
 DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
+    "certificates.demo.seed_certificates",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------
