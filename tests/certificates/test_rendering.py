@@ -187,3 +187,32 @@ def test_a_broker_outage_loses_no_certificate(django_capture_on_commit_callbacks
     response = client.get(f"/certificates/{certificate.number}/pdf/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_the_glyph_check_notices_a_character_no_font_can_draw():
+    """The 'every character has a real glyph' check above is not vacuous: a Tangut character (U+17000), which no
+    installed font has, comes out without a glyph."""
+    pdf = rendering.render_pdf('<p style="font-family: \'BIZ UDPMincho\'">川\U00017000</p>')
+    glyphs = drawn_glyphs(pdf, "川\U00017000")
+    assert glyphs["川"]["outline"]
+    assert glyphs["\U00017000"]["gid"] == 0 or not glyphs["\U00017000"]["outline"]
+
+
+def test_the_issuers_seal_set_by_staff_is_printed(settings):
+    import pypdfium2 as pdfium
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Site
+
+    from certificates.models import CertificateIssuerSettings
+
+    issuer = CertificateIssuerSettings.for_site(Site.objects.get(is_default_site=True))
+    issuer.seal = Image.objects.create(title="印影", file=get_test_image_file())
+    issuer.issuer_title = "事務局長"
+    issuer.save()
+    certificate = CertificateFactory()
+    pdf = rendering.render_certificate_pdf(certificate)
+    page = pdfium.PdfDocument(pdf)[0]
+    images = [obj for obj in page.get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    assert len(images) == 2  # the QR code and the seal
+    assert "事務局長" in page_text(pdf)
