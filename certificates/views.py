@@ -3,6 +3,8 @@ Views parse input, call one service or selector, and render."""
 
 from __future__ import annotations
 
+import re
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages as flash
@@ -164,6 +166,10 @@ def _certificate_for(request, number: str) -> Certificate:
     return certificate
 
 
+def _file_safe(number: str) -> str:
+    return re.sub(r"[^0-9A-Z-]", "_", number)
+
+
 @never_cache
 @login_required
 @require_GET
@@ -176,9 +182,10 @@ def download(request, number: str, kind: str):
         return redirect("accounts:mypage")
     name = certificate.pdf_file if kind == "pdf" else certificate.card_file
     label = "shuryosho" if kind == "pdf" else "supporter-card"
+    # Crockford's check symbols * ~ $ = are awkward in file names: written as "_" there.
     handle = certificate_storage().open(name, "rb")
     response = FileResponse(
-        handle, as_attachment=True, filename=f"{label}-{certificate.number}.pdf", content_type="application/pdf"
+        handle, as_attachment=True, filename=f"{label}-{_file_safe(certificate.number)}.pdf", content_type="application/pdf"
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -196,10 +203,10 @@ def credential(request, number: str):
         raise Http404
     if request.GET.get("format") == "json":
         response = JsonResponse(build_credential(certificate), json_dumps_params={"ensure_ascii": False, "indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="credential-{certificate.number}.json"'
+        response["Content-Disposition"] = f'attachment; filename="credential-{_file_safe(certificate.number)}.json"'
     else:
         response = HttpResponse(credential_jwt(certificate), content_type="application/vc+jwt")
-        response["Content-Disposition"] = f'attachment; filename="credential-{certificate.number}.jwt"'
+        response["Content-Disposition"] = f'attachment; filename="credential-{_file_safe(certificate.number)}.jwt"'
     response["Cache-Control"] = "private, no-store"
     return response
 

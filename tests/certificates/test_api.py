@@ -52,9 +52,26 @@ def fixed_certificates(monkeypatch, fixed_key):  # noqa: F811
 
 
 def _normalise(data, course_id):
-    text = json.dumps(data, ensure_ascii=False).replace(f'"course_id": {course_id}', '"course_id": 0')
-    data = json.loads(text)
-    return data
+    """The course's page id differs between databases, and the signature covers it: both are replaced by
+    placeholders (test_signed_payload_in_the_api_lets_anyone_check_the_signature_offline checks signatures)."""
+
+    def walk(value):
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if key == "course_id" and item == course_id:
+                    item = 0
+                elif key == "signature" and isinstance(item, str):
+                    item = "<signature>"
+                elif key == "verification_url" and isinstance(item, str):
+                    item = item.split("?s=")[0] + "?s=<signature>"
+                out[key] = walk(item)
+            return out
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return value
+
+    return walk(data)
 
 
 def test_get_certificate_matches_schema_and_golden(client, fixed_certificates):
