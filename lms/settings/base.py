@@ -260,6 +260,8 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing (e.g. the May campaign goes live at 00:00 JST on 1 May by itself).
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
+    # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
+    "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
 }
 
 # --- Demo data --------------------------------------------------------------------------------------------
