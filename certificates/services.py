@@ -407,8 +407,9 @@ def render_certificate_files(*, certificate_id: int, force: bool = False) -> Cer
         raise CertificateError(messages.FILE_NOT_READY)
     Certificate.objects.filter(pk=certificate.pk).update(render_status=RenderStatus.RUNNING, render_error="")
     try:
-        pdf = rendering.render_certificate_pdf(certificate)
-        card = rendering.render_card_pdf(certificate)
+        context = rendering.certificate_context(certificate)  # one QR code and issuer look-up for both files
+        pdf = rendering.render_certificate_pdf(certificate, context)
+        card = rendering.render_card_pdf(certificate, context)
         folder = f"certificates/{secrets.token_urlsafe(18)}"
         pdf_name = storage.save(f"{folder}/certificate.pdf", _content(pdf))
         card_name = storage.save(f"{folder}/card.pdf", _content(card))
