@@ -3,12 +3,15 @@ Views parse input, call one service or selector, and render."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,19 +52,55 @@ _OUTCOME_MESSAGES = {
 }
 
 
-def _result_response(request, result, form=None):
+# Rendered answers for anonymous verifiers are reused while every fact they show is unchanged: the cache key is
+# built from the row just read (status, revocation time, name as chosen, …) and the issuer's name, so a revocation
+# or any change shows at once. Not-found answers are never cached, so unknown and malformed numbers keep taking the
+# same path and time. Signed-in users (whose header and messages differ) always get a fresh rendering.
+VERIFY_PAGE_CACHE_VERSION = 1
+VERIFY_PAGE_CACHE_SECONDS = 600
+
+
+def _page_cache_key(request, result, typed: str) -> str | None:
+    certificate = result.certificate
+    if certificate is None or request.user.is_authenticated:
+        return None
+    facts = [
+        VERIFY_PAGE_CACHE_VERSION,
+        result.outcome,
+        typed,
+        certificate.number,
+        certificate.status,
+        certificate.revoked_at.isoformat() if certificate.revoked_at else "",
+        certificate.display_name,
+        certificate.course_title,
+        certificate.curriculum_version,
+        certificate.issued_at.isoformat(),
+        get_issuer_name(),
+    ]
+    digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+    return f"certificates:verify-page:{digest}"
+
+
+def _result_response(request, result, form=None, *, typed: str = ""):
     status = 404 if result.outcome == VerificationOutcome.NOT_FOUND else 200
-    response = render(
-        request,
-        "certificates/verify.html",
-        {
-            "form": form or VerifyForm(),
-            "result": result,
-            "outcome_message": _OUTCOME_MESSAGES[result.outcome],
-            "issuer_name": get_issuer_name() if result.found else "",
-        },
-        status=status,
-    )
+    key = _page_cache_key(request, result, typed)
+    content = cache.get(key) if key else None
+    if content is not None:
+        response = HttpResponse(content, status=status)
+    else:
+        response = render(
+            request,
+            "certificates/verify.html",
+            {
+                "form": form or VerifyForm(),
+                "result": result,
+                "outcome_message": _OUTCOME_MESSAGES[result.outcome],
+                "issuer_name": get_issuer_name() if result.found else "",
+            },
+            status=status,
+        )
+        if key:
+            cache.set(key, response.content, VERIFY_PAGE_CACHE_SECONDS)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -78,7 +117,7 @@ def verify_form(request):
     if limited(request, group=VERIFY_GROUP, rate=settings.CERTIFICATE_VERIFY_RATE):
         return too_many_requests(request)
     result = verify_certificate(raw_number=form.cleaned_data["number"], channel=VerificationChannel.PAGE)
-    return _result_response(request, result, form)
+    return _result_response(request, result, form, typed=request.GET["number"][:64])
 
 
 @never_cache
@@ -92,7 +131,7 @@ def verify_number(request, number: str):
     result = verify_certificate(raw_number=number, signature=signature, channel=channel)
     # The form shows the number as typed (not the canonical form), so an unknown and a malformed number get the
     # same page apart from the echo of the input itself.
-    return _result_response(request, result, VerifyForm(initial={"number": number[:64]}))
+    return _result_response(request, result, VerifyForm(initial={"number": number[:64]}), typed=number[:64])
 
 
 @never_cache

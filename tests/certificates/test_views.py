@@ -261,3 +261,24 @@ def test_revoking_flips_the_page_everywhere(client):
     assert "失効した修了証です" in client.get(f"/verify/{certificate.number}/").content.decode()
     assert client.get(f"/api/v1/certificates/{certificate.number}").json()["status"] == "revoked"
     assert get_signing_key()  # the key is unaffected
+
+
+def test_a_reused_answer_never_hides_a_change(client):
+    """Answers for anonymous verifiers are reused from the cache; any change to what they show makes a new one."""
+    certificate = _cert()
+    first = client.get(f"/verify/{certificate.number}/").content
+    assert client.get(f"/verify/{certificate.number}/").content == first
+    set_name_display(certificate=certificate, holder=certificate.holder, name_display=NameDisplay.INITIALS)
+    assert "Y. T." in client.get(f"/verify/{certificate.number}/").content.decode()
+    revoke_certificate(certificate=certificate, reason="テスト")
+    assert "失効した修了証です" in client.get(f"/verify/{certificate.number}/").content.decode()
+    assert CertificateVerification.objects.filter(certificate=certificate).count() == 4  # every look-up counted
+
+
+def test_signed_in_users_get_their_own_rendering(client):
+    certificate = _cert()
+    anonymous = client.get(f"/verify/{certificate.number}/").content.decode()
+    client.force_login(certificate.holder)
+    signed_in = client.get(f"/verify/{certificate.number}/").content.decode()
+    assert signed_in != anonymous
+    assert "有効な修了証です" in signed_in
