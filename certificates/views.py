@@ -56,7 +56,7 @@ _OUTCOME_MESSAGES = {
 # built from the row just read (status, revocation time, name as chosen, …) and the issuer's name, so a revocation
 # or any change shows at once. Not-found answers are never cached, so unknown and malformed numbers keep taking the
 # same path and time. Signed-in users (whose header and messages differ) always get a fresh rendering.
-VERIFY_PAGE_CACHE_VERSION = 1
+VERIFY_PAGE_CACHE_VERSION = 2
 VERIFY_PAGE_CACHE_SECONDS = 600
 
 

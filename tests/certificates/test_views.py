@@ -49,7 +49,17 @@ def test_valid_page_shows_the_recorded_facts_and_not_more(client):
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    for expected in ("山田 太郎", certificate.course_title, "つながりサポーター養成事業 事務局", certificate.number, str(messages.VALID)):
+    from certificates.dates import both
+
+    shown = (
+        "山田 太郎",
+        certificate.course_title,
+        "つながりサポーター養成事業 事務局",
+        certificate.number,
+        str(messages.VALID),
+        both(certificate.issued_at),  # 令和…年…月…日（20…年…月…日）
+    )
+    for expected in shown:
         assert expected in body
     assert "やまだ たろう" not in body  # furigana is not needed by a verifier
     assert certificate.holder.email not in body
