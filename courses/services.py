@@ -73,7 +73,11 @@ def complete_course(*, user, course: CoursePage, channel: Channel | str, worksho
             user=user, course=course, channel=channel, workshop=workshop
         )
         # Work that must happen when a course is completed (issuing the certificate) is called here, inside this
-        # transaction; `_newly_completed` says whether this call completed it.
+        # transaction; `_newly_completed` says whether this call completed it. issue_certificate is idempotent (it
+        # returns the holder's valid certificate if there is one), so completing again issues nothing twice.
+        from certificates.services import issue_certificate
+
+        issue_certificate(holder=user, course=course, source=channel.value, workshop=workshop)
         return enrolment
 
 

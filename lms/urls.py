@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates.api import api as certificates_api
 from lms import views
 from lms.accounts.views import SignupView
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("mypage/", include("lms.accounts.urls")),
     path("regions/", include("lms.regions.urls")),
+    path("api/v1/", certificates_api.urls),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

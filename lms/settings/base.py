@@ -262,6 +262,8 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing (e.g. the May campaign goes live at 00:00 JST on 1 May by itself).
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
+    # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
+    "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
 }
 
 # --- Demo data --------------------------------------------------------------------------------------------
@@ -270,11 +272,24 @@ DEMO_DATA_ALLOWED = False
 DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
     "home.demo.seed_campaign",
+    "certificates.demo.seed_certificates",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------
 # Counts from 1 to this minus one are shown as "<10" at municipality level in reports.
 REPORT_SUPPRESSION_THRESHOLD = env.int("REPORT_SUPPRESSION_THRESHOLD", default=10)
+
+# --- Certificates ---------------------------------------------------------------------------------------
+# Ed25519 signing key (PEM, or base64 of the 32 raw bytes). Required in production (system check certificates.E001);
+# development and tests generate one on first use into CERTIFICATE_SIGNING_KEY_FILE (var/ is ignored by git).
+CERTIFICATE_SIGNING_KEY = env("CERTIFICATE_SIGNING_KEY", default="")
+CERTIFICATE_SIGNING_KEY_FILE = BASE_DIR / "var" / "keys" / "certificate-signing-ed25519.pem"
+CERTIFICATE_SIGNING_KEY_AUTOGENERATE = False
+# Public keys (base64url, 32 raw bytes) of keys used before a rotation: still published and accepted.
+CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", default=[])
+# Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
 
 # --- Security -------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

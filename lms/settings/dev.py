@@ -14,3 +14,4 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 DEMO_DATA_ALLOWED = True
+CERTIFICATE_SIGNING_KEY_AUTOGENERATE = True  # var/keys/, generated on first use; production requires the variable

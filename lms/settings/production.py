@@ -13,6 +13,11 @@ if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL is required in production (PostgreSQL).")
 if not env("REDIS_URL", default=""):
     raise ImproperlyConfigured("REDIS_URL is required in production (Celery broker and shared cache).")
+if not env("CERTIFICATE_SIGNING_KEY", default=""):
+    raise ImproperlyConfigured(
+        "CERTIFICATE_SIGNING_KEY is required in production (Ed25519 key that signs certificates; "
+        "see docs/certificate-signing.md)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

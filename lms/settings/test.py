@@ -31,3 +31,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"tsunagari-test-{os.getpid()}.sqlite3")
     }
+# A signing key generated for this run (never a key in the repository).
+CERTIFICATE_SIGNING_KEY_AUTOGENERATE = True
+CERTIFICATE_SIGNING_KEY_FILE = os.path.join(tempfile.gettempdir(), f"tsunagari-test-signing-key-{os.getpid()}.pem")

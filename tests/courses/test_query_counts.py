@@ -20,7 +20,10 @@ MODULE_PAGE_FIRST_VIEW = 11  # + the progress row (INSERT … ON CONFLICT DO NOT
 MODULE_PAGE_FIRST_EVER = 12  # first module page a learner opens: + the enrolment row
 MODULE_PAGE = 10
 QUIZ_SUBMIT = 12
-QUIZ_SUBMIT_COMPLETING = 14  # + completing the enrolment (conditional UPDATE, then reading it back)
+# + completing the enrolment (conditional UPDATE, then reading it back) and issuing the certificate in the same
+# transaction (is there a valid one already? the holder's name from the profile; the INSERT in a savepoint so that a
+# number collision or a concurrent issue can be handled): 14 + 5.
+QUIZ_SUBMIT_COMPLETING = 19
 BUDGET = 12
 
 

@@ -1,0 +1,39 @@
+"""マイページ panels: the holder's certificates, and linking to an employer organisation."""
+
+from __future__ import annotations
+
+from lms.accounts.enums import Role
+
+from .enums import NameDisplay
+from .forms import InviteCodeForm
+from .names import initials
+from .selectors import holder_certificates
+from .services import verification_url
+
+
+def certificates_panel(request):
+    if not request.user.is_authenticated:
+        return None
+    certificates = holder_certificates(request.user)
+    if not certificates:
+        return None
+    for certificate in certificates:
+        certificate.share_url = verification_url(certificate)
+        certificate.initials = initials(certificate.holder_name, certificate.holder_furigana)
+    return "certificates/mypage_panel.html", {"certificates": certificates, "name_choices": NameDisplay.choices}
+
+
+def organisation_panel(request):
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "profile", None)
+    admin_of = user.role_assignments.filter(role=Role.EMPLOYER_ADMIN).exists()
+    if profile is None and not admin_of:
+        return None
+    linked = profile.employer if profile is not None and profile.consent_employer_share else None
+    return "certificates/organisation_panel.html", {
+        "organisation": linked,
+        "form": InviteCodeForm(),
+        "admin_of": admin_of,
+    }

@@ -1,0 +1,445 @@
+"""Domain rules of certificates: issuing (numbered and signed), revoking, verifying, erasing personal data,
+linking staff to organisations, rendering the files.
+
+Everything that changes a certificate goes through these functions; views, the admin, tasks, signal receivers and
+other apps (courses.services.complete_course) call them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import messages, signing
+from .enums import (
+    REVOCATION_REASON_ACCOUNT_DELETED,
+    CertificateSource,
+    CertificateStatus,
+    NameDisplay,
+    RenderStatus,
+    VerificationChannel,
+    VerificationOutcome,
+)
+from .models import Certificate, CertificateVerification, OrganisationInvite
+from .numbering import ALPHABET, generate_number, parse_number
+
+logger = logging.getLogger(__name__)
+
+PAYLOAD_VERSION = 1
+
+
+class CertificateError(Exception):
+    """A request that is refused and changes nothing; `message` is shown to the person."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# --- Issuing ---------------------------------------------------------------------------------------------------
+
+
+def signed_payload(certificate: Certificate) -> bytes:
+    """The canonical bytes the signature covers: the certificate's facts as issued, as compact JSON with sorted
+    keys (UTF-8). A verifier rebuilds them from the verification API's `signed_payload` (docs/certificate-signing.md)."""
+    return json.dumps(signed_fields(certificate), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def holder_digest(*, number: str, name: str, furigana: str) -> str:
+    """SHA-256 (hex) of the number, name and furigana as printed, one per line. The signed payload carries this
+    instead of the name, so the public API never reveals a name the holder chose to hide (initials), while anyone
+    holding the PDF can recompute it from what is printed on it."""
+    return hashlib.sha256(f"{number}\n{name}\n{furigana}".encode()).hexdigest()
+
+
+def signed_fields(certificate: Certificate) -> dict:
+    issued = certificate.issued_at.astimezone(UTC).replace(microsecond=0)
+    return {
+        "v": PAYLOAD_VERSION,
+        "number": certificate.number,
+        "holder": holder_digest(
+            number=certificate.number, name=certificate.holder_name, furigana=certificate.holder_furigana
+        ),
+        "course": certificate.course_title,
+        "course_id": certificate.course_id,
+        "curriculum_version": certificate.curriculum_version,
+        "source": certificate.source,
+        "issued_at": issued.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _holder_names(holder) -> tuple[str, str]:
+    profile = getattr(holder, "profile", None)
+    if profile is not None and profile.full_name:
+        return profile.full_name, profile.furigana
+    return holder.get_full_name(), ""
+
+
+def issue_certificate(*, holder, course, source: CertificateSource | str, workshop=None) -> Certificate:
+    """Issue the holder's certificate for `course`, or return the valid one they already have.
+
+    Called by courses.services.complete_course inside its transaction, so the certificate exists exactly when the
+    completion does. Idempotent and safe under concurrency: the partial unique constraint allows one valid
+    certificate per holder and course, and a concurrent second issue returns the first. The PDF and card are
+    rendered by a Celery task queued after commit (and again on demand if that never happens)."""
+    source = CertificateSource(source)
+    if workshop is not None and source != CertificateSource.WORKSHOP:
+        raise ValueError("A workshop can only be given with source=workshop.")
+    # No savepoint of its own: inside complete_course's transaction an error here must roll the completion back too.
+    with transaction.atomic(savepoint=False):
+        existing = Certificate.objects.valid().filter(holder=holder, course=course).first()
+        if existing is not None:
+            return existing
+        name, furigana = _holder_names(holder)
+        key = signing.get_signing_key()
+        for _attempt in range(3):
+            certificate = Certificate(
+                number=generate_number(),
+                holder=holder,
+                holder_name=name,
+                holder_furigana=furigana,
+                course=course,
+                course_title=course.title,
+                curriculum_version=getattr(course, "curriculum_version", "") or "",
+                source=source,
+                workshop=workshop,
+                issued_at=timezone.now().replace(microsecond=0),
+                key_id=key.kid,
+                signature="-",
+            )
+            certificate.signature = key.sign(signed_payload(certificate))
+            certificate.full_clean(exclude=["holder", "course", "workshop"], validate_unique=False, validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    certificate.save()
+            except IntegrityError:
+                existing = Certificate.objects.valid().filter(holder=holder, course=course).first()
+                if existing is not None:  # issued concurrently
+                    return existing
+                continue  # a number collision (2^-80): draw again
+            break
+        else:  # pragma: no cover - three collisions in a row cannot happen by chance
+            raise RuntimeError("Could not allocate a certificate number.")
+    _queue_render(certificate.pk)
+    return certificate
+
+
+def _queue_render(certificate_id: int) -> None:
+    from .tasks import render_certificate_files
+
+    def send():
+        try:
+            render_certificate_files.delay(certificate_id)
+        except Exception:  # the broker is down: the files are rendered on demand at the first download
+            logger.exception("Could not queue rendering of certificate %s", certificate_id)
+
+    transaction.on_commit(send)
+
+
+def signature_is_genuine(certificate: Certificate, signature: str | None = None) -> bool:
+    """Does `signature` (default: the stored one) verify over the certificate's facts as recorded now?"""
+    return signing.verify(
+        kid=certificate.key_id, data=signed_payload(certificate), signature=signature or certificate.signature
+    )
+
+
+def verification_url(certificate: Certificate, *, absolute: bool = True) -> str:
+    """The URL a QR code carries: the verification page with the signature (`?s=`)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("certificates:verify_number", args=[certificate.number]) + f"?s={certificate.signature}"
+    return settings.SITE_URL.rstrip("/") + path if absolute else path
+
+
+# --- Revoking ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, reason: str, revoked_by=None) -> Certificate:
+    """Revoke a valid certificate with a required reason; who and when are kept. The holder can be issued a new one
+    afterwards (issue_certificate)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CertificateError(messages.REVOKE_REASON_REQUIRED)
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise CertificateError(messages.ALREADY_REVOKED)
+    locked.status = CertificateStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revoked_reason = reason[:500]
+    locked.revoked_by = revoked_by
+    locked.full_clean(exclude=["holder", "course", "workshop", "revoked_by"], validate_constraints=False)
+    locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    _forget_count()
+    return locked
+
+
+@transaction.atomic
+def reissue_certificate(*, certificate: Certificate) -> Certificate:
+    """Issue a new certificate to the holder of a revoked one (same course, same source)."""
+    if certificate.is_valid or Certificate.objects.valid().filter(holder=certificate.holder, course=certificate.course).exists():
+        raise CertificateError(messages.REISSUE_NOT_ALLOWED)
+    return issue_certificate(
+        holder=certificate.holder,
+        course=certificate.course,
+        source=certificate.source,
+        workshop=certificate.workshop if certificate.source == CertificateSource.WORKSHOP else None,
+    )
+
+
+@transaction.atomic
+def erase_holder_personal_data(*, user) -> int:
+    """On account deletion: revoke the holder's valid certificates (reason 退会), erase the name snapshots and delete
+    the rendered files, so nothing identifies the person. Returns how many certificates were touched."""
+    now = timezone.now()
+    certificates = list(Certificate.objects.select_for_update().filter(holder=user))
+    for certificate in certificates:
+        if certificate.is_valid:
+            certificate.status = CertificateStatus.REVOKED
+            certificate.revoked_at = now
+            certificate.revoked_reason = REVOCATION_REASON_ACCOUNT_DELETED
+        _delete_files(certificate)
+        certificate.holder_name = ""
+        certificate.holder_furigana = ""
+        certificate.personal_data_erased_at = now
+        certificate.render_status = RenderStatus.PENDING
+        certificate.save()
+    if certificates:
+        _forget_count()
+    return len(certificates)
+
+
+def _forget_count() -> None:
+    from .selectors import forget_certified_count
+
+    transaction.on_commit(forget_certified_count)
+
+
+# --- Holder's choices ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_name_display(*, certificate: Certificate, holder, name_display: NameDisplay | str) -> Certificate:
+    if certificate.holder_id != holder.pk:
+        raise PermissionError("Only the holder chooses how their name is shown.")
+    certificate.name_display = NameDisplay(name_display)
+    certificate.save(update_fields=["name_display"])
+    return certificate
+
+
+# --- Verifying -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    outcome: VerificationOutcome
+    number: str | None  # canonical, or None when malformed
+    certificate: Certificate | None = None
+    signature_checked: bool = False
+
+    @property
+    def found(self) -> bool:
+        return self.certificate is not None and self.outcome != VerificationOutcome.FORGED
+
+
+# A well-formed number that generate_number never returns is not needed: a malformed input is looked up as this
+# placeholder, so unknown and malformed numbers cost the same query and give the same answer.
+_PLACEHOLDER = "MALFORMED"
+
+
+def verify_certificate(
+    *, raw_number: str | None, signature: str | None = None, channel: VerificationChannel | str, record: bool = True
+) -> VerificationResult:
+    """Look a number up as a verifier does. Unknown and malformed numbers give the same NOT_FOUND after the same
+    database work. With a signature (from a QR code), a valid certificate whose signature does not match is FORGED.
+    A found certificate's look-up is recorded (time and channel only)."""
+    number = parse_number(raw_number)
+    # One indexed look-up (no join, no ordering): the page needs only the snapshot fields.
+    certificate = next(iter(Certificate.objects.filter(number=number or _PLACEHOLDER).order_by()[:1]), None)
+    if certificate is None:
+        return VerificationResult(VerificationOutcome.NOT_FOUND, number)
+    signature_checked = signature is not None
+    if signature_checked and not signature_is_genuine(certificate, signature):
+        return VerificationResult(VerificationOutcome.FORGED, number, certificate, True)
+    if record:
+        record_verification(certificate=certificate, channel=channel)
+    outcome = VerificationOutcome.VALID if certificate.is_valid else VerificationOutcome.REVOKED
+    return VerificationResult(outcome, number, certificate, signature_checked)
+
+
+def verify_many(*, raw_numbers: list[str], channel: VerificationChannel | str) -> list[VerificationResult]:
+    """Bulk look-up (employers' CSV, the API): one query for all, results in input order, each found certificate's
+    look-up recorded once."""
+    parsed = [parse_number(raw) for raw in raw_numbers]
+    wanted = {n for n in parsed if n}
+    found = {c.number: c for c in Certificate.objects.filter(number__in=wanted).order_by()}
+    results = []
+    for number in parsed:
+        certificate = found.get(number) if number else None
+        if certificate is None:
+            results.append(VerificationResult(VerificationOutcome.NOT_FOUND, number))
+            continue
+        outcome = VerificationOutcome.VALID if certificate.is_valid else VerificationOutcome.REVOKED
+        results.append(VerificationResult(outcome, number, certificate))
+    now = timezone.now()
+    seen = {r.certificate.pk for r in results if r.certificate is not None}
+    CertificateVerification.objects.bulk_create(
+        [CertificateVerification(certificate_id=pk, verified_at=now, channel=channel) for pk in sorted(seen)]
+    )
+    return results
+
+
+def record_verification(*, certificate: Certificate, channel: VerificationChannel | str) -> None:
+    CertificateVerification.objects.create(certificate=certificate, verified_at=timezone.now(), channel=channel)
+
+
+# --- Organisations -------------------------------------------------------------------------------------------
+
+_INVITE_LENGTH = 10
+
+
+def _new_invite_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(_INVITE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalise_invite_code(raw: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", raw or "").upper()
+    text = "".join(ch for ch in text if ch.isalnum()).translate(str.maketrans({"I": "1", "L": "1", "O": "0"}))
+    if len(text) != _INVITE_LENGTH:
+        return ""
+    return f"{text[:5]}-{text[5:]}"
+
+
+@transaction.atomic
+def get_or_create_invite(*, organisation, created_by=None) -> OrganisationInvite:
+    invite = OrganisationInvite.objects.filter(organisation=organisation).first()
+    if invite is not None:
+        return invite
+    return rotate_invite(organisation=organisation, created_by=created_by)
+
+
+@transaction.atomic
+def rotate_invite(*, organisation, created_by=None) -> OrganisationInvite:
+    """Issue a new invite code for the organisation; the old one stops working. Already linked staff stay linked."""
+    invite = OrganisationInvite.objects.select_for_update().filter(organisation=organisation).first()
+    if invite is None:
+        invite = OrganisationInvite(organisation=organisation)
+    invite.code = _new_invite_code()
+    invite.created_at = timezone.now()
+    invite.created_by = created_by
+    invite.full_clean(exclude=["organisation", "created_by"], validate_unique=False)
+    invite.save()
+    return invite
+
+
+@transaction.atomic
+def link_to_organisation(*, user, code: str):
+    """A member links themselves to their employer with its invite code, consenting to share their certification
+    status with it. Returns the organisation; raises CertificateError for a wrong code."""
+    normalised = normalise_invite_code(code)
+    if not normalised:
+        raise CertificateError(messages.INVITE_CODE_INVALID if code and code.strip() else messages.INVITE_CODE_REQUIRED)
+    invite = OrganisationInvite.objects.select_related("organisation").filter(code=normalised).first()
+    profile = getattr(user, "profile", None)
+    if invite is None or profile is None:
+        raise CertificateError(messages.INVITE_CODE_INVALID)
+    _set_employer(profile=profile, organisation=invite.organisation)
+    return invite.organisation
+
+
+def _set_employer(*, profile, organisation) -> None:
+    """The profile's employer link and the consent to share certification with it always change together."""
+    profile.employer = organisation
+    profile.consent_employer_share = organisation is not None
+    profile.full_clean()
+    profile.save(update_fields=["employer", "consent_employer_share", "updated_at"])
+
+
+@transaction.atomic
+def unlink_from_organisation(*, user) -> None:
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return
+    _set_employer(profile=profile, organisation=None)
+
+
+# --- Files ---------------------------------------------------------------------------------------------------
+
+
+def _delete_files(certificate: Certificate) -> None:
+    from .storage import certificate_storage
+
+    storage = certificate_storage()
+    for name in (certificate.pdf_file, certificate.card_file):
+        if name and storage.exists(name):
+            storage.delete(name)
+    certificate.pdf_file = ""
+    certificate.card_file = ""
+
+
+def render_certificate_files(*, certificate_id: int, force: bool = False) -> Certificate:
+    """Render and store the PDF and the wallet card of a certificate. Idempotent: files already rendered are kept
+    unless `force`; a failure records its reason (status FAILED) and re-raises so the task retries."""
+    from . import rendering
+    from .storage import certificate_storage
+
+    certificate = Certificate.objects.select_related("course", "holder").get(pk=certificate_id)
+    storage = certificate_storage()
+    if (
+        not force
+        and certificate.render_status == RenderStatus.DONE
+        and certificate.pdf_file
+        and certificate.card_file
+        and storage.exists(certificate.pdf_file)
+        and storage.exists(certificate.card_file)
+    ):
+        return certificate
+    if certificate.personal_data_erased_at:
+        raise CertificateError(messages.FILE_NOT_READY)
+    Certificate.objects.filter(pk=certificate.pk).update(render_status=RenderStatus.RUNNING, render_error="")
+    try:
+        context = rendering.certificate_context(certificate)  # one QR code and issuer look-up for both files
+        pdf = rendering.render_certificate_pdf(certificate, context)
+        card = rendering.render_card_pdf(certificate, context)
+        folder = f"certificates/{secrets.token_urlsafe(18)}"
+        pdf_name = storage.save(f"{folder}/certificate.pdf", _content(pdf))
+        card_name = storage.save(f"{folder}/card.pdf", _content(card))
+    except Exception as exc:
+        Certificate.objects.filter(pk=certificate.pk).update(
+            render_status=RenderStatus.FAILED, render_error=f"{type(exc).__name__}: {exc}"[:500]
+        )
+        raise
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        old = (locked.pdf_file, locked.card_file)
+        locked.pdf_file, locked.card_file = pdf_name, card_name
+        locked.render_status = RenderStatus.DONE
+        locked.render_error = ""
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["pdf_file", "card_file", "render_status", "render_error", "rendered_at"])
+    for name in old:  # a concurrent or forced render replaced these
+        if name and name not in (pdf_name, card_name) and storage.exists(name):
+            storage.delete(name)
+    return locked
+
+
+def _content(data: bytes):
+    from django.core.files.base import ContentFile
+
+    return ContentFile(data)
+
+
+def ensure_files(*, certificate: Certificate) -> Certificate:
+    """The certificate with its files present: rendered now, in this request, if the task never ran (a broker
+    outage) or the files were lost."""
+    return render_certificate_files(certificate_id=certificate.pk)

@@ -1,0 +1,57 @@
+"""Background work of certificates (Celery)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    acks_late=True,
+)
+def render_certificate_files(self, certificate_id: int) -> str:
+    """Render and store a certificate's PDF and wallet card. Idempotent: a second run keeps the files of the first."""
+    from .models import Certificate
+    from .services import render_certificate_files as render
+
+    try:
+        certificate = render(certificate_id=certificate_id)
+    except Certificate.DoesNotExist:
+        logger.warning("Certificate %s no longer exists; nothing to render.", certificate_id)
+        return "missing"
+    return certificate.render_status
+
+
+@shared_task
+def render_pending_certificates(older_than_seconds: int = 300, limit: int = 500) -> int:
+    """Sweep (Celery beat): queue rendering for certificates still pending or failed a while after issue — e.g. when
+    the broker was down at commit time. Rendering is idempotent, so a certificate queued twice is rendered once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .enums import RenderStatus
+    from .models import Certificate
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Certificate.objects.filter(
+            render_status__in=[RenderStatus.PENDING, RenderStatus.FAILED],
+            issued_at__lte=cutoff,
+            personal_data_erased_at__isnull=True,
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for certificate_id in ids:
+        render_certificate_files.delay(certificate_id)
+    return len(ids)

@@ -1,0 +1,353 @@
+"""Public verification (page, bulk), the holder's downloads and choices, the JWKS, and employers' organisation page.
+Views parse input, call one service or selector, and render."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lms.accounts.enums import Role
+from lms.accounts.models import Organisation
+
+from . import bulk, messages, signing
+from .enums import VerificationChannel, VerificationOutcome
+from .forms import BulkVerifyForm, InviteCodeForm, NameDisplayForm, VerifyForm
+from .models import Certificate
+from .numbering import parse_number
+from .ratelimit import limited, too_many_requests
+from .selectors import get_issuer_name, organisation_members
+from .services import (
+    CertificateError,
+    ensure_files,
+    get_or_create_invite,
+    link_to_organisation,
+    rotate_invite,
+    set_name_display,
+    unlink_from_organisation,
+    verify_certificate,
+    verify_many,
+)
+from .storage import certificate_storage
+
+VERIFY_GROUP = "certificates.verify"
+BULK_GROUP = "certificates.bulk"
+
+_OUTCOME_MESSAGES = {
+    VerificationOutcome.VALID: messages.VALID,
+    VerificationOutcome.REVOKED: messages.REVOKED,
+    VerificationOutcome.NOT_FOUND: messages.NOT_FOUND,
+    VerificationOutcome.FORGED: messages.FORGED,
+}
+
+
+# Rendered answers for anonymous verifiers are reused while every fact they show is unchanged: the cache key is
+# built from the row just read (status, revocation time, name as chosen, …) and the issuer's name, so a revocation
+# or any change shows at once. Not-found answers are never cached, so unknown and malformed numbers keep taking the
+# same path and time. Signed-in users (whose header and messages differ) always get a fresh rendering.
+VERIFY_PAGE_CACHE_VERSION = 2
+VERIFY_PAGE_CACHE_SECONDS = 600
+
+
+def _page_cache_key(request, result, typed: str) -> str | None:
+    certificate = result.certificate
+    if certificate is None or request.user.is_authenticated:
+        return None
+    facts = [
+        VERIFY_PAGE_CACHE_VERSION,
+        result.outcome,
+        typed,
+        certificate.number,
+        certificate.status,
+        certificate.revoked_at.isoformat() if certificate.revoked_at else "",
+        certificate.display_name,
+        certificate.course_title,
+        certificate.curriculum_version,
+        certificate.issued_at.isoformat(),
+        get_issuer_name(),
+    ]
+    digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+    return f"certificates:verify-page:{digest}"
+
+
+def _result_response(request, result, form=None, *, typed: str = ""):
+    status = 404 if result.outcome == VerificationOutcome.NOT_FOUND else 200
+    key = _page_cache_key(request, result, typed)
+    content = cache.get(key) if key else None
+    if content is not None:
+        response = HttpResponse(content, status=status)
+    else:
+        response = render(
+            request,
+            "certificates/verify.html",
+            {
+                "form": form or VerifyForm(),
+                "result": result,
+                "outcome_message": _OUTCOME_MESSAGES[result.outcome],
+                "issuer_name": get_issuer_name() if result.found else "",
+            },
+            status=status,
+        )
+        if key:
+            cache.set(key, response.content, VERIFY_PAGE_CACHE_SECONDS)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_GET
+def verify_form(request):
+    """/verify/: type a number. Submitting (GET ?number=) shows the answer on the same page."""
+    if "number" not in request.GET:
+        return render(request, "certificates/verify.html", {"form": VerifyForm()})
+    form = VerifyForm(request.GET)
+    if not form.is_valid():
+        return render(request, "certificates/verify.html", {"form": form}, status=400)
+    if limited(request, group=VERIFY_GROUP, rate=settings.CERTIFICATE_VERIFY_RATE):
+        return too_many_requests(request)
+    result = verify_certificate(raw_number=form.cleaned_data["number"], channel=VerificationChannel.PAGE)
+    return _result_response(request, result, form, typed=request.GET["number"][:64])
+
+
+@never_cache
+@require_GET
+def verify_number(request, number: str):
+    """/verify/<number>/: what a QR code opens (with ?s=<signature>), or a shared link (without)."""
+    if limited(request, group=VERIFY_GROUP, rate=settings.CERTIFICATE_VERIFY_RATE):
+        return too_many_requests(request)
+    signature = request.GET.get("s")
+    channel = VerificationChannel.QR if signature is not None else VerificationChannel.PAGE
+    result = verify_certificate(raw_number=number, signature=signature, channel=channel)
+    # The form shows the number as typed (not the canonical form), so an unknown and a malformed number get the
+    # same page apart from the echo of the input itself.
+    return _result_response(request, result, VerifyForm(initial={"number": number[:64]}), typed=number[:64])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def bulk_verify(request):
+    """Employers: paste or upload up to 1,000 numbers; a result table and the same as CSV (?format=csv)."""
+    if request.method == "GET":
+        return render(request, "certificates/bulk.html", {"form": BulkVerifyForm()})
+    if limited(request, group=BULK_GROUP, rate=settings.CERTIFICATE_BULK_RATE):
+        return too_many_requests(request)
+    form = BulkVerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "certificates/bulk.html", {"form": form}, status=400)
+    numbers = form.cleaned_data["parsed_numbers"]
+    results = verify_many(raw_numbers=numbers, channel=VerificationChannel.BULK)
+    rows = bulk.result_rows(numbers, results)
+    if request.POST.get("format") == "csv":
+        response = HttpResponse(bulk.results_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="certificate-verification.csv"'
+        return response
+    counts = {outcome: sum(1 for r in rows if r["outcome"] == outcome) for outcome in VerificationOutcome}
+    return render(
+        request,
+        "certificates/bulk.html",
+        {
+            "form": BulkVerifyForm(),
+            "rows": rows,
+            "counts": counts,
+            "numbers_text": "\n".join(numbers),
+        },
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def jwks(request):
+    response = JsonResponse(signing.jwks())
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def achievement(request, course_id: int):
+    """The achievement a credential names: the course page."""
+    from courses.models import CoursePage
+
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    return redirect(course.get_url(request) or "/")
+
+
+# --- The holder ------------------------------------------------------------------------------------------
+
+
+def _staff_may_download(user) -> bool:
+    if not user.has_perm("certificates.view_certificate"):
+        return False
+    if settings.STAFF_MFA_REQUIRED:
+        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return True
+
+
+def _certificate_for(request, number: str) -> Certificate:
+    """The certificate if the user is its holder (or staff who may see certificates); 404 otherwise, so other
+    people's numbers reveal nothing."""
+    canonical = parse_number(number)
+    certificate = Certificate.objects.filter(number=canonical or "-").select_related("course").first()
+    if certificate is None or certificate.personal_data_erased_at:
+        raise Http404
+    if certificate.holder_id != request.user.pk and not _staff_may_download(request.user):
+        raise Http404
+    return certificate
+
+
+def _file_safe(number: str) -> str:
+    return re.sub(r"[^0-9A-Z-]", "_", number)
+
+
+@never_cache
+@login_required
+@require_GET
+def download(request, number: str, kind: str):
+    certificate = _certificate_for(request, number)
+    try:
+        certificate = ensure_files(certificate=certificate)
+    except Exception:
+        flash.error(request, messages.FILE_NOT_READY)
+        return redirect("accounts:mypage")
+    name = certificate.pdf_file if kind == "pdf" else certificate.card_file
+    label = "shuryosho" if kind == "pdf" else "supporter-card"
+    # Crockford's check symbols * ~ $ = are awkward in file names: written as "_" there.
+    handle = certificate_storage().open(name, "rb")
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"{label}-{_file_safe(certificate.number)}.pdf", content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def credential(request, number: str):
+    """The holder's Open Badges 3.0 / W3C VC, as a JWT (default) or as plain JSON (?format=json)."""
+    from .credentials import build_credential, credential_jwt
+
+    certificate = _certificate_for(request, number)
+    if certificate.holder_id != request.user.pk:
+        raise Http404
+    if request.GET.get("format") == "json":
+        response = JsonResponse(build_credential(certificate), json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="credential-{_file_safe(certificate.number)}.json"'
+    else:
+        response = HttpResponse(credential_jwt(certificate), content_type="application/vc+jwt")
+        response["Content-Disposition"] = f'attachment; filename="credential-{_file_safe(certificate.number)}.jwt"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def name_display(request, number: str):
+    certificate = _certificate_for(request, number)
+    if certificate.holder_id != request.user.pk:
+        raise Http404
+    form = NameDisplayForm(request.POST)
+    if form.is_valid():
+        set_name_display(certificate=certificate, holder=request.user, name_display=form.cleaned_data["name_display"])
+        flash.success(request, messages.NAME_DISPLAY_SAVED)
+    else:
+        flash.error(request, form.errors["name_display"][0])
+    return redirect(reverse("accounts:mypage") + f"#certificate-{certificate.pk}")
+
+
+# --- Organisations ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def organisation_link(request):
+    form = InviteCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            organisation = link_to_organisation(user=request.user, code=form.cleaned_data["code"])
+        except CertificateError as exc:
+            flash.error(request, exc.message)
+        else:
+            flash.success(request, str(messages.LINKED).format(organisation=organisation.name))
+    else:
+        flash.error(request, form.errors["code"][0])
+    return redirect(reverse("accounts:mypage") + "#organisation")
+
+
+@login_required
+@require_POST
+def organisation_unlink(request):
+    unlink_from_organisation(user=request.user)
+    flash.success(request, messages.UNLINKED)
+    return redirect(reverse("accounts:mypage") + "#organisation")
+
+
+def _admin_organisations(user):
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        roleassignment__user=user, roleassignment__role=Role.EMPLOYER_ADMIN
+    ).distinct()
+
+
+def _mfa_gate(request):
+    if settings.STAFF_MFA_REQUIRED and not Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP
+    ).exists():
+        from lms.accounts import messages as account_messages
+
+        flash.warning(request, account_messages.MFA_REQUIRED)
+        return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+    return None
+
+
+@never_cache
+@login_required
+@require_GET
+def organisation_index(request):
+    organisations = list(_admin_organisations(request.user))
+    if not organisations:
+        return render(request, "403.html", {"message": messages.NOT_EMPLOYER_ADMIN}, status=403)
+    if len(organisations) == 1:
+        return redirect("certificates:organisation", organisation_id=organisations[0].pk)
+    return render(request, "certificates/organisation_index.html", {"organisations": organisations})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_detail(request, organisation_id: int):
+    """An employer admin's page: the invite code for staff, and the staff who linked themselves with their
+    certification status. Only the organisations the user administers; everyone else gets 403 and no data."""
+    organisation = _admin_organisations(request.user).filter(pk=organisation_id).first()
+    if organisation is None:
+        return render(request, "403.html", {"message": messages.NOT_EMPLOYER_ADMIN}, status=403)
+    gate = _mfa_gate(request)
+    if gate is not None:
+        return gate
+    if request.method == "POST":
+        rotate_invite(organisation=organisation, created_by=request.user)
+        flash.success(request, messages.INVITE_ROTATED)
+        return redirect("certificates:organisation", organisation_id=organisation.pk)
+    invite = get_or_create_invite(organisation=organisation, created_by=request.user)
+    members = organisation_members(organisation)
+    return render(
+        request,
+        "certificates/organisation.html",
+        {
+            "organisation": organisation,
+            "invite": invite,
+            "members": members,
+            "certified_count": sum(1 for m in members if m.user.valid_certificates),
+        },
+    )

@@ -1,0 +1,268 @@
+"""Certificates: PDF render time (first and warm) and size beside WeasyPrint's floor (a one-page Latin-only
+document) in the same run; verification page throughput under gunicorn against a bare "hello" view in the same server
+and run; 1,000 certificates rendered by a real Celery worker (two processes) on Redis — only when REDIS_URL is set
+(null otherwise)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+WARM_RUNS = 10
+LOAD_SECONDS = 6.0
+LOAD_THREADS = 4
+BULK_COUNT = 1000
+BULK_TIMEOUT = 300
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _time(func):
+    t0 = time.perf_counter()
+    result = func()
+    return time.perf_counter() - t0, result
+
+
+def _make_certificate(name="山田 花子", furigana="やまだ はなこ"):
+    from tests.accounts.factories import UserFactory
+    from tests.certificates.factories import CertificateFactory
+
+    return CertificateFactory(holder=UserFactory(profile__full_name=name, profile__furigana=furigana))
+
+
+def bench_pdf() -> dict:
+    from weasyprint import HTML
+
+    from certificates import rendering
+
+    certificate = _make_certificate()
+    first, pdf = _time(lambda: rendering.render_certificate_pdf(certificate))
+    warm = [_time(lambda: rendering.render_certificate_pdf(certificate))[0] for _ in range(WARM_RUNS)]
+    card_first, card = _time(lambda: rendering.render_card_pdf(certificate))
+    card_warm = [_time(lambda: rendering.render_card_pdf(certificate))[0] for _ in range(WARM_RUNS)]
+    floor_html = "<!DOCTYPE html><html lang='en'><body><h1>Certificate</h1><p>Hello, world.</p></body></html>"
+    floor_first, floor_pdf = _time(lambda: HTML(string=floor_html).write_pdf())
+    floor_warm = [_time(lambda: HTML(string=floor_html).write_pdf())[0] for _ in range(WARM_RUNS)]
+    yoshi = _make_certificate("\U00020bb7川 花子", "よしかわ はなこ")
+    yoshi_warm = [_time(lambda: rendering.render_certificate_pdf(yoshi))[0] for _ in range(3)]
+    yoshi_pdf = rendering.render_certificate_pdf(yoshi)
+    warm_ms = statistics.median(warm)
+    floor_ms = statistics.median(floor_warm)
+    return {
+        "certificate_pdf_first_ms": _ms(first),
+        "certificate_pdf_warm_median_ms": _ms(warm_ms),
+        "certificate_pdf_bytes": len(pdf),
+        "certificate_card_first_ms": _ms(card_first),
+        "certificate_card_warm_median_ms": _ms(statistics.median(card_warm)),
+        "certificate_card_bytes": len(card),
+        "weasyprint_floor_first_ms": _ms(floor_first),
+        "weasyprint_floor_warm_median_ms": _ms(floor_ms),
+        "weasyprint_floor_pdf_bytes": len(floor_pdf),
+        "certificate_pdf_warm_over_floor": round(warm_ms / floor_ms, 2),
+        # A name with 𠮷 (U+20BB7) pulls in the Noto CJK fallback font: larger and slower.
+        "certificate_pdf_noto_fallback_warm_median_ms": _ms(statistics.median(yoshi_warm)),
+        "certificate_pdf_noto_fallback_bytes": len(yoshi_pdf),
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _child_env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tests.bench.child_settings",
+            "BENCH_DATABASE_NAME": str(connection.settings_dict["NAME"]),
+            "BENCH_SIGNING_KEY_FILE": str(settings.CERTIFICATE_SIGNING_KEY_FILE),
+            "BENCH_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def _load(port: int, path: str, seconds: float) -> dict:
+    """Closed-loop load from LOAD_THREADS threads for `seconds`; requests per second and the median latency."""
+    stop = time.perf_counter() + seconds
+    counts = []
+    latencies: list[float] = []
+    errors = []
+    lock = threading.Lock()
+
+    def worker():
+        done = 0
+        mine = []
+        while time.perf_counter() < stop:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors.append(response.status)
+            except OSError as exc:
+                errors.append(str(exc))
+            finally:
+                conn.close()
+            mine.append(time.perf_counter() - t0)
+            done += 1
+        with lock:
+            counts.append(done)
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(LOAD_THREADS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{path}: {len(errors)} failed requests, e.g. {errors[:3]}")
+    return {"rps": round(sum(counts) / elapsed, 1), "median_ms": _ms(statistics.median(latencies))}
+
+
+def bench_gunicorn() -> dict:
+    from certificates.services import verification_url
+
+    certificate = _make_certificate()
+    path = verification_url(certificate, absolute=False)
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "lms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--env", "DJANGO_SETTINGS_MODULE=tests.bench.child_settings"],
+        cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/bench-hello/")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline or server.poll() is not None:
+                raise RuntimeError(f"gunicorn did not start; see {log.name}")
+            time.sleep(0.3)
+        _load(port, path, 1.0)  # warm both workers
+        _load(port, "/bench-hello/", 1.0)
+        hello = _load(port, "/bench-hello/", LOAD_SECONDS)
+        verify = _load(port, path, LOAD_SECONDS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "gunicorn_workers": 2,
+        "gunicorn_load_threads": LOAD_THREADS,
+        "hello_view_rps": hello["rps"],
+        "hello_view_median_ms": hello["median_ms"],
+        "verify_page_rps": verify["rps"],
+        "verify_page_median_ms": verify["median_ms"],
+        "verify_over_hello_rps_ratio": round(verify["rps"] / hello["rps"], 2),
+    }
+
+
+def bench_bulk_render() -> dict:
+    """1,000 certificates rendered (PDF + card each) by a real Celery worker with two processes on Redis."""
+    if not settings.REDIS_URL:
+        return {
+            "bulk_render_1000_seconds": None,
+            "bulk_render_note": "REDIS_URL not set: no real Celery worker, so the bulk figure is not measured",
+        }
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from certificates import services
+    from certificates.enums import RenderStatus
+    from certificates.models import Certificate
+    from certificates.tasks import render_certificate_files
+    from lms.accounts.enums import AgeBand
+    from lms.accounts.models import LearnerProfile, User
+    from lms.celery import app
+    from lms.regions.models import Municipality
+    from tests.certificates.factories import make_course
+
+    course = make_course(slug="bench-bulk-course")
+    municipality = Municipality.objects.get(code="312011")
+    stamp = int(time.time())
+    users = User.objects.bulk_create(
+        [User(email=f"bulk-{stamp}-{i}@example.jp", password="!") for i in range(BULK_COUNT)]
+    )
+    LearnerProfile.objects.bulk_create(
+        [
+            LearnerProfile(user=u, full_name=f"一括 {i}郎", furigana="いっかつ", municipality=municipality,
+                           age_band=AgeBand.AGE_30S, consent_terms_at=timezone.now())
+            for i, u in enumerate(users)
+        ]
+    )
+    with mock.patch.object(services, "_queue_render", lambda certificate_id: None):
+        ids = [
+            services.issue_certificate(holder=User.objects.select_related("profile").get(pk=u.pk), course=course,
+                                       source="online").pk
+            for u in users
+        ]
+    queue = f"bench-{os.getpid()}"
+    log = tempfile.NamedTemporaryFile(prefix="bench-celery-", suffix=".log", delete=False)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool", "prefork", "--concurrency", "2",
+         "-Q", queue, "--loglevel", "WARNING", "-n", f"{queue}@%h", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.time() + 60
+        while not app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1.0):
+            if time.time() > deadline or worker.poll() is not None:
+                raise RuntimeError(f"Celery worker did not start; see {log.name}")
+        started = time.perf_counter()
+        for certificate_id in ids:
+            render_certificate_files.apply_async((certificate_id,), queue=queue)
+        pending = Certificate.objects.filter(pk__in=ids).exclude(render_status=RenderStatus.DONE)
+        while pending.exists():
+            if time.perf_counter() - started > BULK_TIMEOUT:
+                raise RuntimeError(f"bulk render not finished after {BULK_TIMEOUT} s; see {log.name}")
+            time.sleep(0.25)
+        elapsed = time.perf_counter() - started
+    finally:
+        app.conf.task_always_eager = True
+        worker.terminate()
+        worker.wait(timeout=60)
+    failed = Certificate.objects.filter(pk__in=ids, render_status=RenderStatus.FAILED).count()
+    return {
+        "bulk_render_1000_seconds": round(elapsed, 1),
+        "bulk_render_per_second": round(BULK_COUNT / elapsed, 1),
+        "bulk_render_worker_processes": 2,
+        "bulk_render_failed": failed,
+    }
+
+
+def run(ctx) -> dict:
+    figures = {}
+    figures.update(bench_pdf())
+    figures.update(ctx.measure(ctx.client(), "GET", "/verify/").as_dict("verify_form_page"))
+    figures.update(bench_gunicorn())
+    figures.update(bench_bulk_render())
+    return figures

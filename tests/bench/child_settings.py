@@ -1,0 +1,15 @@
+"""Settings for processes the certificate benchmark starts (gunicorn, a Celery worker): the test settings, pointed at
+the benchmark's throw-away database and signing key, with a URLconf that adds a bare "hello" view, and a rate limit
+high enough that the load generator is never refused (the limiter still runs, so its cost is measured)."""
+
+import os
+
+from lms.settings.test import *  # noqa: F403  (settings module)
+from lms.settings.test import DATABASES
+
+DATABASES["default"]["NAME"] = os.environ["BENCH_DATABASE_NAME"]
+CERTIFICATE_SIGNING_KEY_FILE = os.environ["BENCH_SIGNING_KEY_FILE"]
+ROOT_URLCONF = "tests.bench.child_urls"
+CERTIFICATE_VERIFY_RATE = "100000000/m"
+MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = False

@@ -1,0 +1,107 @@
+"""Employers' bulk verification page: pasted numbers or a CSV (Shift_JIS from Japanese Excel, UTF-8 with or without
+BOM) → result table and an Excel-safe CSV."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from certificates import messages
+from certificates.bulk import numbers_from_csv, safe_cell
+from tests.accounts.factories import UserFactory
+
+from .factories import CertificateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv_rows(response) -> list[list[str]]:
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())  # BOM: Excel opens UTF-8 correctly
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_shift_jis_csv_round_trip(client):
+    """Issue 4 'done when': a CSV saved by Japanese Excel (CP932) goes in; the result CSV comes out in UTF-8 with BOM."""
+    valid = CertificateFactory(holder=UserFactory(profile__full_name="髙橋 𠮷男", profile__furigana="たかはし よしお"))
+    revoked = CertificateFactory(revoked=True)
+    source = "氏名,修了証番号\r\n" + "\r\n".join(
+        [
+            f"鈴木 一郎,{valid.number.lower().replace('-', '')}",
+            f"佐藤 花子,{revoked.number}",
+            "田中 次郎,0000-0000-0000-0000-0",
+            "=HYPERLINK(\"http://x\"),=1+1",
+        ]
+    ) + "\r\n"
+    # 髙 and 𠮷 cannot be written in CP932, so the file itself only holds CP932 characters.
+    upload = SimpleUploadedFile("staff.csv", source.encode("cp932"), content_type="text/csv")
+    page = client.post("/verify/bulk/", {"file": upload})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "有効 1件・失効 1件・見つからない番号 2件" in body
+
+    response = client.post("/verify/bulk/", {"numbers": page.context["numbers_text"], "format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert rows[0][:3] == ["入力された番号", "修了証番号", "結果"]
+    assert [row[2] for row in rows[1:]] == ["有効", "失効", "見つかりません", "見つかりません"]
+    assert rows[1][1] == valid.number
+    assert rows[1][3] == "髙橋 𠮷男"  # characters outside CP932 survive in the UTF-8 output
+    assert rows[4][0] == "'=1+1"  # neutralised: Excel shows it as text
+
+
+def test_utf8_csv_with_and_without_bom_is_read():
+    certificate_number = "7K3M-Q9RT-2VXB-H4ND-U"
+    text = f"修了証番号\n{certificate_number}\n"
+    assert numbers_from_csv(("\ufeff" + text).encode("utf-8")) == [certificate_number]
+    assert numbers_from_csv(text.encode("utf-8")) == [certificate_number]
+
+
+def test_first_column_is_used_without_a_known_header():
+    assert numbers_from_csv(b"AAAA-BBBB\nCCCC,x\n") == ["AAAA-BBBB", "CCCC"]
+
+
+def test_pasted_numbers_are_checked(client):
+    certificate = CertificateFactory()
+    response = client.post("/verify/bulk/", {"numbers": f"{certificate.number}\n\nbad number\n"})
+    assert response.status_code == 200
+    assert "有効 1件・失効 0件・見つからない番号 1件" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"numbers": ""}, messages.BULK_EMPTY),
+        ({"numbers": "\n".join(["0000-0000-0000-0000-0"] * 1001)}, messages.BULK_TOO_MANY),
+        ({"file": SimpleUploadedFile("a.csv", b"x" * (1024 * 1024 + 1))}, messages.BULK_FILE_TOO_LARGE),
+        ({"file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04")}, messages.BULK_FILE_NOT_CSV),
+        ({"file": SimpleUploadedFile("a.csv", b"\x00\x01\x02binary")}, messages.BULK_FILE_UNREADABLE),
+        ({"file": SimpleUploadedFile("a.csv", b"\xff\xfe\xfd\xfc\x81")}, messages.BULK_FILE_UNREADABLE),
+    ],
+)
+def test_bad_input_gets_a_japanese_message_and_records_nothing(client, data, message):
+    from certificates.models import CertificateVerification
+
+    response = client.post("/verify/bulk/", data)
+    assert response.status_code == 400
+    assert str(message) in response.content.decode()
+    assert not CertificateVerification.objects.exists()
+
+
+def test_bulk_page_is_rate_limited(client, settings):
+    settings.CERTIFICATE_BULK_RATE = "1/m"
+    assert client.post("/verify/bulk/", {"numbers": "x"}).status_code == 200
+    assert client.post("/verify/bulk/", {"numbers": "x"}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("=1+1", "'=1+1"), ("+81", "'+81"), ("-1", "'-1"), ("@SUM", "'@SUM"), ("山田", "山田")]
+)
+def test_cells_are_neutralised_for_excel(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_an_unknown_japanese_header_is_skipped():
+    assert numbers_from_csv("番号一覧\nAAAA\n".encode("cp932")) == ["AAAA"]
