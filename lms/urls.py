@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("mypage/", include("lms.accounts.urls")),
     path("regions/", include("lms.regions.urls")),
+    path("trainer/", include("events.urls")),
 ]
 
 if settings.DEBUG:

@@ -260,6 +260,8 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing (e.g. the May campaign goes live at 00:00 JST on 1 May by itself).
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
+    # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
+    "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
 }
 
 # --- Demo data --------------------------------------------------------------------------------------------
@@ -267,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_DATA_ALLOWED = False
 DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
+    "events.demo.seed_workshops",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------
