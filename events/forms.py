@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import forms
 from django.utils import timezone
@@ -55,6 +56,19 @@ class WorkshopPageForm(WagtailAdminPageForm):
                 self.initial["municipality"] = choices[0]
 
 
+@functools.lru_cache(maxsize=1)
+def _prefecture_choices() -> tuple[tuple[str, str], ...]:
+    return tuple(Prefecture.objects.order_by("code").values_list("code", "name"))
+
+
+def prefecture_choices() -> tuple[tuple[str, str], ...]:
+    """The 47 prefectures (reference data that never changes while the site runs: read once per process)."""
+    choices = _prefecture_choices()
+    if not choices:  # regions not loaded yet: do not remember the empty list
+        _prefecture_choices.cache_clear()
+    return choices
+
+
 def month_choices(today: dt.date | None = None, months: int = 12) -> list[tuple[str, str]]:
     today = today or timezone.localdate()
     year, month = today.year, today.month
@@ -71,9 +85,7 @@ class WorkshopFilterForm(forms.Form):
     """The listing's filters (GET). Unknown values are ignored with a message rather than failing the page."""
 
     q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
-    prefecture = forms.ModelChoiceField(
-        label=_("都道府県"), queryset=Prefecture.objects.all(), required=False, empty_label=_("すべての都道府県")
-    )
+    prefecture = forms.ChoiceField(label=_("都道府県"), required=False)
     municipality = forms.CharField(label=_("市区町村"), required=False, widget=forms.Select)
     month = forms.ChoiceField(label=_("開催月"), required=False)
     format = forms.ChoiceField(
@@ -83,6 +95,7 @@ class WorkshopFilterForm(forms.Form):
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = month_choices(today)
+        self.fields["prefecture"].choices = [("", _("すべての都道府県")), *prefecture_choices()]
         prefecture_code = (self.data.get("prefecture") or "") if self.is_bound else ""
         options = [("", _("すべての市区町村") if prefecture_code else _("先に都道府県を選んでください"))]
         if prefecture_code:
@@ -112,7 +125,7 @@ class WorkshopFilterForm(forms.Form):
         if data.get("q"):
             result["q"] = data["q"]
         if data.get("prefecture"):
-            result["prefecture"] = data["prefecture"].code
+            result["prefecture"] = data["prefecture"]
         if data.get("municipality"):
             result["municipality"] = data["municipality"]
         if data.get("month"):

@@ -98,9 +98,12 @@ def listing(*, filters: dict | None = None, near: Municipality | None = None, no
 
 
 def learner_municipality(user) -> Municipality | None:
+    """Where a signed-in learner lives (with its prefecture, in one query); None for anyone else."""
     if not user.is_authenticated:
         return None
-    profile = getattr(user, "profile", None)
+    from lms.accounts.models import LearnerProfile
+
+    profile = LearnerProfile.objects.select_related("municipality__prefecture").filter(user_id=user.pk).first()
     return profile.municipality if profile is not None else None
 
 

@@ -78,6 +78,9 @@ def create_workshop(*, by=None, publish: bool = True, index: WorkshopIndexPage |
     page's own rules (end after start, capacity ≥ 1, venue or URL), and publish it."""
     index = index or get_workshop_index()
     workshop = WorkshopPage(**fields)
+    if not publish:
+        workshop.live = False
+        workshop.has_unpublished_changes = True
     index.add_child(instance=workshop)  # Page.save() runs full_clean(): the page's own rules apply
     revision = workshop.save_revision(user=by, log_action=True)
     if publish:
