@@ -125,13 +125,14 @@ def register_for_workshop(*, workshop: WorkshopPage, user) -> Registration:
             if Registration.objects.active().filter(workshop_id=locked.pk, user=user).exists():
                 raise WorkshopError(messages.ALREADY_REGISTERED)
             has_seat = _seats_taken(locked.pk) < locked.capacity
+            arrived = timezone.now()  # under the lock: registration times are in the order places were given
             registration = Registration(
                 workshop=locked,
                 user=user,
                 status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
                 source=RegistrationSource.ONLINE,
-                registered_at=now,
-                confirmed_at=now if has_seat else None,
+                registered_at=arrived,
+                confirmed_at=arrived if has_seat else None,
             )
             registration.full_clean(exclude=["workshop", "user", "checked_in_by", "certificate"], validate_constraints=False)
             try:

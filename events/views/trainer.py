@@ -228,7 +228,7 @@ def cancel(request, pk: int):
     if workshop.is_cancelled:
         flash.info(request, messages.ALREADY_CANCELLED)
         return redirect(_roster_url(workshop))
-    form = CancelWorkshopForm(request.POST or None)
+    form = CancelWorkshopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_workshop(workshop=workshop, by=request.user)
