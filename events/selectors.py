@@ -174,7 +174,7 @@ def structured_data(workshop: WorkshopPage, *, url: str, seats_left: int | None)
 def learner_registrations(user, *, now: dt.datetime | None = None, past_limit: int = 5):
     """(upcoming, recent past) registrations of a learner, without cancelled ones."""
     now = now or timezone.now()
-    base = Registration.objects.active().filter(user=user).select_related("workshop__municipality__prefecture")
+    base = Registration.objects.active().filter(user=user).select_related("workshop__municipality__prefecture", "certificate")
     upcoming = list(base.filter(workshop__ends_at__gt=now).order_by("workshop__starts_at", "id"))
     past = list(base.filter(workshop__ends_at__lte=now).order_by("-workshop__starts_at", "-id")[:past_limit])
     return upcoming, past
