@@ -49,6 +49,7 @@ browser-deps: ## Install Debian's chromium for the browser tests (apt, as root) 
 setup: install ## Migrate and load regions, course and demo data (idempotent)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_regions
+	$(MANAGE) seed_site
 	$(MANAGE) seed_course
 	$(MANAGE) seed_demo
 

@@ -59,7 +59,9 @@ class ImageBlock(blocks.StructBlock):
 
     image = ImageChooserBlock(label=_("画像"))
     alt = blocks.CharBlock(
-        label=_("代替テキスト"), max_length=250, help_text=_("画像が見えない方のために、画像の内容を文章で書いてください。")
+        label=_("代替テキスト"),
+        max_length=250,
+        help_text=_("画像が見えない方のために、画像の内容を文章で書いてください。"),
     )
     caption = blocks.CharBlock(label=_("キャプション"), max_length=250, required=False)
 
@@ -130,10 +132,14 @@ class QuestionBlock(blocks.StructBlock):
 
     text = blocks.TextBlock(label=_("問題文"))
     multiple = blocks.BooleanBlock(
-        label=_("複数選択"), required=False, help_text=_("正解が複数ある問題です（問題文に「すべて選んでください」と書いてください）。")
+        label=_("複数選択"),
+        required=False,
+        help_text=_("正解が複数ある問題です（問題文に「すべて選んでください」と書いてください）。"),
     )
     choices = blocks.ListBlock(ChoiceBlock(), label=_("選択肢"), min_num=2, max_num=8)
-    explanation = blocks.TextBlock(label=_("解説"), help_text=_("根拠となる事実を示してください。回答後に表示されます。"))
+    explanation = blocks.TextBlock(
+        label=_("解説"), help_text=_("根拠となる事実を示してください。回答後に表示されます。")
+    )
 
     class Meta:
         icon = "help"
@@ -143,10 +149,14 @@ class QuestionBlock(blocks.StructBlock):
         value = super().clean(value)
         correct = sum(1 for choice in value["choices"] if choice["correct"])
         if correct == 0:
-            raise StructBlockValidationError(block_errors={"choices": ValidationError(_("正解の選択肢を1つ以上選んでください。"))})
+            raise StructBlockValidationError(
+                block_errors={"choices": ValidationError(_("正解の選択肢を1つ以上選んでください。"))}
+            )
         if correct > 1 and not value["multiple"]:
             raise StructBlockValidationError(
-                block_errors={"multiple": ValidationError(_("正解が複数あるときは「複数選択」をオンにしてください。"))}
+                block_errors={
+                    "multiple": ValidationError(_("正解が複数あるときは「複数選択」をオンにしてください。"))
+                }
             )
         return value
 

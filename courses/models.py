@@ -6,6 +6,7 @@ scored submission). Writes to them go through `courses.services`; reads through 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -19,6 +20,8 @@ from wagtail.search import index
 from .blocks import ModuleBodyBlock, QuizBlock
 from .enums import Channel
 
+RESERVED_MODULE_SLUGS = {"complete"}  # CoursePage's own sub-pages
+
 
 class CoursePage(RoutablePageMixin, Page):
     """The course landing page (/course/): what the course is, its modules in order, and the learner's progress.
@@ -31,7 +34,10 @@ class CoursePage(RoutablePageMixin, Page):
         _("修了ページの文章"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
     )
     curriculum_version = models.CharField(
-        _("カリキュラムの版"), max_length=20, blank=True, help_text=_("内容を大きく改めたときに更新します（例: 2026.1）。")
+        _("カリキュラムの版"),
+        max_length=20,
+        blank=True,
+        help_text=_("内容を大きく改めたときに更新します（例: 2026.1）。"),
     )
 
     content_panels = Page.content_panels + [
@@ -62,7 +68,9 @@ class CoursePage(RoutablePageMixin, Page):
 
     def _find_module(self, slug: str):
         ancestor_paths = [self.path[:i] for i in range(Page.steplen, len(self.path) + 1, Page.steplen)]
-        aliased_sources = Page.objects.filter(path__in=ancestor_paths, alias_of__isnull=False).values("alias_of")
+        aliased_sources = Page.objects.filter(path__in=ancestor_paths, alias_of__isnull=False).values(
+            "alias_of"
+        )
         restrictions = PageViewRestriction.objects.filter(
             Q(page__path__in=ancestor_paths)
             | Q(page__in=aliased_sources)
@@ -139,6 +147,13 @@ class ModulePage(RoutablePageMixin, Page):
 
         return views.module_result(request, self, attempt_id)
 
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_MODULE_SLUGS:
+            raise ValidationError(
+                {"slug": _("このスラッグは講座のページで使われています。別のスラッグにしてください。")}
+            )
+
     def get_view_restrictions(self):
         # When the module was loaded by CoursePage.route, the same query already said whether any restriction
         # applies to it or an ancestor (aliases resolved as Wagtail does); only then look them up.
@@ -156,9 +171,14 @@ class Enrolment(models.Model):
     """A learner taking a course: when they started, and when and how (online / workshop) they completed it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("受講者")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("受講者"),
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("講座"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("講座")
+    )
     started_at = models.DateTimeField(_("受講開始日時"), auto_now_add=True)
     completed_at = models.DateTimeField(_("修了日時"), null=True, blank=True)
     channel = models.CharField(_("受講方法"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
@@ -177,7 +197,9 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("受講登録")
         verbose_name_plural = _("受講登録")
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="courses_enrolment_unique_user_course")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="courses_enrolment_unique_user_course")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} / {self.course}"
@@ -191,9 +213,14 @@ class ModuleProgress(models.Model):
     """How far one learner has come in one module. `passed_at` is set once and never cleared."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress", verbose_name=_("受講者")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="module_progress",
+        verbose_name=_("受講者"),
     )
-    module = models.ForeignKey(ModulePage, on_delete=models.PROTECT, related_name="progress", verbose_name=_("章"))
+    module = models.ForeignKey(
+        ModulePage, on_delete=models.PROTECT, related_name="progress", verbose_name=_("章")
+    )
     first_viewed_at = models.DateTimeField(_("初回閲覧日時"), auto_now_add=True)
     passed_at = models.DateTimeField(_("合格日時"), null=True, blank=True)
     best_score = models.PositiveSmallIntegerField(_("最高得点（%）"), null=True, blank=True)
@@ -203,7 +230,9 @@ class ModuleProgress(models.Model):
         verbose_name = _("章の進捗")
         verbose_name_plural = _("章の進捗")
         constraints = [
-            models.UniqueConstraint(fields=["user", "module"], name="courses_moduleprogress_unique_user_module")
+            models.UniqueConstraint(
+                fields=["user", "module"], name="courses_moduleprogress_unique_user_module"
+            )
         ]
 
     def __str__(self) -> str:
@@ -221,9 +250,14 @@ class QuizAttempt(models.Model):
     same token and is refused (unique constraint)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("受講者")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("受講者"),
     )
-    module = models.ForeignKey(ModulePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("章"))
+    module = models.ForeignKey(
+        ModulePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("章")
+    )
     token = models.CharField(_("送信トークン"), max_length=64, unique=True)
     answers = models.JSONField(_("回答"), help_text=_("問題ID → 選んだ選択肢IDの一覧"))
     results = models.JSONField(_("正誤"), help_text=_("問題ID → 正解したかどうか"))

@@ -18,7 +18,9 @@ from .models import CoursePage, ModulePage
 from .seed_content import COURSE, MODULES
 
 COURSE_SLUG = "course"
-ID_NAMESPACE = uuid.UUID("6f1d3c52-6a3e-4a55-9d1b-0c5a7e6b2f10")  # fixed: changing it would change every quiz id
+ID_NAMESPACE = uuid.UUID(
+    "6f1d3c52-6a3e-4a55-9d1b-0c5a7e6b2f10"
+)  # fixed: changing it would change every quiz id
 
 
 class SeedError(Exception):
@@ -30,7 +32,9 @@ def _stable_id(*parts) -> str:
 
 
 def _list_items(values, *, key: str) -> list[dict]:
-    return [{"type": "item", "value": value, "id": _stable_id(key, index)} for index, value in enumerate(values)]
+    return [
+        {"type": "item", "value": value, "id": _stable_id(key, index)} for index, value in enumerate(values)
+    ]
 
 
 def build_body(module: dict, resources: dict[str, int]) -> list[dict]:
@@ -40,13 +44,18 @@ def build_body(module: dict, resources: dict[str, int]) -> list[dict]:
         kind, value = block["type"], block["value"]
         block_id = _stable_id(module["slug"], "body", index)
         if kind == "key_points":
-            value = {"title": value["title"], "points": _list_items(value["points"], key=f"{block_id}/points")}
+            value = {
+                "title": value["title"],
+                "points": _list_items(value["points"], key=f"{block_id}/points"),
+            }
         elif kind == "statistic":
             value = {k: value.get(k, "") for k in ("label", "value", "unit", "year", "source", "note")}
         elif kind == "resource":
             name = value["name"]
             if name not in resources:
-                raise SeedError(f"相談窓口「{name}」がスニペットにありません（home.seed_resources を確認してください）。")
+                raise SeedError(
+                    f"相談窓口「{name}」がスニペットにありません（home.seed_resources を確認してください）。"
+                )
             value = {"resource": resources[name], "note": ""}
         elif kind not in ("heading", "text", "reflection"):
             raise SeedError(f"未知のブロック種別です: {kind}")
@@ -59,7 +68,11 @@ def build_quiz(module: dict) -> list[dict]:
     for q_index, question in enumerate(module["quiz"]["questions"]):
         question_id = _stable_id(module["slug"], "question", q_index)
         choices = [
-            {"type": "item", "value": {"text": c["text"], "correct": bool(c["correct"])}, "id": _stable_id(question_id, c_index)}
+            {
+                "type": "item",
+                "value": {"text": c["text"], "correct": bool(c["correct"])},
+                "id": _stable_id(question_id, c_index),
+            }
             for c_index, c in enumerate(question["choices"])
         ]
         quiz.append(
@@ -128,11 +141,15 @@ def seed_course() -> list[str]:
             pass_mark=data["quiz"]["pass_mark"],
             live=False,
         )
-        later = [existing[m["slug"]] for m in MODULES if m["number"] > data["number"] and m["slug"] in existing]
+        later = [
+            existing[m["slug"]] for m in MODULES if m["number"] > data["number"] and m["slug"] in existing
+        ]
         if later:  # keep the seeds' order when an earlier module is the one missing
             ModulePage.objects.get(pk=later[0].pk).add_sibling(pos="left", instance=module)
         else:
-            CoursePage.objects.get(pk=course.pk).add_child(instance=module)  # fresh: numchild/paths may have moved
+            CoursePage.objects.get(pk=course.pk).add_child(
+                instance=module
+            )  # fresh: numchild/paths may have moved
         _publish(module)
         existing[data["slug"]] = module
         created += 1

@@ -12,7 +12,17 @@ from wagtail.models import Page
 
 from .models import CoursePage, Enrolment, ModulePage, ModuleProgress
 
-OUTLINE_MODULE_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "live", "estimated_minutes", "summary")
+OUTLINE_MODULE_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "estimated_minutes",
+    "summary",
+)
 
 
 @dataclass
@@ -103,7 +113,9 @@ def get_course_outline(*, course: CoursePage, user) -> CourseOutline:
         modules_qs = modules_qs.annotate(
             mine=FilteredRelation("progress", condition=Q(progress__user=user)),
             **{f"outline_progress_{name}": F(f"mine__{name}") for name in PROGRESS_FIELDS},
-            **{f"outline_enrolment_{name}": Subquery(enrolment.values(name)[:1]) for name in ENROLMENT_FIELDS},
+            **{
+                f"outline_enrolment_{name}": Subquery(enrolment.values(name)[:1]) for name in ENROLMENT_FIELDS
+            },
         )
     modules = list(modules_qs)
 
@@ -133,7 +145,9 @@ def get_course_outline(*, course: CoursePage, user) -> CourseOutline:
                 module_id=module.pk,
             )
         outline.modules.append(
-            ModuleStatus(module=module, number=number, progress=progress, unlocked=completed or all_before_passed)
+            ModuleStatus(
+                module=module, number=number, progress=progress, unlocked=completed or all_before_passed
+            )
         )
         all_before_passed = all_before_passed and progress is not None and progress.is_passed
     return outline

@@ -31,7 +31,9 @@ class QuizSubmissionError(Exception):
     """A submission that is refused and changes nothing. `message` is shown to the learner; `question_errors`
     maps question ids to a message shown next to that question."""
 
-    def __init__(self, message, *, question_errors: Mapping[str, str] | None = None, attempt: QuizAttempt | None = None):
+    def __init__(
+        self, message, *, question_errors: Mapping[str, str] | None = None, attempt: QuizAttempt | None = None
+    ):
         super().__init__(str(message))
         self.message = message
         self.question_errors = dict(question_errors or {})
@@ -67,7 +69,9 @@ def complete_course(*, user, course: CoursePage, channel: Channel | str, worksho
     if workshop is not None and channel != Channel.WORKSHOP:
         raise ValueError("A workshop can only be given with channel=workshop.")
     with transaction.atomic(savepoint=False):
-        enrolment, _newly_completed = _complete_enrolment(user=user, course=course, channel=channel, workshop=workshop)
+        enrolment, _newly_completed = _complete_enrolment(
+            user=user, course=course, channel=channel, workshop=workshop
+        )
         # Work that must happen when a course is completed (issuing the certificate) is called here, inside this
         # transaction; `_newly_completed` says whether this call completed it. issue_certificate is idempotent (it
         # returns the holder's valid certificate if there is one), so completing again issues nothing twice.
@@ -98,13 +102,15 @@ def _complete_enrolment(*, user, course: CoursePage, channel: Channel, workshop)
     return enrolment, newly_completed
 
 
-def record_module_view(*, user, module: ModulePage, course: CoursePage) -> None:
+def record_module_view(*, user, module: ModulePage, course: CoursePage, enrolled: bool = False) -> None:
     """Note that a signed-in learner opened a module: starts their enrolment and the module's progress (first viewed)
     the first time; later views change nothing. Two INSERT … ON CONFLICT DO NOTHING statements, so concurrent first
-    views neither fail nor duplicate. (Nothing to full_clean: the rows hold only keys the database checks.)"""
-    Enrolment.objects.bulk_create(
-        [Enrolment(user=user, course=course, channel=Channel.ONLINE)], ignore_conflicts=True
-    )
+    views neither fail nor duplicate. (Nothing to full_clean: the rows hold only keys the database checks.)
+    `enrolled=True` when the caller already knows the enrolment exists (saves a statement)."""
+    if not enrolled:
+        Enrolment.objects.bulk_create(
+            [Enrolment(user=user, course=course, channel=Channel.ONLINE)], ignore_conflicts=True
+        )
     ModuleProgress.objects.bulk_create([ModuleProgress(user=user, module=module)], ignore_conflicts=True)
 
 
@@ -141,7 +147,9 @@ def score_quiz(*, module: ModulePage, answers: Mapping[str, Sequence[str]]) -> Q
     if any(question_id not in known for question_id in answers):
         raise QuizSubmissionError(messages.TAMPERED)
 
-    missing = {question_id: messages.ANSWER_MISSING_FIELD for question_id in known if not answers.get(question_id)}
+    missing = {
+        question_id: messages.ANSWER_MISSING_FIELD for question_id in known if not answers.get(question_id)
+    }
     result = QuizScore()
     for question_id, question in questions:
         chosen = tuple(dict.fromkeys(answers.get(question_id) or ()))  # de-duplicated, order kept
@@ -151,7 +159,9 @@ def score_quiz(*, module: ModulePage, answers: Mapping[str, Sequence[str]]) -> Q
         if len(chosen) > 1 and not question["multiple"]:
             raise QuizSubmissionError(messages.TAMPERED)
         correct_ids = {child.id for child in question["choices"].bound_blocks if child.value["correct"]}
-        result.results.append(QuestionResult(question_id, chosen, bool(chosen) and set(chosen) == correct_ids))
+        result.results.append(
+            QuestionResult(question_id, chosen, bool(chosen) and set(chosen) == correct_ids)
+        )
     if missing:
         raise QuizSubmissionError(messages.ANSWERS_MISSING, question_errors=missing)
 
@@ -162,7 +172,12 @@ def score_quiz(*, module: ModulePage, answers: Mapping[str, Sequence[str]]) -> Q
 
 
 def record_quiz_attempt(
-    *, user, module: ModulePage, answers: Mapping[str, Sequence[str]], token: str, course: CoursePage | None = None
+    *,
+    user,
+    module: ModulePage,
+    answers: Mapping[str, Sequence[str]],
+    token: str,
+    course: CoursePage | None = None,
 ) -> QuizAttempt:
     """Score a learner's answers to a module's quiz and record the attempt; pass the module (once) and, when it was
     the last one, complete the course.
@@ -190,7 +205,7 @@ def record_quiz_attempt(
     if not status.unlocked:  # unlocking only ever moves forward, so checking before the transaction is safe
         raise QuizSubmissionError(messages.MODULE_LOCKED)
     if status.progress is None:
-        record_module_view(user=user, module=module, course=course)
+        record_module_view(user=user, module=module, course=course, enrolled=outline.enrolment is not None)
 
     attempt = QuizAttempt(
         user=user,
@@ -208,11 +223,19 @@ def record_quiz_attempt(
         with transaction.atomic():
             attempt.save()
             mine = ModuleProgress.objects.filter(user=user, module=module)
-            best = Greatest(Coalesce("best_score", Value(0)), Value(scored.score), output_field=PositiveSmallIntegerField())
+            best = Greatest(
+                Coalesce("best_score", Value(0)),
+                Value(scored.score),
+                output_field=PositiveSmallIntegerField(),
+            )
             counted = {"attempts_count": F("attempts_count") + 1, "best_score": best}
-            newly_passed = scored.passed and mine.filter(passed_at__isnull=True).update(
-                passed_at=attempt.submitted_at, **counted
-            ) == 1
+            # Already passed (as the outline said): only count. Otherwise a passing attempt passes the module only
+            # if nobody passed it meanwhile (`passed_at IS NULL`); if somebody did, it just counts.
+            newly_passed = (
+                scored.passed
+                and not status.passed
+                and mine.filter(passed_at__isnull=True).update(passed_at=attempt.submitted_at, **counted) == 1
+            )
             if not newly_passed:
                 mine.update(**counted)
             if newly_passed and not outline.is_completed:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import patch_cache_control
+from django.utils.cache import patch_cache_control
 
 from home.models import ConsultationResource
 
@@ -110,11 +110,17 @@ def _build_questions(module: ModulePage, *, answers=None, errors=None, attempt: 
 
 
 def _active_resource_ids(module: ModulePage) -> set[int]:
-    ids = {block.value["resource"].pk for block in module.body if block.block_type == "resource" and block.value["resource"]}
+    ids = {
+        block.value["resource"].pk
+        for block in module.body
+        if block.block_type == "resource" and block.value["resource"]
+    }
     if not ids:
         return set()
     return set(
-        ConsultationResource.objects.active_on(timezone.localdate()).filter(pk__in=ids).values_list("pk", flat=True)
+        ConsultationResource.objects.active_on(timezone.localdate())
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
     )
 
 
@@ -128,7 +134,9 @@ def _module_context(request, module: ModulePage, course: CoursePage, outline: Co
             "outline": outline,
             "status": status,
             "previous_status": outline.modules[index - 1] if index > 0 else None,
-            "next_status": outline.modules[index + 1] if status and index + 1 < len(outline.modules) else None,
+            "next_status": outline.modules[index + 1]
+            if status and index + 1 < len(outline.modules)
+            else None,
             "active_resource_ids": _active_resource_ids(module),
             "login_url": login_url_for(module.get_url(request) + "#quiz"),
             "signup_url": signup_url_for(module.get_url(request) + "#quiz"),
@@ -144,7 +152,9 @@ def _locked(request, module, course, outline, *, message=None):
     return _private(TemplateResponse(request, "courses/module_locked.html", context, status=403))
 
 
-def module_detail(request, module: ModulePage, *, answers=None, errors=None, error_message=None, status_code=200):
+def module_detail(
+    request, module: ModulePage, *, answers=None, errors=None, error_message=None, status_code=200
+):
     course = _course_of(module)
     if getattr(request, "is_preview", False):
         return _module_preview(request, module, course)
@@ -158,7 +168,9 @@ def module_detail(request, module: ModulePage, *, answers=None, errors=None, err
     if not status.unlocked:
         return _locked(request, module, course, outline)
     if request.user.is_authenticated and status.progress is None:
-        status.progress = record_module_view(user=request.user, module=module, course=course)
+        record_module_view(
+            user=request.user, module=module, course=course, enrolled=outline.enrolment is not None
+        )
     context = _module_context(
         request,
         module,
@@ -166,7 +178,9 @@ def module_detail(request, module: ModulePage, *, answers=None, errors=None, err
         outline,
         questions=_build_questions(module, answers=answers, errors=errors),
         error_message=error_message,
-        quiz_token=issue_quiz_token(user=request.user, module=module) if request.user.is_authenticated else "",
+        quiz_token=issue_quiz_token(user=request.user, module=module)
+        if request.user.is_authenticated
+        else "",
     )
     return _private(TemplateResponse(request, "courses/module_page.html", context, status=status_code))
 
@@ -208,7 +222,11 @@ def module_answer(request, module: ModulePage):
         if request.POST.get("module") != str(module.pk):
             raise QuizSubmissionError(messages.TAMPERED)
         attempt = record_quiz_attempt(
-            user=request.user, module=module, answers=answers, token=request.POST.get("token", ""), course=course
+            user=request.user,
+            module=module,
+            answers=answers,
+            token=request.POST.get("token", ""),
+            course=course,
         )
     except QuizSubmissionError as error:
         if error.attempt is not None:  # a replay of a form already scored: show that result, change nothing
@@ -248,6 +266,8 @@ def module_result(request, module: ModulePage, attempt_id: int):
         attempt=attempt,
         questions=_build_questions(module, attempt=attempt),
         right_count=sum(1 for correct in attempt.results.values() if correct),
-        complete_url=(course.get_url(request) + course.reverse_subpage("complete")) if outline.is_completed else None,
+        complete_url=(course.get_url(request) + course.reverse_subpage("complete"))
+        if outline.is_completed
+        else None,
     )
     return _private(TemplateResponse(request, "courses/module_result.html", context))

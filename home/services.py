@@ -1,7 +1,22 @@
-from django.db import transaction
+"""Writes for the home app: the site's standing pages and data (idempotent seeding) and campaign pages.
 
-from .models import ConsultationResource
+Pages are created with a published revision, so their history starts clean and later edits go through the
+moderation workflow like any other change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from .blocks import StandardBodyBlock
+from .models import CampaignIndexPage, CampaignPage, ConsultationResource, HomePage, StandardPage
+from .seed_pages import STANDARD_PAGES
 from .seed_resources import CONSULTATION_RESOURCES
+
+CAMPAIGN_INDEX_SLUG = "campaign"  # /campaign/ is a public contract (DESIGN.md §6)
 
 
 @transaction.atomic
@@ -18,3 +33,119 @@ def load_consultation_resources() -> list[str]:
         resource.save()
         created += 1
     return [f"相談窓口: {created} 件を作成（合計 {ConsultationResource.objects.count()} 件）"]
+
+
+def get_home_page() -> HomePage:
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        raise RuntimeError("既定のサイトがありません。`manage.py migrate` を実行してください。")
+    return site.root_page.specific
+
+
+def _add_published_child(*, parent: Page, page: Page, user=None) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision(user=user, log_action=True).publish(user=user)
+    page.refresh_from_db()
+    return page
+
+
+@transaction.atomic
+def ensure_campaign_index() -> CampaignIndexPage:
+    """The campaign index at /campaign/ under the home page: created once, published; returned if it exists."""
+    existing = CampaignIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    home = get_home_page()
+    page = CampaignIndexPage(
+        title="孤独・孤立対策強化月間",
+        slug=CAMPAIGN_INDEX_SLUG,
+        intro=(
+            "<p>「孤独・孤立に至っても支援を求める声を上げやすい、声をかけやすい社会」に向けた取組として、"
+            "毎年5月を「孤独・孤立対策強化月間」とし、集中的な広報・啓発活動を実施しています。"
+            "各年の特設ページでは、月間に全国各地で行われる取組を紹介します。</p>"
+        ),
+    )
+    return _add_published_child(parent=home, page=page)
+
+
+def stream_value(block, items: list[tuple[str, object]]):
+    """(block type, value in the block's JSON form) pairs → a StreamField value (e.g. rich text as HTML)."""
+    return block.to_python([{"type": block_type, "value": value} for block_type, value in items])
+
+
+@transaction.atomic
+def ensure_standard_pages() -> list[str]:
+    """About, FAQ, terms and privacy policy under the home page: each created once (matched by slug) and never
+    overwritten. A slug already taken by another kind of page is left alone and reported."""
+    home = get_home_page()
+    lines = []
+    today = timezone.localdate()
+    for data in STANDARD_PAGES:
+        existing = home.get_children().filter(slug=data["slug"]).first()
+        if existing is not None:
+            if not isinstance(existing.specific, StandardPage):
+                lines.append(f"/{data['slug']}/ は別の種類のページが使っているため作成しませんでした")
+            continue
+        items = list(data["body"])
+        if data.get("consultation_block"):
+            ids = list(ConsultationResource.objects.values_list("pk", flat=True))
+            if ids:
+                items.append(("consultation_resources", {"heading": "相談窓口", "resources": ids}))
+        page = StandardPage(
+            title=data["title"],
+            slug=data["slug"],
+            intro=data["intro"],
+            body=stream_value(StandardBodyBlock(), items),
+            last_updated=today,
+        )
+        _add_published_child(parent=home, page=page)
+        lines.append(f"/{data['slug']}/ を作成しました")
+    return lines
+
+
+def seed_site() -> list[str]:
+    """Everything the public site needs besides regions and the course: consultation windows, the campaign index
+    and the standard pages. Idempotent; safe in production (`make setup` runs it)."""
+    lines = load_consultation_resources()
+    index = ensure_campaign_index()
+    lines.append(f"強化月間の一覧ページ: {index.get_url()}")
+    lines += ensure_standard_pages()
+    return lines
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    year: int,
+    title: str,
+    theme: str = "",
+    summary: str = "",
+    body: list | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    go_live_at: dt.datetime | None = None,
+    publish: bool = True,
+    user=None,
+) -> CampaignPage:
+    """Add a year's campaign page under the index. With `publish`, its first revision is published — at
+    `go_live_at` if that is in the future (Wagtail's scheduled publishing), otherwise now. Validation (one page
+    per year, period order) is the page's own clean()."""
+    index = ensure_campaign_index()
+    page = CampaignPage(
+        title=title,
+        slug=str(year),
+        year=year,
+        theme=theme,
+        summary=summary,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        body=body or [],
+        go_live_at=go_live_at,
+        live=False,
+    )
+    index.add_child(instance=page)
+    revision = page.save_revision(user=user, log_action=True)
+    if publish:
+        revision.publish(user=user)
+    page.refresh_from_db()
+    return page

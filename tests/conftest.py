@@ -49,6 +49,11 @@ def _clear_cache():
 
 
 def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """A valid code with a few seconds of validity left: allauth accepts only the current 30-second window
+    (tolerance 0), so a code read just before the window turns would be refused by the time the form arrives."""
+    remaining = 30 - time.time() % 30
+    if remaining < 4:
+        time.sleep(remaining + 0.2)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 

@@ -227,6 +227,8 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 SITE_URL = WAGTAILADMIN_BASE_URL
 # Wagtail's own /admin/login/ bypasses allauth (MFA, rate limits); lms/urls.py routes it to allauth.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Pages with view restrictions (login required) also sign in through allauth, not Wagtail's own /_util/login/.
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
@@ -269,6 +271,7 @@ CELERY_BEAT_SCHEDULE = {
 DEMO_DATA_ALLOWED = False
 DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
+    "home.demo.seed_campaign",
     "events.demo.seed_workshops",
 ]
 

@@ -65,3 +65,8 @@ def test_superuser_without_mfa_is_also_stopped(client):
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     assert client.get("/admin/").status_code == 302
+
+
+def test_restricted_pages_sign_in_through_allauth(settings):
+    """Wagtail's own front-end login view (/_util/login/) would bypass allauth's rate limits and MFA."""
+    assert settings.WAGTAIL_FRONTEND_LOGIN_URL == "/accounts/login/"

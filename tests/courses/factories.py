@@ -38,7 +38,8 @@ def quiz_data(*, prefix: str, questions: int, choices: int = 3, multiple_at: tup
 
 def correct_answers(module: ModulePage) -> dict[str, list[str]]:
     return {
-        block.id: [c.id for c in block.value["choices"].bound_blocks if c.value["correct"]] for block in module.quiz
+        block.id: [c.id for c in block.value["choices"].bound_blocks if c.value["correct"]]
+        for block in module.quiz
     }
 
 
@@ -52,13 +53,17 @@ def wrong_answers(module: ModulePage) -> dict[str, list[str]]:
 def make_course(*, modules: int = 3, questions: int = 3, slug: str = "course", pass_mark: int = 80, **kwargs):
     home = HomePage.objects.get(depth=2)
     course = CoursePage(
-        title=kwargs.pop("title", "テスト講座"), slug=slug, intro="<p>講座の紹介</p>", estimated_minutes=60, **kwargs
+        title=kwargs.pop("title", "テスト講座"),
+        slug=slug,
+        intro="<p>講座の紹介</p>",
+        estimated_minutes=60,
+        **kwargs,
     )
     home.add_child(instance=course)
     made = []
     for n in range(1, modules + 1):
         module = ModulePage(
-            title=f"第{n}章",
+            title=f"テスト章{n}",
             slug=f"module-{n}",
             summary=f"第{n}章で学ぶこと",
             estimated_minutes=5,
@@ -72,3 +77,16 @@ def make_course(*, modules: int = 3, questions: int = 3, slug: str = "course", p
         course.add_child(instance=module)
         made.append(module)
     return course, made
+
+
+def pass_module(user, module, course=None):
+    """Record a passing attempt for `user` in `module` through the service (as a learner would)."""
+    from courses.services import issue_quiz_token, record_quiz_attempt
+
+    return record_quiz_attempt(
+        user=user,
+        module=module,
+        answers=correct_answers(module),
+        token=issue_quiz_token(user=user, module=module),
+        course=course,
+    )

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from home.messages import PERIOD_ENDS_BEFORE_START
 from home.models import ConsultationPeriod, ConsultationResource
 from home.services import load_consultation_resources
 
@@ -42,4 +43,19 @@ def test_a_period_ending_before_it_starts_is_refused():
     period = ConsultationPeriod(resource=dial, starts_on=dt.date(2027, 1, 4), ends_on=dt.date(2026, 12, 28))
     with pytest.raises(ValidationError) as error:
         period.full_clean()
-    assert "終了日は開始日より後" in str(error.value)
+    assert error.value.message_dict["ends_on"] == [PERIOD_ENDS_BEFORE_START]
+
+
+def test_footer_windows_are_cached_and_an_editors_change_shows_at_once(client, django_assert_num_queries):
+    from home.selectors import footer_consultation_statuses
+
+    load_consultation_resources()
+    today = dt.date(2027, 1, 1)
+    first = footer_consultation_statuses(on=today)
+    with django_assert_num_queries(0):
+        assert footer_consultation_statuses(on=today) == first
+    dial = ConsultationResource.objects.get(key="kodoku-koritsu-dial-9999")
+    assert not next(s for s in first if s.resource.pk == dial.pk).open_now
+    ConsultationPeriod.objects.create(resource=dial, starts_on=dt.date(2026, 12, 28), ends_on=dt.date(2027, 1, 4))
+    again = footer_consultation_statuses(on=today)
+    assert next(s for s in again if s.resource.pk == dial.pk).open_now

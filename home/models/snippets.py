@@ -1,24 +1,15 @@
+"""Snippets: reusable pieces editors keep in 「スニペット」 and choose from pages."""
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import InlinePanel
-from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable
 from wagtail.snippets.models import register_snippet
 
-
-class HomePage(Page):
-    """The site's front page: what a つながりサポーター is and how to start the course."""
-
-    intro = RichTextField(_("導入文"), blank=True)
-
-    content_panels = Page.content_panels + ["intro"]
-    max_count = 1
-    parent_page_types = ["wagtailcore.Page"]
-
-    class Meta:
-        verbose_name = _("ホームページ")
+from home import messages as msg
 
 
 class ConsultationResourceQuerySet(models.QuerySet):
@@ -33,8 +24,10 @@ class ConsultationResourceQuerySet(models.QuerySet):
 class ConsultationResource(ClusterableModel):
     """A consultation window (相談窓口) from the seeds: #9999, あなたのいばしょ, チャイルドライン …
 
-    Editors keep them current in 「スニペット」; the course (module 6), campaign pages and the footer reuse them. Some
-    run only in set periods (the #9999 dial: Golden Week and the New Year holidays): enter those dates each year."""
+    Moderators keep them current in 「スニペット」 (a change shows site-wide at once, so editors may only choose them);
+    the course (module 6), campaign pages and the footer reuse them. Some run only in set periods (the #9999 dial:
+    Golden Week and the New Year holidays): enter those dates each year, and the site marks the window 「受付中」
+    only on those days (Asia/Tokyo)."""
 
     key = models.SlugField(_("識別子"), max_length=60, unique=True, help_text=_("変更しないでください（種データとの対応に使います）"))
     name = models.CharField(_("名称"), max_length=120)
@@ -88,7 +81,5 @@ class ConsultationPeriod(Orderable):
         verbose_name_plural = _("実施期間")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("終了日は開始日より後にしてください。")})
+            raise ValidationError({"ends_on": msg.PERIOD_ENDS_BEFORE_START})

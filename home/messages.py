@@ -1,0 +1,17 @@
+"""Messages editors and visitors see from the home app, defined once (tests compare against these constants)."""
+
+from django.utils.translation import gettext_lazy as _
+
+PERIOD_ENDS_BEFORE_START = _("終了日は開始日と同じ日か、それより後の日付にしてください。")
+
+CAMPAIGN_ENDS_BEFORE_START = _("強化月間の終了日は、開始日と同じ日か、それより後の日付にしてください。")
+CAMPAIGN_START_OUTSIDE_YEAR = _("開始日は、この強化月間の年（%(year)s年）の日付にしてください。")
+CAMPAIGN_YEAR_TAKEN = _("この年の強化月間ページはすでにあります。強化月間ページは1年に1ページです。")
+CAMPAIGN_COPY_REFUSED = _(
+    "強化月間ページはコピーできません（1年に1ページのため）。新しい年のページは、強化月間の一覧ページに"
+    "「子ページを追加」から作成してください。"
+)
+HERO_ALT_REQUIRED = _("メイン画像を選んだときは、画像の内容を説明する代替テキストを入力してください。")
+IMAGE_ALT_REQUIRED = _("画像の内容を説明する代替テキストを入力してください（画面読み上げソフトの利用者に読まれます）。")
+CTA_LINK_REQUIRED = _("リンク先として、ページを選ぶか URL を入力してください（どちらか一方）。")
+CTA_LINK_INVALID = _("URL は「/」で始まるサイト内のパスか、http:// または https:// で始まる URL にしてください。")

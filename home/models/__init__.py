@@ -1,0 +1,14 @@
+"""Models of the home app, split by role: pages, campaign pages, snippets."""
+
+from .campaigns import CampaignIndexPage, CampaignPage
+from .pages import HomePage, StandardPage
+from .snippets import ConsultationPeriod, ConsultationResource
+
+__all__ = [
+    "CampaignIndexPage",
+    "CampaignPage",
+    "ConsultationPeriod",
+    "ConsultationResource",
+    "HomePage",
+    "StandardPage",
+]

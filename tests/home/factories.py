@@ -1,0 +1,3 @@
+import wagtail_factories
+
+ImageFactory = wagtail_factories.ImageFactory
