@@ -30,6 +30,18 @@ SEATS = 50
 CONNECTIONS = 40
 
 
+@pytest.fixture(autouse=True)
+def _restore_celery_join_flag():
+    """Eager tasks (the confirmation e-mails) run in these threads, and Celery keeps its "a join would block" flag in
+    a process-wide global that each eager call sets and restores: concurrent calls can leave it set, which would
+    break a later test's `result.get()`. Put it back (a test-only artefact: a real worker runs tasks elsewhere)."""
+    from celery import _state
+
+    before = _state.task_join_will_block()
+    yield
+    _state._set_task_join_will_block(before)
+
+
 def test_200_concurrent_registrations_for_50_seats_confirm_exactly_50_and_queue_150_in_order():
     workshop = make_workshop(capacity=SEATS)
     users = [UserFactory() for _ in range(PEOPLE)]
