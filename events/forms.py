@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -32,15 +33,16 @@ class WorkshopPageForm(WagtailAdminPageForm):
         if field is None:
             return
         user = self.for_user
-        queryset = Municipality.objects.select_related("prefecture").order_by("code")
-        if user is None or not is_workshop_editor(user):
-            queryset = trainer_scope(user).municipalities().select_related("prefecture").order_by("code") if user else (
-                Municipality.objects.none()
-            )
+        if user is not None and is_workshop_editor(user):
+            queryset = Municipality.objects.all()
+        elif user is not None:
+            queryset = trainer_scope(user).municipalities()
+        else:
+            queryset = Municipality.objects.none()
         current = self.instance.municipality_id if self.instance else None
-        active = queryset.filter(is_active=True)
-        if current:  # an existing workshop keeps its (possibly since retired) municipality as a choice
-            active = queryset.filter(is_active=True) | queryset.filter(pk=current)
+        # Active municipalities; an existing workshop keeps its own (possibly since retired) one as a choice.
+        choices = queryset.filter(Q(is_active=True) | Q(pk=current)) if current else queryset.filter(is_active=True)
+        active = choices.select_related("prefecture").order_by("code")
         new_field = MunicipalityChoiceField(
             queryset=active,
             label=field.label,
@@ -51,9 +53,9 @@ class WorkshopPageForm(WagtailAdminPageForm):
         new_field.widget.attrs.update(field.widget.attrs)
         self.fields["municipality"] = new_field
         if not current and not self.is_bound:
-            choices = list(active.values_list("pk", flat=True)[:2])
-            if len(choices) == 1:
-                self.initial["municipality"] = choices[0]
+            first_two = list(active.values_list("pk", flat=True)[:2])
+            if len(first_two) == 1:  # a trainer for one municipality: preselect it
+                self.initial["municipality"] = first_two[0]
 
 
 @functools.lru_cache(maxsize=1)

@@ -55,6 +55,10 @@ class WorkshopIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("講座・研修会の一覧ページ")
 
+    def get_admin_default_ordering(self):
+        """The admin lists the most recently edited workshops first (there may be thousands)."""
+        return "-latest_revision_created_at"
+
     @path("")
     def listing(self, request):
         from . import views
@@ -254,9 +258,6 @@ class WorkshopPage(RoutablePageMixin, Page):
         from .permissions import WorkshopPermissionTester
 
         return WorkshopPermissionTester(user, self)
-
-    def get_admin_default_ordering(self):
-        return "-latest_revision_created_at"
 
     # --- routes ------------------------------------------------------------------------------------------------
 

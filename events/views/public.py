@@ -79,7 +79,7 @@ def workshop_list_ical(request, index: WorkshopIndexPage):
 
 
 def workshop_detail(request, workshop: WorkshopPage):
-    page_url = workshop.get_url(request)
+    page_url = workshop.get_url(request) or ""  # empty in the admin's preview of a new workshop
     registration = selectors.registration_for(workshop=workshop, user=request.user)
     taken = selectors.seats_taken(workshop)
     seats_left = max(0, workshop.capacity - taken)

@@ -207,3 +207,19 @@ def test_a_user_without_a_trainer_role_edits_no_workshop():
 
     workshop = make_workshop()
     assert not Page.objects.get(pk=workshop.pk).permissions_for_user(UserFactory()).can_edit()
+
+
+def test_a_trainer_previews_a_new_workshop_and_their_own_edits(client):
+    trainer = make_trainer(municipality=TOTTORI_CITY)
+    client.force_login(trainer)
+    preview = create_url() + "preview/"
+    assert client.post(preview, form_data(slug="preview-new")).json()["is_valid"] is True
+    response = client.get(preview)
+    assert response.status_code == 200
+    assert "鳥取市の養成講座" in response.content.decode()
+
+    workshop = make_workshop(municipality=TOTTORI_CITY, slug="mine")
+    preview = f"/admin/pages/{workshop.pk}/edit/preview/"
+    assert client.post(preview, form_data(title="下書きの題名", slug="mine")).json()["is_valid"] is True
+    assert "下書きの題名" in client.get(preview).content.decode()
+    assert not WorkshopPage.objects.filter(slug="preview-new").exists()
