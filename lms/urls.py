@@ -28,6 +28,7 @@ urlpatterns = [
     path("regions/", include("lms.regions.urls")),
     path("api/v1/", certificates_api.urls),
     path("", include("certificates.urls")),
+    path("trainer/", include("events.urls")),
 ]
 
 if settings.DEBUG:

@@ -264,6 +264,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
+    # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
+    "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
 }
 
 # --- Demo data --------------------------------------------------------------------------------------------
@@ -273,6 +275,7 @@ DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
     "home.demo.seed_campaign",
     "certificates.demo.seed_certificates",
+    "events.demo.seed_workshops",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------

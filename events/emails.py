@@ -1,0 +1,46 @@
+"""E-mails to people registered for a workshop: confirmation, waitlist, promotion, the day-before reminder and the
+cancellation of the workshop. Plain text in Japanese, from templates in templates/events/email/, with an .ics."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .calendar import absolute_url, workshop_attachment
+from .enums import NoticeKind
+
+SUBJECTS = {
+    NoticeKind.CONFIRMED: "参加が確定しました：{title}",
+    NoticeKind.WAITLISTED: "キャンセル待ちで受け付けました：{title}",
+    NoticeKind.PROMOTED: "キャンセル待ちから参加が確定しました：{title}",
+    NoticeKind.REMINDER: "明日開催です：{title}",
+    NoticeKind.WORKSHOP_CANCELLED: "講座中止のお知らせ：{title}",
+}
+WITH_CALENDAR = {NoticeKind.CONFIRMED, NoticeKind.PROMOTED, NoticeKind.REMINDER, NoticeKind.WORKSHOP_CANCELLED}
+
+
+def send_notice_email(*, registration, kind: NoticeKind) -> None:
+    from .services import waitlist_position
+
+    workshop = registration.workshop
+    profile = getattr(registration.user, "profile", None)
+    context = {
+        "name": profile.full_name if profile and profile.full_name else registration.user.email,
+        "workshop": workshop,
+        "starts_at": timezone.localtime(workshop.starts_at),
+        "ends_at": timezone.localtime(workshop.ends_at),
+        "url": absolute_url(workshop),
+        "mypage_url": settings.SITE_URL.rstrip("/") + "/mypage/",
+        "position": waitlist_position(registration),
+        "show_online_url": kind in (NoticeKind.CONFIRMED, NoticeKind.PROMOTED, NoticeKind.REMINDER),
+    }
+    body = render_to_string(f"events/email/{kind.value}.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + SUBJECTS[kind].format(title=workshop.title)
+    message = EmailMessage(subject=subject, body=body, to=[registration.user.email])
+    if kind in WITH_CALENDAR:
+        ics = workshop_attachment(workshop, include_online_url=context["show_online_url"])
+        method = "CANCEL" if workshop.is_cancelled else "PUBLISH"
+        message.attach("workshop.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+    message.send()

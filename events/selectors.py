@@ -1,0 +1,281 @@
+"""Reads for workshops: the public listing (filters, the learner's area first), a learner's registrations, the
+trainer console (scoped), the figures of the plan and report, and the lists for the home and campaign pages.
+
+Every list here runs a fixed number of queries whatever its length."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from lms.accounts.enums import AgeBand, OccupationField
+from lms.regions.models import Municipality, Prefecture
+
+from .enums import SEAT_TAKING_STATUSES, RegistrationStatus, WorkshopFormat
+from .models import Registration, WorkshopClosing, WorkshopPage
+from .permissions import manageable_workshops
+
+FORMAT_FILTERS = {
+    WorkshopFormat.IN_PERSON: (WorkshopFormat.IN_PERSON, WorkshopFormat.HYBRID),
+    WorkshopFormat.ONLINE: (WorkshopFormat.ONLINE, WorkshopFormat.HYBRID),
+    WorkshopFormat.HYBRID: (WorkshopFormat.HYBRID,),
+}
+def _count_subquery(statuses) -> Coalesce:
+    counted = (
+        Registration.objects.filter(workshop=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_seat_counts(queryset: QuerySet) -> QuerySet:
+    """Annotate `seats_taken` (confirmed + attended) and `waitlisted_count`."""
+    return queryset.annotate(
+        seats_taken=_count_subquery(SEAT_TAKING_STATUSES),
+        waitlisted_count=_count_subquery([RegistrationStatus.WAITLISTED]),
+    )
+
+
+def municipality_q(code: str, lookup: str = "municipality") -> Q:
+    """A municipality, or a designated city with its wards."""
+    return Q(**{f"{lookup}_id": code}) | Q(**{f"{lookup}__parent_id": code})
+
+
+def filter_workshops(queryset: QuerySet, filters: dict) -> QuerySet:
+    """Apply the listing's validated filters (q, prefecture, municipality, month, format): never raw GET data."""
+    if filters.get("q"):
+        q = filters["q"]
+        queryset = queryset.filter(
+            Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(venue_name__icontains=q)
+            | Q(venue_address__icontains=q)
+            | Q(organiser__icontains=q)
+            | Q(municipality__name__icontains=q)
+        )
+    if filters.get("prefecture"):
+        queryset = queryset.filter(municipality__prefecture_id=filters["prefecture"])
+    if filters.get("municipality"):
+        queryset = queryset.filter(municipality_q(filters["municipality"]))
+    if filters.get("month"):
+        year, month = filters["month"]
+        first = dt.date(year, month, 1)
+        last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
+        queryset = queryset.in_period(first, last)
+    if filters.get("format"):
+        queryset = queryset.filter(format__in=FORMAT_FILTERS[WorkshopFormat(filters["format"])])
+    return queryset
+
+
+def proximity_order(near: Municipality | None):
+    """0 for the learner's own municipality (or its city), 1 for the rest of their prefecture, 2 elsewhere."""
+    if near is None:
+        return Value(2)
+    city = near.parent_id or near.code
+    return Case(
+        When(municipality_q(city), then=Value(0)),
+        When(municipality__prefecture_id=near.prefecture_id, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def listing(*, filters: dict | None = None, near: Municipality | None = None, now: dt.datetime | None = None) -> QuerySet:
+    """Upcoming published workshops for the public list: filtered, the learner's area first, then by start."""
+    queryset = WorkshopPage.objects.upcoming(now).select_related("municipality__prefecture")
+    queryset = filter_workshops(queryset, filters or {})
+    return with_seat_counts(queryset).annotate(proximity=proximity_order(near)).order_by("proximity", "starts_at", "pk")
+
+
+def learner_municipality(user) -> Municipality | None:
+    """Where a signed-in learner lives (with its prefecture, in one query); None for anyone else."""
+    if not user.is_authenticated:
+        return None
+    from lms.accounts.models import LearnerProfile
+
+    profile = LearnerProfile.objects.select_related("municipality__prefecture").filter(user_id=user.pk).first()
+    return profile.municipality if profile is not None else None
+
+
+# --- One workshop ----------------------------------------------------------------------------------------------
+
+
+def seats_taken(workshop: WorkshopPage) -> int:
+    return Registration.objects.filter(workshop_id=workshop.pk, status__in=SEAT_TAKING_STATUSES).count()
+
+
+def registration_for(*, workshop: WorkshopPage, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.active().filter(workshop_id=workshop.pk, user=user).first()
+
+
+def structured_data(workshop: WorkshopPage, *, url: str, seats_left: int | None) -> str:
+    """schema.org Event as JSON-LD, safe to put inside <script> (no "<", ">" or "&" left unescaped)."""
+    municipality = workshop.municipality
+    mode = {
+        WorkshopFormat.IN_PERSON: "https://schema.org/OfflineEventAttendanceMode",
+        WorkshopFormat.ONLINE: "https://schema.org/OnlineEventAttendanceMode",
+        WorkshopFormat.HYBRID: "https://schema.org/MixedEventAttendanceMode",
+    }[WorkshopFormat(workshop.format)]
+    locations = []
+    if workshop.format != WorkshopFormat.ONLINE:
+        locations.append(
+            {
+                "@type": "Place",
+                "name": workshop.venue_name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressCountry": "JP",
+                    "addressRegion": municipality.prefecture.name,
+                    "addressLocality": municipality.name,
+                    "streetAddress": workshop.venue_address,
+                },
+            }
+        )
+    if workshop.format != WorkshopFormat.IN_PERSON:
+        locations.append({"@type": "VirtualLocation", "url": url})  # the join URL is for confirmed attendees only
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": workshop.title,
+        "description": " ".join(strip_tags(workshop.description).split())[:500],
+        "startDate": timezone.localtime(workshop.starts_at).isoformat(),
+        "endDate": timezone.localtime(workshop.ends_at).isoformat(),
+        "eventStatus": "https://schema.org/EventCancelled" if workshop.is_cancelled else "https://schema.org/EventScheduled",
+        "eventAttendanceMode": mode,
+        "location": locations[0] if len(locations) == 1 else locations,
+        "organizer": {"@type": "Organization", "name": workshop.organiser},
+        "maximumAttendeeCapacity": workshop.capacity,
+        "url": url,
+        "inLanguage": "ja",
+    }
+    if seats_left is not None:
+        data["remainingAttendeeCapacity"] = max(0, seats_left)
+    if workshop.trainer_name:
+        data["performer"] = {"@type": "Person", "name": workshop.trainer_name}
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --- A learner's registrations (マイページ) --------------------------------------------------------------------
+
+
+def learner_registrations(user, *, now: dt.datetime | None = None, past_limit: int = 5):
+    """(upcoming, recent past) registrations of a learner, without cancelled ones."""
+    now = now or timezone.now()
+    base = Registration.objects.active().filter(user=user).select_related("workshop__municipality__prefecture", "certificate")
+    upcoming = list(base.filter(workshop__ends_at__gt=now).order_by("workshop__starts_at", "id"))
+    past = list(base.filter(workshop__ends_at__lte=now).order_by("-workshop__starts_at", "-id")[:past_limit])
+    return upcoming, past
+
+
+# --- Trainer console ---------------------------------------------------------------------------------------------
+
+
+def trainer_workshops(user, *, now: dt.datetime | None = None, past_limit: int = 30):
+    """(upcoming, recent past) workshops the user may manage, with their counts; drafts included."""
+    now = now or timezone.now()
+    base = with_seat_counts(
+        manageable_workshops(user, WorkshopPage.objects.all()).select_related("municipality__prefecture")
+    ).annotate(attended_count=_count_subquery([RegistrationStatus.ATTENDED]))
+    upcoming = list(base.filter(ends_at__gt=now).order_by("starts_at", "pk"))
+    past = list(base.filter(ends_at__lte=now).order_by("-starts_at", "-pk")[:past_limit])
+    return upcoming, past
+
+
+def get_manageable_workshop(user, pk: int) -> WorkshopPage | None:
+    return (
+        manageable_workshops(user, WorkshopPage.objects.filter(pk=pk))
+        .select_related("municipality__prefecture")
+        .first()
+    )
+
+
+def roster(workshop: WorkshopPage) -> list[Registration]:
+    """Everyone registered, attended first then confirmed, then the waitlist in order, then cancellations."""
+    order = Case(
+        When(status=RegistrationStatus.ATTENDED, then=Value(0)),
+        When(status=RegistrationStatus.CONFIRMED, then=Value(1)),
+        When(status=RegistrationStatus.WAITLISTED, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return list(
+        Registration.objects.filter(workshop_id=workshop.pk)
+        .select_related("user__profile__municipality__prefecture", "certificate")
+        .annotate(status_order=order)
+        .order_by("status_order", "id")
+    )
+
+
+def closing_for(workshop: WorkshopPage) -> WorkshopClosing | None:
+    return WorkshopClosing.objects.filter(workshop_id=workshop.pk).first()
+
+
+@dataclass
+class Breakdown:
+    """Counts of people by age band (rows) and occupation field (columns), with totals."""
+
+    rows: list[tuple[str, list[int], int]]
+    column_labels: list[str]
+    column_totals: list[int]
+    total: int
+
+
+def breakdown(registrations) -> Breakdown:
+    occupations = [*OccupationField.choices, ("", "未回答")]
+    columns = [value for value, _label in occupations]
+    table: OrderedDict[str, list[int]] = OrderedDict((band, [0] * len(columns)) for band, _label in AgeBand.choices)
+    for registration in registrations:
+        profile = getattr(registration.user, "profile", None)
+        band = profile.age_band if profile else ""
+        occupation = profile.occupation if profile else ""
+        if band not in table:
+            table.setdefault(band, [0] * len(columns))
+        table[band][columns.index(occupation if occupation in columns else "")] += 1
+    labels = dict(AgeBand.choices)
+    rows = [(str(labels.get(band, "未回答")), counts, sum(counts)) for band, counts in table.items()]
+    column_totals = [sum(counts[i] for counts in table.values()) for i in range(len(columns))]
+    return Breakdown(rows, [str(label) for _value, label in occupations], column_totals, sum(column_totals))
+
+
+# --- Home page and campaign pages -------------------------------------------------------------------------------
+
+
+def upcoming_near(*, user, limit: int = 6, now: dt.datetime | None = None) -> list[WorkshopPage]:
+    """The next workshops, the signed-in learner's municipality and prefecture first."""
+    return list(listing(near=learner_municipality(user), now=now)[:limit])
+
+
+@dataclass
+class PrefectureWorkshops:
+    prefecture: Prefecture
+    workshops: list[WorkshopPage]
+
+
+def workshops_by_prefecture(*, start: dt.date, end: dt.date) -> tuple[list[PrefectureWorkshops], list[tuple[Prefecture, int]]]:
+    """Published workshops starting from `start` to `end`, grouped by prefecture (in code order), and a grid of all
+    47 prefectures with their counts (for the campaign page)."""
+    workshops = list(
+        WorkshopPage.objects.published()
+        .in_period(start, end)
+        .select_related("municipality__prefecture")
+        .order_by("municipality__prefecture_id", "starts_at", "pk")
+    )
+    groups: OrderedDict[str, PrefectureWorkshops] = OrderedDict()
+    for workshop in workshops:
+        prefecture = workshop.municipality.prefecture
+        groups.setdefault(prefecture.code, PrefectureWorkshops(prefecture, [])).workshops.append(workshop)
+    grid = [(prefecture, len(groups[prefecture.code].workshops) if prefecture.code in groups else 0) for prefecture in Prefecture.objects.all()]
+    return list(groups.values()), grid

@@ -1,0 +1,606 @@
+"""Domain rules of workshops: registering (capacity, waitlist, window), cancelling, checking in, attendance, walk-ins,
+cancelling a workshop, and closing it (course completion and a certificate for every attendee).
+
+Everything that changes a registration goes through these functions; page routes, the trainer console, Wagtail
+hooks, signal receivers and Celery tasks call them.
+
+Concurrency: every change to who holds a seat runs while the workshop is locked (`_lock_workshop`), so capacity is
+never exceeded and the waitlist keeps its order (a registration's id is allocated under the lock, so ids are the
+order of arrival)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core import signing
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from . import messages
+from .enums import (
+    SEAT_TAKING_STATUSES,
+    CheckInMethod,
+    ClosingStatus,
+    NoticeKind,
+    RegistrationSource,
+    RegistrationStatus,
+    WorkshopStatus,
+)
+from .models import Registration, RegistrationNotice, WorkshopClosing, WorkshopIndexPage, WorkshopPage
+
+logger = logging.getLogger(__name__)
+
+
+class WorkshopError(Exception):
+    """A request that is refused and changes nothing; `message` is shown to the person."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# --- Locking ------------------------------------------------------------------------------------------------------
+
+
+def _lock_workshop(workshop_id: int) -> WorkshopPage:
+    """Lock one workshop for the rest of the transaction and return it as stored now.
+
+    PostgreSQL: SELECT … FOR UPDATE on the workshop's own row. SQLite has no row locks: a no-op UPDATE takes the
+    database write lock at once (a read first would fail on the read-to-write upgrade under contention), and the
+    busy timeout queues the others behind it. Must be the first statement of its transaction on SQLite."""
+    queryset = WorkshopPage.objects.filter(pk=workshop_id)
+    if connection.features.has_select_for_update:
+        return queryset.select_for_update(of=("self",)).get()
+    queryset.update(capacity=F("capacity"))
+    return queryset.get()
+
+
+def _seats_taken(workshop_id: int) -> int:
+    return Registration.objects.filter(workshop_id=workshop_id, status__in=SEAT_TAKING_STATUSES).count()
+
+
+# --- Workshops ---------------------------------------------------------------------------------------------------
+
+
+def get_workshop_index() -> WorkshopIndexPage:
+    index = WorkshopIndexPage.objects.order_by("path").first()
+    if index is None:
+        raise WorkshopError(messages.WORKSHOP_NOT_AVAILABLE)
+    return index
+
+
+@transaction.atomic
+def create_workshop(*, by=None, publish: bool = True, index: WorkshopIndexPage | None = None, **fields) -> WorkshopPage:
+    """Create a workshop page under the listing (for seeding and imports; trainers use the admin), validated by the
+    page's own rules (end after start, capacity ≥ 1, venue or URL), and publish it."""
+    index = index or get_workshop_index()
+    workshop = WorkshopPage(**fields)
+    if not publish:
+        workshop.live = False
+        workshop.has_unpublished_changes = True
+    index.add_child(instance=workshop)  # Page.save() runs full_clean(): the page's own rules apply
+    revision = workshop.save_revision(user=by, log_action=True)
+    if publish:
+        revision.publish(user=by)
+        workshop.refresh_from_db()
+    return workshop
+
+
+# --- Registering --------------------------------------------------------------------------------------------------
+
+
+def _refuse_unless_open(workshop: WorkshopPage, now: dt.datetime) -> None:
+    if not workshop.live:
+        raise WorkshopError(messages.WORKSHOP_NOT_AVAILABLE)
+    if workshop.is_cancelled:
+        raise WorkshopError(messages.WORKSHOP_CANCELLED)
+    if workshop.has_ended(now):
+        raise WorkshopError(messages.WORKSHOP_ENDED)
+    if workshop.registration_opens_at and now < workshop.registration_opens_at:
+        opens = date_format(timezone.localtime(workshop.registration_opens_at), "Y年n月j日 H:i")
+        raise WorkshopError(messages.REGISTRATION_NOT_OPEN % {"opens": opens})
+    if now >= workshop.registration_deadline:
+        raise WorkshopError(messages.REGISTRATION_CLOSED)
+
+
+def register_for_workshop(*, workshop: WorkshopPage, user) -> Registration:
+    """Register a signed-in learner: a seat if one is free, else the back of the waitlist.
+
+    Refused (WorkshopError, nothing saved): not signed in, no profile, a workshop that is unpublished, cancelled,
+    over, not yet or no longer taking registrations, or a second registration by the same person. The confirmation
+    (or waitlist) e-mail is sent after commit."""
+    if user is None or not user.is_authenticated:
+        raise WorkshopError(messages.LOGIN_TO_REGISTER)
+    if not hasattr(user, "profile"):
+        raise WorkshopError(messages.PROFILE_REQUIRED)
+    now = timezone.now()
+    _refuse_unless_open(workshop, now)
+    try:
+        with transaction.atomic():
+            locked = _lock_workshop(workshop.pk)
+            _refuse_unless_open(locked, now)  # it may have been cancelled meanwhile
+            if Registration.objects.active().filter(workshop_id=locked.pk, user=user).exists():
+                raise WorkshopError(messages.ALREADY_REGISTERED)
+            has_seat = _seats_taken(locked.pk) < locked.capacity
+            arrived = timezone.now()  # under the lock: registration times are in the order places were given
+            registration = Registration(
+                workshop=locked,
+                user=user,
+                status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
+                source=RegistrationSource.ONLINE,
+                registered_at=arrived,
+                confirmed_at=arrived if has_seat else None,
+            )
+            registration.full_clean(exclude=["workshop", "user", "checked_in_by", "certificate"], validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    registration.save()
+            except IntegrityError as exc:  # the same person, twice at once (double click, two tabs)
+                raise WorkshopError(messages.ALREADY_REGISTERED) from exc
+            _queue_notice(registration.pk, NoticeKind.CONFIRMED if has_seat else NoticeKind.WAITLISTED)
+    except OperationalError as exc:  # SQLite: the write lock was not free within the busy timeout
+        logger.warning("Registration for workshop %s could not take its lock: %s", workshop.pk, exc)
+        raise WorkshopError(messages.BUSY) from exc
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting, … ; None when not on the waitlist."""
+    if not registration.is_waitlisted:
+        return None
+    return Registration.objects.waitlisted().filter(workshop_id=registration.workshop_id, id__lte=registration.pk).count()
+
+
+def cancel_registration(*, registration: Registration, user) -> Registration:
+    """The learner cancels their own registration; a freed seat goes to the first person on the waitlist (who is
+    told by e-mail). Cancelling twice changes nothing."""
+    if registration.user_id != user.pk:
+        raise WorkshopError(messages.NOT_REGISTERED)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            locked = _lock_workshop(registration.workshop_id)
+            current = Registration.objects.get(pk=registration.pk)
+            if current.is_cancelled:
+                return current
+            if current.is_attended:
+                raise WorkshopError(messages.CANNOT_CANCEL_ATTENDED)
+            if locked.has_ended(now):
+                raise WorkshopError(messages.CANNOT_CANCEL_ENDED)
+            current.status = RegistrationStatus.CANCELLED
+            current.cancelled_at = now
+            current.save(update_fields=["status", "cancelled_at"])
+            _promote_waitlist(locked, now)
+    except OperationalError as exc:
+        logger.warning("Cancellation for workshop %s could not take its lock: %s", registration.workshop_id, exc)
+        raise WorkshopError(messages.BUSY) from exc
+    return current
+
+
+def _promote_waitlist(workshop: WorkshopPage, now: dt.datetime) -> list[Registration]:
+    """Give free seats to the waitlist in arrival order (call with the workshop locked)."""
+    if workshop.is_cancelled or workshop.has_ended(now):
+        return []
+    free = workshop.capacity - _seats_taken(workshop.pk)
+    if free <= 0:
+        return []
+    promoted = list(Registration.objects.waitlisted().filter(workshop_id=workshop.pk)[:free])
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        _queue_notice(registration.pk, NoticeKind.PROMOTED)
+    return promoted
+
+
+def promote_waitlist(*, workshop: WorkshopPage) -> list[Registration]:
+    """Fill seats that became free other than by a cancellation (the capacity was raised)."""
+    with transaction.atomic():
+        locked = _lock_workshop(workshop.pk)
+        return _promote_waitlist(locked, timezone.now())
+
+
+# --- Check-in -----------------------------------------------------------------------------------------------------
+
+CHECKIN_SALT = "events.checkin"
+CHECKIN_ROTATE_SECONDS = 30  # the QR code on the screen changes this often
+CHECKIN_VALID_SLOTS = 2  # a code is accepted in its own slot and the next one: 30–60 seconds
+# A valid code scanned before signing in stays good this long for that browser: logging in takes longer than a code
+# lives.
+CHECKIN_LOGIN_GRACE = dt.timedelta(minutes=10)
+
+
+def checkin_slot(now: dt.datetime | None = None) -> int:
+    return int((now or timezone.now()).timestamp()) // CHECKIN_ROTATE_SECONDS
+
+
+def make_checkin_token(*, workshop: WorkshopPage, now: dt.datetime | None = None) -> str:
+    """The signed code the trainer's screen shows: the workshop and the current time slot."""
+    return signing.Signer(salt=CHECKIN_SALT).sign(f"{workshop.pk}.{checkin_slot(now)}")
+
+
+def checkin_token_expires_at(now: dt.datetime | None = None) -> dt.datetime:
+    slot = checkin_slot(now)
+    return dt.datetime.fromtimestamp((slot + 1) * CHECKIN_ROTATE_SECONDS, tz=dt.UTC)
+
+
+def _read_checkin_token(*, workshop: WorkshopPage, token: str, now: dt.datetime) -> None:
+    try:
+        value = signing.Signer(salt=CHECKIN_SALT).unsign(token or "")
+        workshop_id, slot = (int(part) for part in value.split("."))
+    except (signing.BadSignature, ValueError) as exc:
+        raise WorkshopError(messages.CHECKIN_CODE_INVALID) from exc
+    if workshop_id != workshop.pk:
+        raise WorkshopError(messages.CHECKIN_CODE_INVALID)
+    age = checkin_slot(now) - slot
+    if age < 0 or age >= CHECKIN_VALID_SLOTS:
+        raise WorkshopError(messages.CHECKIN_CODE_EXPIRED)
+
+
+def checkin_token_is_valid(*, workshop: WorkshopPage, token: str, now: dt.datetime | None = None) -> bool:
+    try:
+        _read_checkin_token(workshop=workshop, token=token, now=now or timezone.now())
+    except WorkshopError:
+        return False
+    return True
+
+
+def check_in(
+    *, workshop: WorkshopPage, user, token: str, scanned_at: dt.datetime | None = None
+) -> tuple[Registration, bool]:
+    """An attendee scans the screen's QR code: marks them present. Returns (registration, newly checked in).
+
+    Refused: a forged, other workshop's or expired code; outside the session window (30 minutes before the start
+    until the end); someone without a confirmed registration. Checking in twice changes nothing. `scanned_at` is
+    when this person's browser presented a valid code before signing in (kept by the view for a few minutes): it
+    stands in for a code that expired while they logged in."""
+    if user is None or not user.is_authenticated:
+        raise WorkshopError(messages.LOGIN_TO_CHECK_IN)
+    now = timezone.now()
+    try:
+        _read_checkin_token(workshop=workshop, token=token, now=now)
+    except WorkshopError:
+        if scanned_at is None or scanned_at > now or now - scanned_at > CHECKIN_LOGIN_GRACE:
+            raise
+    if not workshop.live or not workshop.check_in_is_open(now):
+        raise WorkshopError(messages.CHECKIN_OUTSIDE_WINDOW)
+    registration = Registration.objects.active().filter(workshop_id=workshop.pk, user=user).first()
+    if registration is None or registration.is_waitlisted:
+        raise WorkshopError(messages.CHECKIN_NOT_REGISTERED)
+    if registration.is_attended:
+        return registration, False
+    # One conditional UPDATE: two scans at once record one check-in.
+    updated = Registration.objects.filter(pk=registration.pk, status=RegistrationStatus.CONFIRMED).update(
+        status=RegistrationStatus.ATTENDED, checked_in_at=now, check_in_method=CheckInMethod.QR
+    )
+    registration.refresh_from_db()
+    return registration, updated == 1
+
+
+# --- Trainer console ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_attendance(*, registration: Registration, attended: bool, by) -> Registration:
+    """A trainer ticks (or unticks) someone on the roster. A waitlisted person who came anyway becomes an attendee.
+    Unticking is refused once their certificate has been issued for this workshop."""
+    current = Registration.objects.select_for_update().get(pk=registration.pk)
+    now = timezone.now()
+    if current.is_cancelled:
+        raise WorkshopError(messages.ATTENDANCE_CANCELLED_REGISTRATION)
+    if attended and not current.is_attended:
+        current.status = RegistrationStatus.ATTENDED
+        current.checked_in_at = now
+        current.check_in_method = CheckInMethod.MANUAL
+        current.checked_in_by = by
+        current.confirmed_at = current.confirmed_at or now
+        current.save(update_fields=["status", "checked_in_at", "check_in_method", "checked_in_by", "confirmed_at"])
+    elif not attended and current.is_attended:
+        if current.certificate_id:
+            raise WorkshopError(messages.ATTENDANCE_LOCKED_BY_CERTIFICATE)
+        current.status = RegistrationStatus.CONFIRMED
+        current.checked_in_at = None
+        current.check_in_method = ""
+        current.checked_in_by = None
+        current.save(update_fields=["status", "checked_in_at", "check_in_method", "checked_in_by"])
+    return current
+
+
+def find_user_by_email(email: str):
+    from allauth.account.models import EmailAddress
+
+    from lms.accounts.models import User
+
+    email = (email or "").strip()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email, user__is_active=True).select_related("user").first()
+        user = address.user if address else None
+    return user
+
+
+@transaction.atomic
+def add_walk_in(*, workshop: WorkshopPage, email: str, by) -> Registration:
+    """Someone came without registering (or registered and is ticked on arrival): recorded as attended. They need an
+    account (the certificate is issued to it)."""
+    if workshop.is_cancelled:
+        raise WorkshopError(messages.WORKSHOP_CANCELLED)
+    user = find_user_by_email(email)
+    if user is None:
+        raise WorkshopError(messages.WALK_IN_UNKNOWN_EMAIL)
+    existing = Registration.objects.active().filter(workshop_id=workshop.pk, user=user).first()
+    if existing is not None:
+        return set_attendance(registration=existing, attended=True, by=by)
+    now = timezone.now()
+    registration = Registration(
+        workshop=workshop,
+        user=user,
+        status=RegistrationStatus.ATTENDED,
+        source=RegistrationSource.WALK_IN,
+        registered_at=now,
+        confirmed_at=now,
+        checked_in_at=now,
+        check_in_method=CheckInMethod.WALK_IN,
+        checked_in_by=by,
+    )
+    registration.full_clean(exclude=["workshop", "user", "checked_in_by", "certificate"], validate_constraints=False)
+    registration.save()
+    return registration
+
+
+def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
+    """Cancel a workshop: publish it with status 中止 (a new revision, so the history shows who and when). Publishing
+    a cancelled workshop notifies everyone registered (`handle_workshop_published` → `apply_published_workshop`)."""
+    live = WorkshopPage.objects.get(pk=workshop.pk)
+    if live.is_cancelled:
+        raise WorkshopError(messages.ALREADY_CANCELLED)
+    live.status = WorkshopStatus.CANCELLED
+    with transaction.atomic():
+        revision = live.save_revision(user=by, log_action=True)
+        revision.publish(user=by)
+    return WorkshopPage.objects.get(pk=workshop.pk)
+
+
+def apply_published_workshop(*, workshop: WorkshopPage) -> None:
+    """A workshop was published (created, edited or cancelled): tell everyone registered if it is cancelled, else
+    give any seats a raised capacity freed to the waitlist."""
+    if workshop.is_cancelled:
+        workshop_id = workshop.pk
+
+        def send():
+            from .tasks import notify_workshop_cancelled
+
+            notify_workshop_cancelled.delay(workshop_id)
+
+        transaction.on_commit(send)
+    else:
+        promote_waitlist(workshop=workshop)
+
+
+# --- Notices (e-mail) -------------------------------------------------------------------------------------------------
+
+
+def _queue_notice(registration_id: int, kind: NoticeKind) -> None:
+    def send():
+        from .tasks import send_registration_notice
+
+        try:
+            send_registration_notice.delay(registration_id, kind.value)
+        except Exception:  # the broker is down: the registration stands; the e-mail is lost, and logged
+            logger.exception("Could not queue notice %s for registration %s", kind, registration_id)
+
+    transaction.on_commit(send)
+
+
+def _notice_still_relevant(registration: Registration, kind: NoticeKind) -> bool:
+    workshop = registration.workshop
+    if kind == NoticeKind.WORKSHOP_CANCELLED:
+        return workshop.is_cancelled and registration.status != RegistrationStatus.CANCELLED
+    if workshop.is_cancelled or registration.is_cancelled:
+        return False
+    if kind == NoticeKind.WAITLISTED:
+        return registration.is_waitlisted
+    if kind in (NoticeKind.CONFIRMED, NoticeKind.PROMOTED):
+        return registration.is_confirmed
+    if kind == NoticeKind.REMINDER:
+        return registration.status == RegistrationStatus.CONFIRMED and not workshop.has_started()
+    return False
+
+
+def send_registration_notice(*, registration_id: int, kind: NoticeKind | str) -> bool:
+    """Send one e-mail about a registration, at most once per kind: the notice row is claimed first and released
+    if sending fails (so a retry sends it). Returns whether it was sent now."""
+    from .emails import send_notice_email
+
+    kind = NoticeKind(kind)
+    registration = (
+        Registration.objects.select_related("workshop__municipality__prefecture", "user__profile")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not registration.user.is_active or not _notice_still_relevant(registration, kind):
+        return False
+    try:
+        with transaction.atomic():
+            notice = RegistrationNotice.objects.create(registration=registration, kind=kind, sent_at=timezone.now())
+    except IntegrityError:
+        return False  # sent before
+    try:
+        send_notice_email(registration=registration, kind=kind)
+    except Exception:
+        notice.delete()
+        raise
+    return True
+
+
+def queue_cancellation_notices(*, workshop_id: int) -> int:
+    """Queue the cancellation e-mail to everyone still registered (each is sent once)."""
+    ids = list(
+        Registration.objects.active().filter(workshop_id=workshop_id).values_list("pk", flat=True).order_by("pk")
+    )
+    from .tasks import send_registration_notice as task
+
+    for registration_id in ids:
+        task.delay(registration_id, NoticeKind.WORKSHOP_CANCELLED.value)
+    return len(ids)
+
+
+REMINDER_FROM_HOUR = 9  # reminders go out from 09:00 JST on the day before, never at night
+
+
+def queue_due_reminders(*, now: dt.datetime | None = None) -> int:
+    """Queue the day-before reminder to everyone confirmed for a workshop starting tomorrow (Asia/Tokyo) who has not
+    had it. Run every hour by beat; each reminder is sent once."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < REMINDER_FROM_HOUR:
+        return 0
+    tomorrow = local.date() + dt.timedelta(days=1)
+    workshops = WorkshopPage.objects.published().in_period(tomorrow, tomorrow).values("pk")
+    ids = list(
+        Registration.objects.filter(workshop__in=workshops, status=RegistrationStatus.CONFIRMED)
+        .exclude(notices__kind=NoticeKind.REMINDER)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    from .tasks import send_registration_notice as task
+
+    for registration_id in ids:
+        task.delay(registration_id, NoticeKind.REMINDER.value)
+    return len(ids)
+
+
+# --- Closing: course completion and certificates for every attendee -------------------------------------------------
+
+CLOSING_STALE_AFTER = dt.timedelta(minutes=15)  # a run this old without finishing lost its worker; it may be re-run
+
+
+def request_workshop_closing(*, workshop: WorkshopPage, by) -> WorkshopClosing:
+    """The trainer closes the session: queue issuing completion and a certificate to every attendee (a Celery task)
+    and return the status row the console shows. Refused for a cancelled or not yet started workshop, one without
+    attendees, or while a run is in progress. Closing again later (after adding a late attendee) issues only what is
+    missing."""
+    from courses.selectors import get_primary_course
+
+    now = timezone.now()
+    if workshop.is_cancelled:
+        raise WorkshopError(messages.CLOSE_CANCELLED)
+    if not workshop.has_started(now):
+        raise WorkshopError(messages.CLOSE_NOT_STARTED)
+    if not Registration.objects.attended().filter(workshop_id=workshop.pk).exists():
+        raise WorkshopError(messages.CLOSE_NO_ATTENDEES)
+    if get_primary_course() is None:
+        raise WorkshopError(messages.CLOSE_NO_COURSE)
+    with transaction.atomic():
+        closing, _created = WorkshopClosing.objects.select_for_update().get_or_create(
+            workshop=workshop, defaults={"requested_at": now, "requested_by": by}
+        )
+        if not _created and closing.in_progress and now - closing.requested_at < CLOSING_STALE_AFTER:
+            raise WorkshopError(messages.CLOSE_IN_PROGRESS)
+        closing.status = ClosingStatus.PENDING
+        closing.requested_at = now
+        closing.requested_by = by
+        closing.error = ""
+        closing.save()
+        _queue_closing(closing.pk)
+    return closing
+
+
+def _queue_closing(closing_id: int) -> None:
+    def send():
+        from .tasks import close_workshop
+
+        try:
+            close_workshop.delay(closing_id)
+        except Exception as exc:  # the broker is down: say so on the status row; closing again retries
+            logger.exception("Could not queue closing %s", closing_id)
+            WorkshopClosing.objects.filter(pk=closing_id).update(
+                status=ClosingStatus.FAILED, error=f"キューに登録できませんでした: {type(exc).__name__}"
+            )
+
+    transaction.on_commit(send)
+
+
+def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
+    """The task's work: complete the course (channel: workshop) for every attendee, which issues their certificate
+    through the certificates service, and record progress on the status row. Idempotent: complete_course and
+    issue_certificate return what exists, so a second run issues nothing twice. One attendee's failure is counted
+    and reported without stopping the others; a database error stops the run (FAILED) and the task retries."""
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.selectors import get_primary_course
+    from courses.services import complete_course
+
+    now = timezone.now()
+    stale = now - CLOSING_STALE_AFTER
+    claimed = (
+        WorkshopClosing.objects.filter(pk=closing_id)
+        .filter(_claimable(stale))
+        .update(
+            status=ClosingStatus.RUNNING,
+            started_at=now,
+            finished_at=None,
+            runs=F("runs") + 1,
+            total=0,
+            processed=0,
+            issued=0,
+            already_certified=0,
+            failed=0,
+            error="",
+        )
+    )
+    closing = WorkshopClosing.objects.select_related("workshop").get(pk=closing_id)
+    if not claimed:
+        return closing  # running elsewhere, or done
+    workshop = closing.workshop
+    course = get_primary_course()
+    attendees = list(
+        Registration.objects.attended()
+        .filter(workshop_id=workshop.pk, user__is_active=True)
+        .select_related("user__profile")
+        .order_by("id")
+    )
+    WorkshopClosing.objects.filter(pk=closing_id).update(total=len(attendees))
+    if course is None:
+        WorkshopClosing.objects.filter(pk=closing_id).update(
+            status=ClosingStatus.FAILED, finished_at=timezone.now(), error=str(messages.CLOSE_NO_COURSE)
+        )
+        return WorkshopClosing.objects.get(pk=closing_id)
+    counts = {"issued": 0, "already_certified": 0, "failed": 0}
+    last_error = ""
+    for registration in attendees:
+        user = registration.user
+        try:
+            with transaction.atomic():
+                had = Certificate.objects.valid().filter(holder=user, course=course).first()
+                complete_course(user=user, course=course, channel=Channel.WORKSHOP, workshop=workshop)
+                certificate = had or Certificate.objects.valid().filter(holder=user, course=course).first()
+                Registration.objects.filter(pk=registration.pk).update(certificate=certificate)
+            counts["already_certified" if had else "issued"] += 1
+        except OperationalError as exc:  # transient: stop, mark failed, let the task retry the whole (idempotent) run
+            WorkshopClosing.objects.filter(pk=closing_id).update(
+                status=ClosingStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:500], **counts
+            )
+            raise
+        except Exception as exc:  # this attendee only (e.g. a profile that cannot be certified): report, go on
+            logger.exception("Closing %s: could not complete registration %s", closing_id, registration.pk)
+            counts["failed"] += 1
+            last_error = f"{type(exc).__name__}: {exc}"[:500]
+        WorkshopClosing.objects.filter(pk=closing_id).update(processed=F("processed") + 1, **counts)
+    WorkshopClosing.objects.filter(pk=closing_id).update(
+        status=ClosingStatus.FAILED if counts["failed"] else ClosingStatus.DONE,
+        finished_at=timezone.now(),
+        error=last_error,
+        **counts,
+    )
+    return WorkshopClosing.objects.get(pk=closing_id)
+
+
+def _claimable(stale: dt.datetime) -> Q:
+    """A run may start from pending or failed, or take over one whose worker died (running for too long)."""
+    return Q(status__in=(ClosingStatus.PENDING, ClosingStatus.FAILED)) | Q(
+        status=ClosingStatus.RUNNING, started_at__lt=stale
+    )

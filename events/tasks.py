@@ -1,0 +1,53 @@
+"""Background work of workshops (Celery): e-mails, reminders, and closing a workshop (certificates for attendees).
+
+Each task takes ids, calls one service and is safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.db import OperationalError
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8, acks_late=True)
+def send_registration_notice(self, registration_id: int, kind: str) -> bool:
+    """One e-mail about one registration; sent at most once per kind (RegistrationNotice)."""
+    from .services import send_registration_notice as send
+
+    return send(registration_id=registration_id, kind=kind)
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def notify_workshop_cancelled(self, workshop_id: int) -> int:
+    """Queue the cancellation e-mail to everyone registered for a cancelled workshop."""
+    from .services import queue_cancellation_notices
+
+    return queue_cancellation_notices(workshop_id=workshop_id)
+
+
+@shared_task(name="events.tasks.send_workshop_reminders", ignore_result=True)
+def send_workshop_reminders() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): the day-before reminders that are due."""
+    from .services import queue_due_reminders
+
+    return queue_due_reminders()
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_backoff_max=300, max_retries=5, acks_late=True)
+def close_workshop(self, closing_id: int) -> str:
+    """Issue completion and certificates to a workshop's attendees, recording progress on the status row."""
+    from .models import WorkshopClosing
+    from .services import run_workshop_closing
+
+    try:
+        closing = run_workshop_closing(closing_id=closing_id)
+    except WorkshopClosing.DoesNotExist:
+        logger.warning("Workshop closing %s no longer exists.", closing_id)
+        return "missing"
+    return closing.status

@@ -1,0 +1,22 @@
+"""The trainer console, included at /trainer/ (guarded by the staff middleware: trainers with 2FA only)."""
+
+from django.urls import path
+
+from .views import trainer
+
+app_name = "events_trainer"
+
+urlpatterns = [
+    path("", trainer.index, name="index"),
+    path("workshops/<int:pk>/", trainer.workshop, name="workshop"),
+    path("workshops/<int:pk>/attendance/", trainer.attendance, name="attendance"),
+    path("workshops/<int:pk>/walk-in/", trainer.walk_in, name="walk_in"),
+    path("workshops/<int:pk>/roster.csv", trainer.roster_export, name="roster_csv"),
+    path("workshops/<int:pk>/plan.xlsx", trainer.plan_export, name="plan_xlsx"),
+    path("workshops/<int:pk>/report.xlsx", trainer.report_export, name="report_xlsx"),
+    path("workshops/<int:pk>/check-in/", trainer.check_in_screen, name="check_in"),
+    path("workshops/<int:pk>/check-in/code.json", trainer.check_in_code, name="check_in_code"),
+    path("workshops/<int:pk>/close/", trainer.close, name="close"),
+    path("workshops/<int:pk>/closing.json", trainer.closing_status, name="closing_status"),
+    path("workshops/<int:pk>/cancel/", trainer.cancel, name="cancel"),
+]

@@ -1,0 +1,188 @@
+"""The public workshop pages: the listing and its iCal feed, one workshop (register, cancel, iCal) and check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from .. import messages, selectors, services
+from ..calendar import absolute_url, build_calendar
+from ..forms import WorkshopFilterForm
+from ..models import WorkshopIndexPage, WorkshopPage
+
+PER_PAGE = 20
+ICAL_LIMIT = 500
+CHECKIN_SESSION_KEY = "events_checkin_scanned"
+
+
+def _private(response):
+    """Pages carrying a person's registration (or ordered by where they live) must never sit in a shared cache."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True)
+    return response
+
+
+def login_url_for(next_url: str) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+
+
+# --- Listing ------------------------------------------------------------------------------------------------------
+
+
+def _filter_form(request) -> WorkshopFilterForm:
+    keys = ("q", "prefecture", "municipality", "month", "format")
+    data = {key: request.GET.get(key, "") for key in keys if request.GET.get(key)}
+    return WorkshopFilterForm(data or None)
+
+
+def workshop_listing(request, index: WorkshopIndexPage):
+    form = _filter_form(request)
+    filters = form.filters()
+    near = selectors.learner_municipality(request.user)
+    paginator = Paginator(selectors.listing(filters=filters, near=near), PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    query = {key: value for key, value in (form.data or {}).items() if value}
+    context = index.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page_obj,
+            "workshops": list(page_obj.object_list),
+            "near": near,
+            "query_string": urlencode(query),
+            "ical_url": index.get_url(request) + index.reverse_subpage("ical") + (f"?{urlencode(query)}" if query else ""),
+        }
+    )
+    response = TemplateResponse(request, "events/workshop_index_page.html", context)
+    return _private(response) if request.user.is_authenticated else response
+
+
+def workshop_list_ical(request, index: WorkshopIndexPage):
+    filters = _filter_form(request).filters()
+    workshops = selectors.listing(filters=filters)[:ICAL_LIMIT]
+    body = build_calendar(workshops, name="つながりサポーター 講座・研修会")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="workshops.ics"'
+    return response
+
+
+# --- One workshop -------------------------------------------------------------------------------------------------
+
+
+def workshop_detail(request, workshop: WorkshopPage):
+    page_url = workshop.get_url(request) or ""  # empty in the admin's preview of a new workshop
+    registration = selectors.registration_for(workshop=workshop, user=request.user)
+    taken = selectors.seats_taken(workshop)
+    seats_left = max(0, workshop.capacity - taken)
+    url = absolute_url(workshop, request)
+    now = timezone.now()
+    context = workshop.get_context(request)
+    context.update(
+        {
+            "registration": registration,
+            "waitlist_position": services.waitlist_position(registration) if registration else None,
+            "seats_left": seats_left,
+            "is_full": seats_left == 0,
+            "registration_open": workshop.registration_is_open(now),
+            "not_yet_open": bool(workshop.registration_opens_at and now < workshop.registration_opens_at),
+            "has_ended": workshop.has_ended(now),
+            "show_online_url": bool(registration and registration.is_confirmed and workshop.online_url),
+            "structured_data": selectors.structured_data(workshop, url=url, seats_left=seats_left),
+            "ical_url": page_url + workshop.reverse_subpage("ical"),
+            "register_url": page_url + workshop.reverse_subpage("register"),
+            "cancel_url": page_url + workshop.reverse_subpage("cancel"),
+            "login_url": login_url_for(page_url),
+        }
+    )
+    return _private(TemplateResponse(request, "events/workshop_page.html", context))
+
+
+def workshop_register(request, workshop: WorkshopPage):
+    if request.method != "POST":
+        return redirect(workshop.get_url(request))
+    if not request.user.is_authenticated:
+        flash.info(request, messages.LOGIN_TO_REGISTER)
+        return redirect(login_url_for(workshop.get_url(request)))
+    try:
+        registration = services.register_for_workshop(workshop=workshop, user=request.user)
+    except services.WorkshopError as exc:
+        flash.error(request, exc.message)
+    else:
+        if registration.is_waitlisted:
+            position = services.waitlist_position(registration)
+            flash.warning(request, messages.REGISTERED_WAITLISTED % {"position": position})
+        else:
+            flash.success(request, messages.REGISTERED_CONFIRMED)
+    return HttpResponseRedirect(workshop.get_url(request))
+
+
+def workshop_cancel_registration(request, workshop: WorkshopPage):
+    if request.method != "POST":
+        return redirect(workshop.get_url(request))
+    if not request.user.is_authenticated:
+        return redirect(login_url_for(workshop.get_url(request)))
+    registration = selectors.registration_for(workshop=workshop, user=request.user)
+    if registration is None:
+        flash.error(request, messages.NOT_REGISTERED)
+        return HttpResponseRedirect(workshop.get_url(request))
+    try:
+        services.cancel_registration(registration=registration, user=request.user)
+    except services.WorkshopError as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(request, messages.REGISTRATION_CANCELLED)
+    return HttpResponseRedirect(workshop.get_url(request))
+
+
+def workshop_ical(request, workshop: WorkshopPage):
+    response = HttpResponse(build_calendar([workshop]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="workshop-{workshop.pk}.ics"'
+    return response
+
+
+# --- Check-in -----------------------------------------------------------------------------------------------------
+
+
+def _scanned_at(request, workshop: WorkshopPage) -> dt.datetime | None:
+    data = request.session.get(CHECKIN_SESSION_KEY) or {}
+    if data.get("w") != workshop.pk:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(float(data.get("at")), tz=dt.UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def workshop_check_in(request, workshop: WorkshopPage):
+    """Opened from the QR code on the trainer's screen, on the attendee's own phone: records their attendance.
+
+    Someone not signed in is asked to sign in first; the code they scanned is remembered for a few minutes (it would
+    expire while they log in), and checked again when they come back."""
+    token = request.GET.get("t", "")
+    now = timezone.now()
+    if not request.user.is_authenticated:
+        if services.checkin_token_is_valid(workshop=workshop, token=token, now=now):
+            request.session[CHECKIN_SESSION_KEY] = {"w": workshop.pk, "at": now.timestamp()}
+        flash.info(request, messages.LOGIN_TO_CHECK_IN)
+        return redirect(login_url_for(request.get_full_path()))
+    scanned_at = _scanned_at(request, workshop)
+    context = workshop.get_context(request)
+    try:
+        registration, newly = services.check_in(workshop=workshop, user=request.user, token=token, scanned_at=scanned_at)
+    except services.WorkshopError as exc:
+        context.update({"ok": False, "message": exc.message})
+        return _private(TemplateResponse(request, "events/check_in.html", context, status=400))
+    request.session.pop(CHECKIN_SESSION_KEY, None)
+    context.update(
+        {"ok": True, "message": messages.CHECKIN_DONE if newly else messages.CHECKIN_ALREADY, "registration": registration}
+    )
+    return _private(TemplateResponse(request, "events/check_in.html", context))

@@ -1,0 +1,295 @@
+"""The trainer console (/trainer/): access, roster, attendance, walk-ins, exports, check-in QR, closing, cancelling."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from certificates.models import Certificate
+from events import messages, services
+from events.enums import ClosingStatus, RegistrationStatus, WorkshopStatus
+from events.models import Registration, WorkshopClosing
+from lms.accounts.enums import AgeBand, OccupationField
+from tests.accounts.factories import KYOTO_CITY, TOTTORI_CITY, UserFactory
+from tests.certificates.factories import make_course
+
+from .factories import make_trainer, make_workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, workshop):
+    return reverse(f"events_trainer:{name}", args=[workshop.pk])
+
+
+def in_session(**kwargs):
+    return make_workshop(starts_in=dt.timedelta(minutes=-10), **kwargs)
+
+
+def confirmed(workshop, **profile):
+    user = UserFactory(**{f"profile__{k}": v for k, v in profile.items()})
+    return Registration.objects.create(
+        workshop=workshop, user=user, status=RegistrationStatus.CONFIRMED, registered_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def trainer(client):
+    user = make_trainer(municipality=TOTTORI_CITY)
+    client.force_login(user)
+    return user
+
+
+# --- Access -------------------------------------------------------------------------------------------------------
+
+ROUTES = [
+    ("get", "workshop"),
+    ("post", "attendance"),
+    ("post", "walk_in"),
+    ("get", "roster_csv"),
+    ("get", "plan_xlsx"),
+    ("get", "report_xlsx"),
+    ("get", "check_in"),
+    ("get", "check_in_code"),
+    ("post", "close"),
+    ("get", "closing_status"),
+    ("get", "cancel"),
+    ("post", "cancel"),
+]
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/trainer/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_learners_are_refused(client):
+    client.force_login(UserFactory())
+    assert client.get("/trainer/").status_code == 403
+
+
+def test_trainers_without_two_factor_authentication_must_set_it_up(client):
+    client.force_login(make_trainer(totp=False))
+    response = client.get("/trainer/")
+    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+
+
+def test_a_trainer_sees_only_their_regions_workshops(client, trainer):
+    own = make_workshop(title="鳥取市の講座")
+    other = make_workshop(title="京都市の講座", municipality=KYOTO_CITY)
+    body = client.get("/trainer/").content.decode()
+    assert own.title in body
+    assert other.title not in body
+
+
+@pytest.mark.parametrize(("method", "name"), ROUTES)
+def test_another_regions_workshop_is_not_found_on_every_console_route(client, trainer, method, name):
+    other = in_session(municipality=KYOTO_CITY)
+    registration = confirmed(other)
+    Registration.objects.filter(pk=registration.pk).update(status=RegistrationStatus.ATTENDED)
+    data = {"shown": [registration.pk], "email": registration.user.email, "confirm": "on"}
+    response = getattr(client, method)(url(name, other), data)
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.status == WorkshopStatus.PUBLISHED
+    assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.ATTENDED
+    assert not WorkshopClosing.objects.exists()
+    assert registration.user.profile.full_name not in response.content.decode()
+
+
+# --- Roster and attendance ------------------------------------------------------------------------------------------
+
+
+def test_the_roster_lists_name_furigana_municipality_and_status(client, trainer):
+    workshop = make_workshop()
+    registration = confirmed(workshop, full_name="鳥取 花子", furigana="とっとり はなこ")
+    body = client.get(url("workshop", workshop)).content.decode()
+    assert "鳥取 花子" in body and "とっとり はなこ" in body and "鳥取県鳥取市" in body and "参加確定" in body
+    assert f'name="attended" value="{registration.pk}"' in body
+
+
+def test_ticking_the_roster_records_attendance_and_unticking_removes_it(client, trainer):
+    workshop = in_session()
+    a, b = confirmed(workshop), confirmed(workshop)
+    response = client.post(url("attendance", workshop), {"shown": [a.pk, b.pk], "attended": [a.pk]}, follow=True)
+    assert str(messages.ATTENDANCE_SAVED) in response.content.decode()
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.status == RegistrationStatus.ATTENDED and a.checked_in_by == trainer
+    assert b.status == RegistrationStatus.CONFIRMED
+    client.post(url("attendance", workshop), {"shown": [a.pk, b.pk], "attended": []})
+    a.refresh_from_db()
+    assert a.status == RegistrationStatus.CONFIRMED
+
+
+def test_ids_from_another_workshop_are_ignored_by_the_attendance_form(client, trainer):
+    workshop = in_session()
+    other = in_session()
+    foreign = confirmed(other)
+    client.post(url("attendance", workshop), {"shown": [foreign.pk], "attended": [foreign.pk]})
+    foreign.refresh_from_db()
+    assert foreign.status == RegistrationStatus.CONFIRMED
+
+
+def test_a_walk_in_is_added_by_email(client, trainer):
+    workshop = in_session()
+    walker = UserFactory(email="walker@example.jp", profile__full_name="歩 太郎")
+    response = client.post(url("walk_in", workshop), {"email": "walker@example.jp"}, follow=True)
+    assert "歩 太郎 さんを出席者として追加しました" in response.content.decode()
+    assert Registration.objects.get(workshop=workshop, user=walker).status == RegistrationStatus.ATTENDED
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [("", messages.WALK_IN_EMAIL_REQUIRED), ("nobody@example.jp", messages.WALK_IN_UNKNOWN_EMAIL)],
+)
+def test_a_walk_in_with_a_bad_email_is_refused(client, trainer, email, message):
+    workshop = in_session()
+    response = client.post(url("walk_in", workshop), {"email": email}, follow=True)
+    assert str(message) in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+# --- Exports ------------------------------------------------------------------------------------------------------
+
+
+def test_the_roster_csv_opens_in_excel_and_neutralises_formulas(client, trainer):
+    workshop = make_workshop()
+    confirmed(workshop, full_name="=HYPERLINK(\"http://evil\")", furigana="あ")
+    confirmed(workshop, full_name="山田 太郎", furigana="やまだ たろう")
+    response = client.get(url("roster_csv", workshop))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["No.", "氏名", "ふりがな", "お住まいの市区町村"]
+    names = [row[1] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil\")" in names and "山田 太郎" in names
+
+
+def test_the_attendance_report_counts_attendees_by_age_band_and_occupation(client, trainer):
+    workshop = in_session(title="実施報告の講座")
+    for band, occupation in [
+        (AgeBand.AGE_30S, OccupationField.MEDICAL_WELFARE),
+        (AgeBand.AGE_30S, OccupationField.MEDICAL_WELFARE),
+        (AgeBand.AGE_60S, ""),
+    ]:
+        registration = confirmed(workshop, age_band=band, occupation=occupation)
+        services.set_attendance(registration=registration, attended=True, by=trainer)
+    confirmed(workshop, age_band=AgeBand.AGE_20S)  # registered but absent
+    response = client.get(url("report_xlsx", workshop))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["実施報告"]
+    values = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert values["講座名"][0] == "実施報告の講座"
+    assert values["主催"][0] == "鳥取市" and values["講師"][0] == "講師 一郎"
+    assert values["参加者数（出席）"][0] == 3
+    header = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "年代＼職業分野")
+    medical = header.index("医療・福祉")
+    unanswered = header.index("未回答")
+    assert values["30代"][medical - 1] == 2
+    assert values["60代"][unanswered - 1] == 1
+    assert values["20代"][-1] == 0
+    assert values["計"][header.index("計") - 1] == 3
+    assert workbook["出席者名簿"].max_row == 4  # header + three attendees
+
+
+def test_the_plan_lists_the_session_and_the_registrations_so_far(client, trainer):
+    workshop = make_workshop(title="開催計画の講座", capacity=1)
+    services.register_for_workshop(workshop=workshop, user=UserFactory())
+    services.register_for_workshop(workshop=workshop, user=UserFactory())
+    response = client.get(url("plan_xlsx", workshop))
+    sheet = load_workbook(io.BytesIO(response.content))["開催計画"]
+    values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert values["講座名"] == "開催計画の講座"
+    assert values["定員"] == "1人"
+    assert values["申込者数（参加確定）"] == 1
+    assert values["キャンセル待ち"] == 1
+
+
+# --- Check-in QR --------------------------------------------------------------------------------------------------
+
+
+def test_the_check_in_screen_shows_a_qr_code_whose_url_checks_an_attendee_in(client, trainer):
+    workshop = in_session()
+    registration = confirmed(workshop)
+    body = client.get(url("check_in", workshop)).content.decode()
+    assert 'src="data:image/png;base64,' in body
+    checkin_url = re.search(r'id="checkin-url" href="([^"]+)"', body).group(1).replace("&amp;", "&")
+    path = checkin_url[checkin_url.index("/workshops/"):]
+
+    client.force_login(registration.user)
+    assert client.get(path).status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.ATTENDED
+
+
+def test_the_qr_code_decodes_to_the_check_in_url(client, trainer):
+    import base64
+
+    import zxingcpp
+    from PIL import Image
+
+    workshop = in_session()
+    data = client.get(url("check_in_code", workshop)).json()
+    image = Image.open(io.BytesIO(base64.b64decode(data["image"].split(",", 1)[1])))
+    (decoded,) = zxingcpp.read_barcodes(image)
+    assert decoded.text == data["url"]
+    assert data["open"] is True and data["rotate_seconds"] == services.CHECKIN_ROTATE_SECONDS
+
+
+def test_the_check_in_screen_says_when_it_is_outside_the_session(client, trainer):
+    workshop = make_workshop(starts_in=dt.timedelta(days=1))
+    body = client.get(url("check_in", workshop)).content.decode()
+    assert "出席の受付時間外です" in body
+    assert "data:image/png" not in body
+
+
+# --- Closing and cancelling ---------------------------------------------------------------------------------------
+
+
+def test_closing_issues_certificates_and_shows_progress(client, trainer, django_capture_on_commit_callbacks):
+    make_course()
+    workshop = in_session()
+    for _ in range(2):
+        services.set_attendance(registration=confirmed(workshop), attended=True, by=trainer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("close", workshop), follow=True)
+    assert str(messages.CLOSE_QUEUED) in response.content.decode()
+    status = client.get(url("closing_status", workshop)).json()
+    assert status["status"] == ClosingStatus.DONE
+    assert (status["total"], status["processed"], status["issued"], status["percent"]) == (2, 2, 2, 100)
+    assert Certificate.objects.filter(workshop_id=workshop.pk).count() == 2
+    body = client.get(url("workshop", workshop)).content.decode()
+    for certificate in Certificate.objects.all():
+        assert certificate.number in body
+
+
+def test_closing_refusals_are_shown_to_the_trainer(client, trainer):
+    workshop = in_session()
+    response = client.post(url("close", workshop), follow=True)
+    assert str(messages.CLOSE_NO_ATTENDEES) in response.content.decode()
+
+
+def test_cancelling_needs_confirmation_then_notifies_everyone(client, trainer, django_capture_on_commit_callbacks):
+    workshop = make_workshop()
+    services.register_for_workshop(workshop=workshop, user=UserFactory(email="a@example.jp"))
+    mail.outbox.clear()
+    response = client.post(url("cancel", workshop), {})
+    assert str(messages.CANCEL_CONFIRM_REQUIRED) in response.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.status == WorkshopStatus.PUBLISHED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("cancel", workshop), {"confirm": "on"})
+    workshop.refresh_from_db()
+    assert workshop.status == WorkshopStatus.CANCELLED
+    assert [m.to for m in mail.outbox] == [["a@example.jp"]]
