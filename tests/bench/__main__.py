@@ -2,7 +2,8 @@
 
 Creates a throw-away test database (SQLite by default, PostgreSQL when DATABASE_URL is set), loads the regions, then
 runs every `tests/bench/bench_*.py` module's `run(ctx)` in name order and merges the dicts they return. Progress goes
-to stderr so stdout stays one JSON object."""
+to stderr so stdout stays one JSON object. `BENCH_ONLY=certificates,search` runs only the modules whose names contain
+one of those words."""
 
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ def main() -> int:
         import tests.bench as package
 
         names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_"))
+        only = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+        if only:
+            names = [name for name in names if any(word in name for word in only)]
+            figures["bench_only"] = only
         for name in names:
             module = importlib.import_module(f"tests.bench.{name}")
             print(f"bench: {name} …", file=sys.stderr, flush=True)
