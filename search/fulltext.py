@@ -12,21 +12,21 @@ from django.db.models.expressions import RawSQL
 
 from .analysis import Term
 
-TABLE = "search_searchdocument"
+TABLE = "search_searchtext"
 
 # Table names are written out (no string building): every statement here is a constant.
 SQLITE_SETUP = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    "lexemes, content='search_searchdocument', content_rowid='id', tokenize='ascii')",
-    """CREATE TRIGGER IF NOT EXISTS search_fts_after_insert AFTER INSERT ON search_searchdocument BEGIN
-        INSERT INTO search_fts(rowid, lexemes) VALUES (new.id, new.lexemes);
+    "lexemes, content='search_searchtext', content_rowid='document_id', tokenize='ascii')",
+    """CREATE TRIGGER IF NOT EXISTS search_fts_after_insert AFTER INSERT ON search_searchtext BEGIN
+        INSERT INTO search_fts(rowid, lexemes) VALUES (new.document_id, new.lexemes);
     END""",
-    """CREATE TRIGGER IF NOT EXISTS search_fts_after_delete AFTER DELETE ON search_searchdocument BEGIN
-        INSERT INTO search_fts(search_fts, rowid, lexemes) VALUES ('delete', old.id, old.lexemes);
+    """CREATE TRIGGER IF NOT EXISTS search_fts_after_delete AFTER DELETE ON search_searchtext BEGIN
+        INSERT INTO search_fts(search_fts, rowid, lexemes) VALUES ('delete', old.document_id, old.lexemes);
     END""",
-    """CREATE TRIGGER IF NOT EXISTS search_fts_after_update AFTER UPDATE OF lexemes ON search_searchdocument BEGIN
-        INSERT INTO search_fts(search_fts, rowid, lexemes) VALUES ('delete', old.id, old.lexemes);
-        INSERT INTO search_fts(rowid, lexemes) VALUES (new.id, new.lexemes);
+    """CREATE TRIGGER IF NOT EXISTS search_fts_after_update AFTER UPDATE ON search_searchtext BEGIN
+        INSERT INTO search_fts(search_fts, rowid, lexemes) VALUES ('delete', old.document_id, old.lexemes);
+        INSERT INTO search_fts(rowid, lexemes) VALUES (new.document_id, new.lexemes);
     END""",
     "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
 ]
@@ -36,8 +36,8 @@ SQLITE_TEARDOWN = [
     "DROP TRIGGER IF EXISTS search_fts_after_update",
     "DROP TABLE IF EXISTS search_fts",
 ]
-POSTGRES_SETUP = ["CREATE INDEX IF NOT EXISTS search_document_lexemes_gin ON search_searchdocument USING gin (lexemes)"]
-POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS search_document_lexemes_gin"]
+POSTGRES_SETUP = ["CREATE INDEX IF NOT EXISTS search_text_lexemes_gin ON search_searchtext USING gin (lexemes)"]
+POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS search_text_lexemes_gin"]
 
 SQLITE_TRIGGERS = {"search_fts_after_insert", "search_fts_after_delete", "search_fts_after_update"}
 
@@ -55,6 +55,14 @@ def install_fulltext_index(apps, schema_editor):
         _run(schema_editor, SQLITE_SETUP)
     elif vendor == "postgresql":
         _run(schema_editor, POSTGRES_SETUP)
+
+
+def ensure_fulltext_index() -> None:
+    """Create whatever is missing of the full-text index (used by `rebuild_search_index`)."""
+    statements = {"sqlite": SQLITE_SETUP, "postgresql": POSTGRES_SETUP}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 def remove_fulltext_index(apps, schema_editor):
@@ -86,17 +94,15 @@ def match_expression(terms: list[Term], vendor: str | None = None) -> str:
     return disj.join("(" + conj.join(_quote(lex, vendor) for lex in term.lexemes) + ")" for term in terms)
 
 
-def matches(terms: list[Term], *, as_subquery: bool = False) -> RawSQL:
-    """A boolean SQL expression for filter() or When(): the document matches at least one of `terms`.
+def matches(terms: list[Term]) -> RawSQL:
+    """A boolean SQL expression for filter() or When() on SearchDocument: it matches at least one of `terms`.
 
-    SQLite asks its FTS5 table (`id IN (…)`: the matching ids are collected once). PostgreSQL uses the GIN index;
-    `as_subquery` makes it collect the ids once too, which is what ranking needs (one CASE per term)."""
+    SQLite asks its FTS5 table, PostgreSQL the GIN index of search_searchtext; either way the database collects the
+    matching ids once (`id IN (…)`), however many rows are then ranked."""
     if connection.vendor == "sqlite":
         sql = "search_searchdocument.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
-    elif connection.vendor == "postgresql" and as_subquery:
-        sql = "search_searchdocument.id IN (SELECT id FROM search_searchdocument WHERE lexemes @@ %s::tsquery)"
     elif connection.vendor == "postgresql":
-        sql = "search_searchdocument.lexemes @@ %s::tsquery"
+        sql = "search_searchdocument.id IN (SELECT document_id FROM search_searchtext WHERE lexemes @@ %s::tsquery)"
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported (DESIGN.md §5)
         raise NotImplementedError(connection.vendor)
     # The SQL is a constant; the query travels as a parameter and holds only quoted lexemes.

@@ -23,8 +23,6 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import StrIndex, Substr
-from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
@@ -34,12 +32,11 @@ from .analysis import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, normalise, parse
 from .enums import KIND_ORDER, Kind
 from .fulltext import matches
 from .highlight import highlight, snippet
-from .models import SearchDocument
+from .models import SearchDocument, SearchText
 
 logger = logging.getLogger(__name__)
 PER_PAGE = 10
-LEAD_CHARS = 200  # a hit in the first characters of the body (a page's summary or intro) ranks higher
-_LIST_FIELDS = ("id", "kind", "title", "body", "url", "date", "ends_at", "is_cancelled", "region", "details")
+_LIST_FIELDS = ("id", "kind", "title", "url", "date", "ends_at", "is_cancelled", "region", "details")
 
 
 @dataclass
@@ -124,12 +121,10 @@ def ranked_documents(parsed: ParsedQuery, *, kind: str = "", include_past: bool 
     title_hits = reduce(
         add, (Case(When(title_has(t), then=Value(1)), default=Value(0), output_field=IntegerField()) for t in terms)
     )
-    lead = Substr("body", 1, LEAD_CHARS)
     lead_hits = reduce(
         add,
         (
-            Case(When(GreaterThan(StrIndex(lead, Value(t.pieces[0])), 0), then=Value(1)), default=Value(0),
-                 output_field=IntegerField())
+            Case(When(lead__contains=t.pieces[0], then=Value(1)), default=Value(0), output_field=IntegerField())
             for t in terms
         ),
     )
@@ -139,7 +134,7 @@ def ranked_documents(parsed: ParsedQuery, *, kind: str = "", include_past: bool 
         annotations["terms_hit"] = reduce(
             add,
             (
-                Case(When(matches([t], as_subquery=True), then=Value(1)), default=Value(0), output_field=IntegerField())
+                Case(When(matches([t]), then=Value(1)), default=Value(0), output_field=IntegerField())
                 for t in terms
             ),
         )
@@ -254,14 +249,20 @@ def search(*, query: str | None, kind: str = "", page: object = 1, include_past:
             number = 1
         results.page = paginator.page(number)
         pieces = [piece for term in parsed.terms for piece in term.pieces]
+        documents_on_page = list(results.page.object_list)
+        bodies = dict(
+            SearchText.objects.filter(document_id__in=[d.pk for d in documents_on_page]).values_list(
+                "document_id", "body"
+            )
+        )
         results.results = [
             Result(
                 document=document,
                 title_html=highlight(document.title, pieces),
-                snippet_html=snippet(document.body, pieces),
+                snippet_html=snippet(bodies.get(document.pk, ""), pieces),
                 status=_status(document, now),
             )
-            for document in results.page.object_list
+            for document in documents_on_page
         ]
         if number == 1 and not kind:
             results.promotions = promotions_for(parsed)

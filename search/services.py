@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 
 from . import registry
-from .analysis import MAX_INDEXED_CHARS, document_lexemes, normalise
-from .fulltext import install_fulltext_index
-from .models import SearchDocument
+from .analysis import LEAD_CHARS, MAX_INDEXED_CHARS, document_lexemes, normalise
+from .fulltext import ensure_fulltext_index
+from .models import SearchDocument, SearchText
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ def _specific(obj):
 
 
 def build_document(obj) -> SearchDocument | None:
-    """The unsaved document for `obj`, or None when it must not be found (no source, or the source says no)."""
+    """The unsaved document for `obj` (its SearchText in `.text_row`), or None when it must not be found (no
+    source, or the source says no)."""
     obj = _specific(obj)
     source = registry.source_for(obj)
     if source is None:
@@ -72,22 +73,23 @@ def build_document(obj) -> SearchDocument | None:
     title = data.title[:255]
     title_norm = normalise(title)[:255]
     body = " ".join(data.body.split())[:MAX_INDEXED_CHARS]
-    extra = " ".join(filter(None, [data.region]))
-    return SearchDocument(
+    body_norm = normalise(body)
+    document = SearchDocument(
         content_type=content_type,
         object_id=object_id,
         kind=source.kind,
         title=title,
         title_norm=title_norm,
-        body=body,
+        lead=body_norm[:LEAD_CHARS],
         url=data.url[:500],
         date=data.date,
         ends_at=data.ends_at,
         is_cancelled=data.is_cancelled,
         region=data.region[:100],
         details=data.details,
-        lexemes=document_lexemes(title_norm, normalise(body), normalise(extra)),
     )
+    document.text_row = SearchText(body=body, lexemes=document_lexemes(title_norm, body_norm, normalise(data.region)))
+    return document
 
 
 @transaction.atomic
@@ -101,6 +103,9 @@ def index_object(*, obj) -> SearchDocument | None:
         return None
     document.pk = existing.values_list("pk", flat=True).first()
     document.save(force_insert=document.pk is None, force_update=document.pk is not None)
+    text = document.text_row
+    text.document = document
+    SearchText.objects.update_or_create(document=document, defaults={"body": text.body, "lexemes": text.lexemes})
     return document
 
 
@@ -128,8 +133,7 @@ def rebuild_index(*, batch_size: int = 500) -> dict[str, int]:
     counts: dict[str, int] = {}
     with transaction.atomic():
         SearchDocument.objects.all().delete()
-        with connection.schema_editor(atomic=False) as editor:
-            install_fulltext_index(None, editor)
+        ensure_fulltext_index()
         batch: list[SearchDocument] = []
         for source in registry.sources():
             for obj in source.all_objects():
@@ -143,7 +147,17 @@ def rebuild_index(*, batch_size: int = 500) -> dict[str, int]:
                 batch.append(document)
                 counts[source.kind] = counts.get(source.kind, 0) + 1
                 if len(batch) >= batch_size:
-                    SearchDocument.objects.bulk_create(batch)
+                    save_documents(batch)
                     batch = []
-        SearchDocument.objects.bulk_create(batch)
+        save_documents(batch)
     return counts
+
+
+def save_documents(documents: list[SearchDocument]) -> None:
+    """Insert new documents with their texts (built by build_document or by hand: `.text_row` holds the text)."""
+    SearchDocument.objects.bulk_create(documents)
+    texts = []
+    for document in documents:
+        document.text_row.document = document
+        texts.append(document.text_row)
+    SearchText.objects.bulk_create(texts)

@@ -7,17 +7,23 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 
-def seed_everything(*, demo: bool = True) -> None:
-    """The site as `make setup` leaves it: windows, standard pages, campaign index, the course and (with `demo`) the
-    demo data (users, a campaign, workshops) — each indexed by the signals as it is published or saved."""
+DEMO_CONTENT = ["home.demo.seed_campaign", "events.demo.seed_workshops"]  # the demo data search can find
+
+
+def seed_everything() -> None:
+    """The site as `make setup` leaves it: windows, standard pages, campaign index, the course, the demo campaign
+    and workshops, then `rebuild_search_index` (the page tree's first pages are created live, without a publish
+    signal)."""
     from courses.seeding import seed_course
     from home.services import seed_site
+    from search.services import rebuild_index
 
     seed_site()
     seed_course()
-    if demo:
-        for path in settings.DEMO_SEEDERS:
-            import_string(path)()
+    for path in DEMO_CONTENT:
+        assert path in settings.DEMO_SEEDERS
+        import_string(path)()
+    rebuild_index()
 
 
 @pytest.fixture(scope="module")
