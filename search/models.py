@@ -6,10 +6,29 @@ Kept current by signal handlers (publish, unpublish, delete, move, privacy, snip
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Kind
+
+INDEX_VERSION_KEY = "search:index-version"
+
+
+def index_version() -> int:
+    """A number that changes whenever the index changes: part of every cached search's key (search.selectors)."""
+    version = cache.get(INDEX_VERSION_KEY)
+    if version is None:
+        cache.add(INDEX_VERSION_KEY, 1, None)
+        version = cache.get(INDEX_VERSION_KEY, 1)
+    return version
+
+
+def bump_index_version() -> None:
+    try:
+        cache.incr(INDEX_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value makes every old key unused
+        cache.add(INDEX_VERSION_KEY, 2, None)
 
 
 class LexemesField(models.TextField):

@@ -14,11 +14,13 @@ give the same order (ties broken by id):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
 
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import DatabaseError
@@ -32,10 +34,11 @@ from .analysis import MAX_QUERY_LENGTH, MAX_TERMS, ParsedQuery, normalise, parse
 from .enums import KIND_ORDER, Kind
 from .fulltext import matches
 from .highlight import highlight, snippet
-from .models import SearchDocument, SearchText
+from .models import SearchDocument, SearchText, index_version
 
 logger = logging.getLogger(__name__)
 PER_PAGE = 10
+CACHE_SECONDS = 60
 _LIST_FIELDS = ("id", "kind", "title", "url", "date", "ends_at", "is_cancelled", "region", "details")
 
 
@@ -86,7 +89,7 @@ class SearchResults:
 
 
 class _CountedPaginator(Paginator):
-    """A Paginator told its count (already known from the per-kind counts), so it does not count again."""
+    """A Paginator told its count (known from the per-kind counts), so it does not count again."""
 
     def __init__(self, object_list, per_page, *, count: int):
         super().__init__(object_list, per_page)
@@ -164,11 +167,23 @@ def ranked_documents(parsed: ParsedQuery, *, kind: str = "", include_past: bool 
 
 
 def kind_counts(parsed: ParsedQuery, *, include_past: bool = False, now=None) -> dict[str, int]:
-    qs = SearchDocument.objects.filter(matches(parsed.terms))
-    if not include_past:
-        now = now or timezone.now()
-        qs = qs.exclude(Q(kind=Kind.WORKSHOP, ends_at__lt=now) | Q(is_cancelled=True))
-    return dict(qs.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    """How many documents of each kind match. The same for every page and filter of a query, so kept for a minute;
+    any change to the index makes a new key at once (`index_version`): an unpublished page is never counted."""
+    now = now or timezone.now()
+    key = "search:counts:{version}:{past:d}:{minute}:{terms}".format(  # noqa: UP032  (long key, one field a line)
+        version=index_version(),
+        past=include_past,
+        minute=int(now.timestamp() // 60),
+        terms=hashlib.sha256(repr([t.lexemes for t in parsed.terms]).encode()).hexdigest(),
+    )
+    counts = cache.get(key)
+    if counts is None:
+        qs = SearchDocument.objects.filter(matches(parsed.terms))
+        if not include_past:
+            qs = qs.exclude(Q(kind=Kind.WORKSHOP, ends_at__lt=now) | Q(is_cancelled=True))
+        counts = dict(qs.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+        cache.set(key, counts, CACHE_SECONDS)
+    return counts
 
 
 def promotions_for(parsed: ParsedQuery) -> list[Promotion]:

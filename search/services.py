@@ -13,7 +13,7 @@ from wagtail.rich_text import get_text_for_indexing
 from . import registry
 from .analysis import LEAD_CHARS, MAX_INDEXED_CHARS, document_lexemes, normalise
 from .fulltext import ensure_fulltext_index
-from .models import SearchDocument, SearchText
+from .models import SearchDocument, SearchText, bump_index_version
 
 logger = logging.getLogger(__name__)
 
@@ -92,12 +92,20 @@ def build_document(obj) -> SearchDocument | None:
     return document
 
 
+def _forget_cached_searches() -> None:
+    """Now (for reads in this transaction) and again after commit (a search run by another process while this
+    transaction was open cached what it saw then)."""
+    bump_index_version()
+    transaction.on_commit(bump_index_version)
+
+
 @transaction.atomic
 def index_object(*, obj) -> SearchDocument | None:
     """Add, refresh or (when it must no longer be found) remove the document of one page or snippet."""
     content_type, object_id = _key(obj)
     document = build_document(obj)
     existing = SearchDocument.objects.filter(content_type=content_type, object_id=object_id)
+    _forget_cached_searches()
     if document is None:
         existing.delete()
         return None
@@ -112,6 +120,7 @@ def index_object(*, obj) -> SearchDocument | None:
 def remove_object(*, obj) -> int:
     content_type, object_id = _key(obj)
     deleted, _ = SearchDocument.objects.filter(content_type=content_type, object_id=object_id).delete()
+    _forget_cached_searches()
     return deleted
 
 
@@ -133,6 +142,7 @@ def rebuild_index(*, batch_size: int = 500) -> dict[str, int]:
     counts: dict[str, int] = {}
     with transaction.atomic():
         SearchDocument.objects.all().delete()
+        _forget_cached_searches()
         ensure_fulltext_index()
         batch: list[SearchDocument] = []
         for source in registry.sources():
@@ -161,3 +171,4 @@ def save_documents(documents: list[SearchDocument]) -> None:
         document.text_row.document = document
         texts.append(document.text_row)
     SearchText.objects.bulk_create(texts)
+    _forget_cached_searches()

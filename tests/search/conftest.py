@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-
 DEMO_CONTENT = ["home.demo.seed_campaign", "events.demo.seed_workshops"]  # the demo data search can find
 
 
