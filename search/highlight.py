@@ -78,15 +78,25 @@ def highlight(text: str, pieces) -> SafeString:
     return mark_safe(_render(text, find_hits(text, pieces)))  # noqa: S308  (every piece of text is escaped)
 
 
+def _first_hit(text: str, pieces) -> int | None:
+    """Where the first hit starts. Most text is already in normal form, so look for the pieces as they are first
+    (fast); only when none is found, normalise the whole text (slow on a long page)."""
+    found = [i for i in (text.find(p) for p in pieces if p) if i >= 0]
+    if found:
+        return min(found)
+    hits = find_hits(text, pieces)
+    return hits[0][0] if hits else None
+
+
 def snippet(text: str, pieces, *, width: int = 120, before: int = 30) -> SafeString:
     """About `width` characters of `text` around the first hit (or its beginning), hits marked."""
-    hits = find_hits(text, pieces)
     if not text:
         return mark_safe("")  # noqa: S308  (empty)
-    start = max(hits[0][0] - before, 0) if hits else 0
+    first = _first_hit(text, pieces)
+    start = max(first - before, 0) if first is not None else 0
     end = min(start + width, len(text))
     if end - start < width:
         start = max(end - width, 0)
     window = text[start:end]
-    html = _render(window, hits, offset=start)
+    html = _render(window, find_hits(window, pieces))
     return mark_safe(("…" if start > 0 else "") + html + ("…" if end < len(text) else ""))  # noqa: S308  (escaped)
