@@ -46,12 +46,13 @@ browser-deps: ## Install Debian's chromium for the browser tests (apt, as root) 
 	@bash scripts/ensure-system-packages.sh $(BROWSER_PACKAGES)
 
 .PHONY: setup
-setup: install ## Migrate and load regions, course and demo data (idempotent)
+setup: install ## Migrate and load regions, course and demo data, build the search index (idempotent)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_regions
 	$(MANAGE) seed_site
 	$(MANAGE) seed_course
 	$(MANAGE) seed_demo
+	$(MANAGE) rebuild_search_index
 
 .PHONY: run
 run: setup ## Set everything up and serve http://127.0.0.1:8000 (SQLite, eager Celery, e-mail to the console)
