@@ -61,7 +61,7 @@ class SearchDocument(models.Model):
     is_cancelled = models.BooleanField(default=False)
     title = models.CharField(_("タイトル"), max_length=255)
     title_norm = models.CharField(max_length=255, help_text="normalised title (search.analysis.normalise)")
-    lead = models.CharField(max_length=200, blank=True, help_text="the body's first characters, normalised")
+    lead = models.CharField(max_length=80, blank=True, help_text="the body's first characters, normalised")
     url = models.CharField(_("URL"), max_length=500)
     region = models.CharField(_("地域"), max_length=100, blank=True)
     details = models.JSONField(default=dict, blank=True, help_text="kind-specific facts shown with the result")
