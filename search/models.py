@@ -80,9 +80,11 @@ class SearchDocument(models.Model):
 
     @classmethod
     def for_object(cls, obj) -> models.QuerySet[SearchDocument]:
-        return cls.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=obj.pk
-        )
+        """The document of a page (keyed by the base Page's content type, whatever its specific class) or snippet."""
+        from wagtail.models import Page
+
+        model = Page if isinstance(obj, Page) else obj._meta.concrete_model
+        return cls.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=obj.pk)
 
 
 class SearchText(models.Model):
