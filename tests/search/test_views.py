@@ -114,7 +114,7 @@ def test_second_page_continues_the_first(client, site):
 
 def test_no_results_says_so_kindly(client, site):
     response = client.get("/search/", {"q": "量子コンピュータ"})
-    assert escape("「量子コンピュータ」に一致する情報は見つかりませんでした。") in response.content.decode()
+    assert escape(messages.NO_RESULTS % {"query": "量子コンピュータ"}) in response.content.decode()
 
 
 def test_header_search_form_goes_to_the_search_page(client, site):
