@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 MAX_QUERY_LENGTH = 100  # characters, after normalisation
 MAX_TERMS = 8
 MAX_WORD_LENGTH = 40  # a longer run of letters/digits is cut (no real word is longer; keeps lexemes small)
-LEAD_CHARS = 200  # a hit in a body's first characters (a summary, an introduction) ranks higher
+LEAD_CHARS = 80  # a hit in a body's first characters (a summary, an introduction) ranks higher
 MAX_INDEXED_CHARS = 20_000  # of a document's body: more is not indexed (nor shown in snippets)
 
 # Japanese characters: hiragana, katakana (with ー, but without ・ U+30FB and ゠), CJK ideographs, 々〆〇.

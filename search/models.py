@@ -61,7 +61,7 @@ class SearchDocument(models.Model):
     is_cancelled = models.BooleanField(default=False)
     title = models.CharField(_("タイトル"), max_length=255)
     title_norm = models.CharField(max_length=255, help_text="normalised title (search.analysis.normalise)")
-    lead = models.CharField(max_length=200, blank=True, help_text="the body's first characters, normalised")
+    lead = models.CharField(max_length=80, blank=True, help_text="the body's first characters, normalised")
     url = models.CharField(_("URL"), max_length=500)
     region = models.CharField(_("地域"), max_length=100, blank=True)
     details = models.JSONField(default=dict, blank=True, help_text="kind-specific facts shown with the result")
@@ -80,9 +80,11 @@ class SearchDocument(models.Model):
 
     @classmethod
     def for_object(cls, obj) -> models.QuerySet[SearchDocument]:
-        return cls.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=obj.pk
-        )
+        """The document of a page (keyed by the base Page's content type, whatever its specific class) or snippet."""
+        from wagtail.models import Page
+
+        model = Page if isinstance(obj, Page) else obj._meta.concrete_model
+        return cls.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=obj.pk)
 
 
 class SearchText(models.Model):

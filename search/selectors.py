@@ -4,7 +4,7 @@ Ranking happens in one SQL ORDER BY whose every part is computed the same way on
 give the same order (ties broken by id):
 
 1. more query terms found (a query of several words);
-2. more terms found in the title (a title hit beats a body hit), then in the first 200 characters of the body
+2. more terms found in the title (a title hit beats a body hit), then in the first 80 characters of the body
    (a module's summary, a page's introduction);
 3. what is current first: past workshops after current ones, cancelled ones last (both only on request);
 4. the kind (course, consultation windows, pages, campaign, workshops: see `enums.Kind`);

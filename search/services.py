@@ -55,6 +55,12 @@ def _key(obj):
     return ContentType.objects.get_for_model(model), obj.pk
 
 
+def document_of(obj):
+    """The saved document of a page or snippet, if any."""
+    content_type, object_id = _key(obj)
+    return SearchDocument.objects.filter(content_type=content_type, object_id=object_id).first()
+
+
 def _specific(obj):
     return obj.specific if isinstance(obj, Page) else obj
 

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.template.response import TemplateResponse
 
+from . import messages
 from .analysis import MAX_QUERY_LENGTH
 from .selectors import search
 
@@ -31,6 +32,8 @@ def search_page(request):
         "page_query": urlencode({**base, **({"kind": results.kind} if results.kind else {})}),
         "searched": "q" in request.GET,
         "search": results,
+        "empty_message": messages.NO_SEARCHABLE_TEXT if shown else messages.EMPTY_QUERY,
+        "no_results_message": messages.NO_RESULTS % {"query": shown},
     }
     response = TemplateResponse(request, "search/search_page.html", context)
     response["X-Robots-Tag"] = "noindex"

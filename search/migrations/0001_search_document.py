@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('is_cancelled', models.BooleanField(default=False)),
                 ('title', models.CharField(max_length=255, verbose_name='タイトル')),
                 ('title_norm', models.CharField(help_text='normalised title (search.analysis.normalise)', max_length=255)),
-                ('lead', models.CharField(blank=True, help_text="the body's first characters, normalised", max_length=200)),
+                ('lead', models.CharField(blank=True, help_text="the body's first characters, normalised", max_length=80)),
                 ('url', models.CharField(max_length=500, verbose_name='URL')),
                 ('region', models.CharField(blank=True, max_length=100, verbose_name='地域')),
                 ('details', models.JSONField(blank=True, default=dict, help_text='kind-specific facts shown with the result')),

@@ -22,7 +22,7 @@ from wagtail.models import Page
 
 from courses.seeding import seed_course
 from home.services import seed_site
-from search.analysis import document_lexemes, normalise
+from search.analysis import LEAD_CHARS, document_lexemes, normalise
 from search.enums import Kind
 from search.models import SearchDocument, SearchText, bump_index_version
 from search.selectors import search
@@ -62,7 +62,7 @@ def _synthetic_documents(count: int) -> list[SearchDocument]:
             url=f"/bench/{n}/",
             date=starts,
             ends_at=starts + dt.timedelta(hours=2) if kind == Kind.WORKSHOP else None,
-            lead=normalise(body)[:200],
+            lead=normalise(body)[:LEAD_CHARS],
         )
         document.text_row = SearchText(body=body, lexemes=document_lexemes(title_norm, normalise(body)))
         documents.append(document)

@@ -75,6 +75,16 @@ def test_a_moved_page_is_found_at_its_new_url(site):
     assert search(query="サロン").results[0].document.url == "/faq/ibasho-tsudoi/"
 
 
+def test_a_new_slug_moves_the_children_too(site):
+    page = new_page()
+    page.save_revision().publish()
+    about = StandardPage.objects.get(slug="about")
+    about.slug = "about-us"
+    about.save_revision().publish()
+    assert search(query="サロン").results[0].document.url == "/about-us/ibasho-tsudoi/"
+    assert SearchDocument.for_object(about).get().url == "/about-us/"
+
+
 def test_a_private_page_is_not_found(site):
     page = new_page()
     page.save_revision().publish()
