@@ -266,6 +266,8 @@ CELERY_BEAT_SCHEDULE = {
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
+    # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).
+    "report-rollups": {"task": "lms.reports.tasks.refresh_report_rollups", "schedule": 60.0},
 }
 
 # --- Demo data --------------------------------------------------------------------------------------------

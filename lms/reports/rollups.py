@@ -1,0 +1,449 @@
+"""The one module that writes the report roll-ups (lms.reports.models), always by recomputing cells from raw rows.
+
+A cell is (month, city). `rebuild_all()` recomputes every cell in one pass per raw table; `refresh()` — run every
+minute by Celery beat (or `run_scheduled_jobs` in `make run`) — recomputes only the cells of learners marked dirty
+(signal_handlers.py marks them in the transaction that changes their records; a scan of enrolment start times
+catches the one write path that sends no signal), for both the city they are counted in now and the one they were
+counted in before, so moves, withdrawn consent and deleted accounts leave the old cells. Recomputing is idempotent:
+running either twice leaves the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, Trunc
+from django.utils import timezone
+
+from .models import (
+    COUNTER_FIELDS,
+    MODULE_COUNT,
+    CityLearnerMonth,
+    CityQuizMonth,
+    CityWorkshopMonth,
+    CountedLearner,
+    DirtyLearner,
+    PrefectureLearnerMonth,
+    PrefectureQuizMonth,
+    RollupState,
+)
+
+logger = logging.getLogger(__name__)
+
+JST = ZoneInfo("Asia/Tokyo")
+SCAN_MARGIN = dt.timedelta(minutes=5)  # a transaction that stamped a start time may commit a little later
+BATCH = 5000
+WATERMARK = "scan_watermark"
+LAST_REBUILD = "last_rebuild"
+
+Cell = tuple[dt.date, str]  # (first day of month, city code)
+
+
+# --- time ---------------------------------------------------------------------------------------------------
+
+
+def month_start(value: dt.date) -> dt.date:
+    return value.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants [start, end) of a month in JST."""
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=JST)
+    return start, dt.datetime.combine(next_month(month), dt.time.min, tzinfo=JST)
+
+
+def _month_of(field: str):
+    return Trunc(field, "month", output_field=DateField(), tzinfo=JST)
+
+
+# --- what is counted ------------------------------------------------------------------------------------------
+
+
+def course_modules():
+    """The primary course and its live modules' ids in order (module number = position + 1)."""
+    from courses.selectors import get_primary_course, live_modules
+
+    course = get_primary_course()
+    if course is None:
+        return None, []
+    return course, list(live_modules(course_path=course.path, depth=course.depth).values_list("id", flat=True))
+
+
+def _learner(prefix: str, cities: Iterable[str] | None):
+    """Filter and annotations that put a raw row in its learner's cell: counted learners only (consent given, not
+    deleted), by the city they live in now (a ward's city)."""
+    filters = Q(**{f"{prefix}profile__consent_statistics": True, f"{prefix}deleted_at__isnull": True})
+    if cities is not None:
+        cities = list(cities)
+        filters &= Q(**{f"{prefix}profile__municipality_id__in": cities}) | Q(
+            **{f"{prefix}profile__municipality__parent_id__in": cities}
+        )
+    annotations = {
+        "r_city": Coalesce(F(f"{prefix}profile__municipality__parent_id"), F(f"{prefix}profile__municipality_id")),
+        "r_pref": F(f"{prefix}profile__municipality__prefecture_id"),
+        "r_age": F(f"{prefix}profile__age_band"),
+        "r_occ": F(f"{prefix}profile__occupation"),
+    }
+    return filters, annotations
+
+
+def _in_period(field: str, start, end) -> Q:
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
+def compute_learner_cells(*, start=None, end=None, cities=None) -> dict:
+    """{(month, city, pref, age, occ): {counter: n}} for [start, end) and the given cities (None = all)."""
+    from certificates.enums import CertificateStatus
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.models import Enrolment, ModuleProgress
+    from lms.accounts.models import User
+
+    course, module_ids = course_modules()
+    cells: dict = defaultdict(lambda: dict.fromkeys(COUNTER_FIELDS, 0))
+    dims = ("r_month", "r_city", "r_pref", "r_age", "r_occ")
+
+    def add(queryset, time_field, prefix, counter_of):
+        filters, annotations = _learner(prefix, cities)
+        rows = (
+            queryset.filter(filters, _in_period(time_field, start, end))
+            .annotate(r_month=_month_of(time_field), **annotations)
+            .values(*dims, *counter_of.extra)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counter = counter_of(row)
+            if counter:
+                cells[tuple(row[d] for d in dims)][counter] += row["n"]
+
+    def fixed(name):
+        def counter(row):
+            return name
+
+        counter.extra = ()
+        return counter
+
+    add(User.objects.filter(profile__isnull=False), "date_joined", "", fixed("registered"))
+    if course is not None:
+        enrolments = Enrolment.objects.filter(course=course)
+        add(enrolments, "started_at", "user__", fixed("started"))
+
+        def by_channel(row):
+            return "completed_workshop" if row["channel"] == Channel.WORKSHOP else "completed_online"
+
+        by_channel.extra = ("channel",)
+        add(enrolments.filter(completed_at__isnull=False), "completed_at", "user__", by_channel)
+        add(
+            Certificate.objects.filter(course=course, status=CertificateStatus.VALID),
+            "issued_at",
+            "holder__",
+            fixed("certificates_valid"),
+        )
+        numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
+
+        def by_module(row):
+            number = numbers.get(row["module_id"])
+            return f"passed_{number}" if number else None
+
+        by_module.extra = ("module_id",)
+        add(
+            ModuleProgress.objects.filter(module_id__in=list(numbers), passed_at__isnull=False),
+            "passed_at",
+            "user__",
+            by_module,
+        )
+    return cells
+
+
+def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict:
+    """{(month, city, pref, module number, question key): [first attempts, first correct]}; key "" = the module."""
+    from courses.models import QuizAttempt
+
+    _course, module_ids = course_modules()
+    numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
+    cells: dict = defaultdict(lambda: [0, 0])
+    if not numbers:
+        return cells
+    filters, annotations = _learner("user__", cities)
+    earlier = QuizAttempt.objects.filter(user_id=OuterRef("user_id"), module_id=OuterRef("module_id")).filter(
+        Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
+    )
+    rows = (
+        QuizAttempt.objects.filter(filters, _in_period("submitted_at", start, end), module_id__in=list(numbers))
+        .annotate(r_month=_month_of("submitted_at"), **annotations)
+        .filter(~Exists(earlier))
+        .values_list("r_month", "r_city", "r_pref", "module_id", "passed", "results")
+        .order_by()
+    )
+    for month, city, pref, module_id, passed, results in rows.iterator(chunk_size=BATCH):
+        number = numbers[module_id]
+        module_cell = cells[(month, city, pref, number, "")]
+        module_cell[0] += 1
+        module_cell[1] += bool(passed)
+        for key, right in (results or {}).items():
+            cell = cells[(month, city, pref, number, key)]
+            cell[0] += 1
+            cell[1] += bool(right)
+    return cells
+
+
+# --- writing cells ------------------------------------------------------------------------------------------
+
+
+def _write_city_rows(learner_cells: dict, quiz_cells: dict) -> None:
+    CityLearnerMonth.objects.bulk_create(
+        (
+            CityLearnerMonth(
+                month=month, municipality_code=city, prefecture_code=pref, age_band=age, occupation=occ or "", **counts
+            )
+            for (month, city, pref, age, occ), counts in learner_cells.items()
+            if any(counts.values())
+        ),
+        batch_size=BATCH,
+    )
+    CityQuizMonth.objects.bulk_create(
+        (
+            CityQuizMonth(
+                month=month,
+                municipality_code=city,
+                prefecture_code=pref,
+                module_number=number,
+                question_key=key,
+                first_attempts=attempts,
+                first_correct=correct,
+            )
+            for (month, city, pref, number, key), (attempts, correct) in quiz_cells.items()
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _sum_prefecture_rows(months: list[dt.date] | None = None, prefectures: list[str] | None = None) -> None:
+    """Recompute the prefecture tables from the city rows (all, or the given (month, prefecture) pairs' months and
+    prefectures), in SQL."""
+    where, params = [], []
+    if months is not None:
+        where.append(f"month IN ({', '.join(['%s'] * len(months))})")
+        params += months
+    if prefectures is not None:
+        where.append(f"prefecture_code IN ({', '.join(['%s'] * len(prefectures))})")
+        params += prefectures
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    pairs = (
+        (PrefectureLearnerMonth, CityLearnerMonth, ["age_band", "occupation"], list(COUNTER_FIELDS)),
+        (PrefectureQuizMonth, CityQuizMonth, ["module_number", "question_key"], ["first_attempts", "first_correct"]),
+    )
+    with connection.cursor() as cursor:
+        for target, source, keys, sums in pairs:
+            cursor.execute(f"DELETE FROM {target._meta.db_table} {clause}", params)  # noqa: S608 (fixed names)
+            group = ["month", "prefecture_code", *keys]
+            cursor.execute(
+                f"INSERT INTO {target._meta.db_table} ({', '.join(group + sums)}) "  # noqa: S608 (fixed names)
+                f"SELECT {', '.join(group)}, {', '.join(f'SUM({s})' for s in sums)} "
+                f"FROM {source._meta.db_table} {clause} GROUP BY {', '.join(group)}",
+                params,
+            )
+
+
+def recompute_workshops() -> None:
+    """Workshops held (started, not cancelled) and attendance, per (start month, workshop's city). Whole table: it
+    has one row per city and month with workshops, so this is one small query."""
+    from events.enums import RegistrationStatus, WorkshopStatus
+    from events.models import WorkshopPage
+
+    rows = (
+        WorkshopPage.objects.filter(starts_at__lte=timezone.now())
+        .exclude(status=WorkshopStatus.CANCELLED)
+        .annotate(
+            r_month=_month_of("starts_at"),
+            r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
+            r_pref=F("municipality__prefecture_id"),
+            r_attended=Count("registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
+        )
+        .values_list("r_month", "r_city", "r_pref", "r_attended")
+        .order_by()
+    )
+    cells: dict = defaultdict(lambda: [0, 0])
+    for month, city, pref, attended in rows:
+        cells[(month, city, pref)][0] += 1
+        cells[(month, city, pref)][1] += attended
+    with transaction.atomic():
+        CityWorkshopMonth.objects.all().delete()
+        CityWorkshopMonth.objects.bulk_create(
+            CityWorkshopMonth(
+                month=month, municipality_code=city, prefecture_code=pref, workshops_held=held, attendance=attended
+            )
+            for (month, city, pref), (held, attended) in cells.items()
+        )
+
+
+# --- the learner snapshot -----------------------------------------------------------------------------------
+
+
+def _current_areas(user_ids: list[int]) -> dict[int, CountedLearner]:
+    from lms.accounts.models import LearnerProfile
+
+    found = {}
+    rows = (
+        LearnerProfile.objects.filter(user_id__in=user_ids)
+        .annotate(
+            r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
+            r_pref=F("municipality__prefecture_id"),
+            r_deleted=F("user__deleted_at"),
+        )
+        .values_list("user_id", "consent_statistics", "r_deleted", "r_city", "r_pref", "age_band", "occupation")
+    )
+    for user_id, consent, deleted_at, city, pref, age, occ in rows:
+        counted = bool(consent) and deleted_at is None
+        found[user_id] = CountedLearner(
+            user_id=user_id,
+            counted=counted,
+            municipality_code=city if counted else "",
+            prefecture_code=pref if counted else "",
+            age_band=age if counted else "",
+            occupation=occ if counted else "",
+        )
+    for user_id in user_ids:
+        found.setdefault(user_id, CountedLearner(user_id=user_id, counted=False))
+    return found
+
+
+def _save_snapshots(areas: Iterable[CountedLearner]) -> None:
+    areas = list(areas)
+    CountedLearner.objects.filter(user_id__in=[a.user_id for a in areas]).delete()
+    CountedLearner.objects.bulk_create([a for a in areas if a.counted], batch_size=BATCH)
+
+
+def _event_months(user_ids: list[int]) -> dict[int, set[dt.date]]:
+    """Every month in which any of these users has something counted (any table, counted or not)."""
+    from certificates.models import Certificate
+    from courses.models import Enrolment, ModuleProgress, QuizAttempt
+    from lms.accounts.models import User
+
+    months: dict[int, set[dt.date]] = defaultdict(set)
+    sources = (
+        (User.objects.filter(pk__in=user_ids), "pk", "date_joined"),
+        (Enrolment.objects.filter(user_id__in=user_ids), "user_id", "started_at"),
+        (Enrolment.objects.filter(user_id__in=user_ids, completed_at__isnull=False), "user_id", "completed_at"),
+        (ModuleProgress.objects.filter(user_id__in=user_ids, passed_at__isnull=False), "user_id", "passed_at"),
+        (QuizAttempt.objects.filter(user_id__in=user_ids), "user_id", "submitted_at"),
+        (Certificate.objects.filter(holder_id__in=user_ids), "holder_id", "issued_at"),
+    )
+    for queryset, user_field, time_field in sources:
+        for user_id, month in queryset.annotate(r_month=_month_of(time_field)).values_list(user_field, "r_month").distinct():
+            months[user_id].add(month)
+    return months
+
+
+# --- entry points ---------------------------------------------------------------------------------------------
+
+
+def mark_dirty(user_ids: Iterable[int]) -> None:
+    """Note learners whose counted records changed; the next refresh recomputes their cells."""
+    DirtyLearner.objects.bulk_create([DirtyLearner(user_id=user_id) for user_id in set(user_ids) if user_id])
+
+
+def _lock_state(key: str) -> RollupState:
+    state, _created = RollupState.objects.get_or_create(key=key)
+    return RollupState.objects.select_for_update().get(pk=state.pk)
+
+
+@transaction.atomic
+def rebuild_all() -> dict:
+    """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too."""
+    from lms.accounts.models import LearnerProfile
+
+    started = timezone.now()
+    _lock_state(WATERMARK)  # one refresh or rebuild at a time
+    learner_cells = compute_learner_cells()
+    quiz_cells = compute_quiz_cells()
+    for model in (CityLearnerMonth, CityQuizMonth, CountedLearner):
+        model.objects.all().delete()
+    _write_city_rows(learner_cells, quiz_cells)
+    _sum_prefecture_rows()
+    recompute_workshops()
+    # The snapshot: every learner with a profile, where they are counted now.
+    ids = list(LearnerProfile.objects.values_list("user_id", flat=True).order_by("user_id"))
+    for offset in range(0, len(ids), BATCH):
+        CountedLearner.objects.bulk_create(
+            [a for a in _current_areas(ids[offset : offset + BATCH]).values() if a.counted], batch_size=BATCH
+        )
+    DirtyLearner.objects.filter(marked_at__lte=started).delete()
+    RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
+    RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
+    return {
+        "city_learner_rows": CityLearnerMonth.objects.count(),
+        "prefecture_learner_rows": PrefectureLearnerMonth.objects.count(),
+        "city_quiz_rows": CityQuizMonth.objects.count(),
+        "workshop_rows": CityWorkshopMonth.objects.count(),
+        "counted_learners": CountedLearner.objects.count(),
+    }
+
+
+@transaction.atomic
+def refresh(*, now: dt.datetime | None = None) -> dict:
+    """Bring the roll-ups up to date: recompute the cells of dirty learners (old and new area) and the workshops."""
+    from courses.models import Enrolment
+
+    now = now or timezone.now()
+    state = _lock_state(WATERMARK)
+    if state.value is None:  # never built: build everything once
+        figures = rebuild_all()
+        return {"rebuilt": True, **figures}
+
+    marks = list(DirtyLearner.objects.values_list("pk", "user_id"))
+    user_ids = {user_id for _pk, user_id in marks}
+    # The one write without a signal: a first module view starts an enrolment (bulk_create, no post_save).
+    user_ids.update(
+        Enrolment.objects.filter(started_at__gte=state.value - SCAN_MARGIN).values_list("user_id", flat=True)
+    )
+    cells: set[Cell] = set()
+    ordered = sorted(user_ids)
+    for offset in range(0, len(ordered), BATCH):
+        batch = ordered[offset : offset + BATCH]
+        before = CountedLearner.objects.in_bulk(batch)
+        now_areas = _current_areas(batch)
+        months = _event_months(batch)
+        for user_id in batch:
+            areas = {a.municipality_code for a in (before.get(user_id), now_areas[user_id]) if a and a.counted}
+            cells.update((month, city) for month in months.get(user_id, ()) for city in areas)
+        _save_snapshots(now_areas.values())
+    recompute_cells(cells)
+    recompute_workshops()
+    DirtyLearner.objects.filter(pk__in=[pk for pk, _user in marks]).delete()
+    state.value = now
+    state.save(update_fields=["value"])
+    return {"rebuilt": False, "learners": len(user_ids), "cells": len(cells)}
+
+
+def recompute_cells(cells: Iterable[Cell]) -> None:
+    """Recompute the given (month, city) cells from raw rows, and their prefectures' sums."""
+    from lms.regions.models import Municipality
+
+    by_month: dict[dt.date, set[str]] = defaultdict(set)
+    for month, city in cells:
+        by_month[month].add(city)
+    for month, cities in sorted(by_month.items()):
+        start, end = month_bounds(month)
+        learner_cells = compute_learner_cells(start=start, end=end, cities=cities)
+        quiz_cells = compute_quiz_cells(start=start, end=end, cities=cities)
+        CityLearnerMonth.objects.filter(month=month, municipality_code__in=cities).delete()
+        CityQuizMonth.objects.filter(month=month, municipality_code__in=cities).delete()
+        _write_city_rows(learner_cells, quiz_cells)
+        prefectures = sorted(set(Municipality.objects.filter(code__in=cities).values_list("prefecture_id", flat=True)))
+        _sum_prefecture_rows([month], prefectures)
