@@ -185,7 +185,7 @@ def xlsx_tables(body: bytes) -> dict[str, list[list[str]]]:
     workbook = load_workbook(io.BytesIO(body))
     tables = {}
     for sheet in workbook.worksheets:
-        values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+        values = [list(row) for row in sheet.iter_rows(values_only=True)]
         start = next(
             i
             for i, row in enumerate(values)
