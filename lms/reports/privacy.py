@@ -44,12 +44,15 @@ class Count:
     """One count shown in a report (a cell). `status` is "" (shown), PRIMARY (a small count, 「<10」) or SECONDARY
     (hidden so that a small count cannot be worked out, 「秘匿」). `public` cells are shown elsewhere without
     suppression (a prefecture's own totals) and are never chosen for secondary suppression. `implicit` cells are
-    never displayed but can be derived from their group (first failures = attempts − passes)."""
+    never displayed but can be derived from their group (first failures = attempts − passes). `exempt` cells are
+    never small-suppressed (a prefecture's breakdowns) but may be hidden as a last resort when nothing else can
+    protect a municipality's small count."""
 
     value: int
     status: str = ""
     public: bool = False
     implicit: bool = False
+    exempt: bool = False
     limit: int = 10
     name: str = ""
 
@@ -153,8 +156,12 @@ class Suppressor:
     resolved: bool = False
     unprotectable: list[Count] = field(default_factory=list)
 
-    def count(self, value: int | None, *, public: bool = False, name: str = "") -> Count:
-        cell = Count(int(value or 0), public=public or not self.enabled, limit=self.limit, name=name)
+    def count(
+        self, value: int | None, *, public: bool = False, exempt: bool = False, name: str = ""
+    ) -> Count:
+        cell = Count(
+            int(value or 0), public=public or not self.enabled, exempt=exempt, limit=self.limit, name=name
+        )
         self.counts.append(cell)
         return cell
 
@@ -184,13 +191,17 @@ class Suppressor:
         if not self.enabled:
             return self
         for cell in self.counts:
-            if 0 < cell.value < self.limit and not cell.status:
+            if 0 < cell.value < self.limit and not cell.status and not cell.exempt and not cell.public:
                 cell.status = PRIMARY
+        groups_of: dict[int, list[Group]] = {}
+        for group in self.groups:
+            for cell in group.cells:
+                groups_of.setdefault(id(cell), []).append(group)
         for _round in range(len(self.counts) + 1):
-            changed = self._one_hidden_cell_rule()
-            if not changed:
-                changed = self._audit_rule()
-            if not changed:
+            if self._one_hidden_cell_rule():
+                continue
+            pinned = pinned_cells(self.groups, self.limit)
+            if not pinned or not self._hide_beside(pinned, groups_of):
                 break
         # Left pinned only when no cell could be hidden any more (e.g. a prefecture total below the threshold held
         # by one municipality: prefecture figures are never suppressed). Tests assert this stays empty.
@@ -201,29 +212,36 @@ class Suppressor:
         shown = [c for c in group.parts if not c.status and not c.implicit and not c.public and c.value > 0]
         if not shown and not group.total.status and not group.total.public and group.total.value > 0:
             shown = [group.total]
-        return sorted(shown, key=lambda c: c.value)
+        # Municipality cells first; a prefecture's own (exempt) cell only when nothing else is left.
+        return sorted(shown, key=lambda c: (c.exempt, c.value))
 
     def _one_hidden_cell_rule(self) -> bool:
         changed = False
         for group in self.groups:
-            hidden = [c for c in group.cells if c.status]
-            if len(hidden) == 1:
+            hidden = 0
+            for c in group.cells:
+                if c.status:
+                    hidden += 1
+                    if hidden > 1:
+                        break
+            if hidden == 1:
                 candidates = self._candidates(group)
                 if candidates:
                     candidates[0].status = SECONDARY
                     changed = True
         return changed
 
-    def _audit_rule(self) -> bool:
-        pinned = pinned_cells(self.groups, self.limit)
+    def _hide_beside(self, pinned: list[Count], groups_of: dict[int, list[Group]]) -> bool:
+        """For each pinned small count, hide the next smallest shown cell of a group it is in."""
+        changed = False
         for cell in pinned:
-            for group in self.groups:
-                if cell in group.cells:
-                    candidates = self._candidates(group)
-                    if candidates:
-                        candidates[0].status = SECONDARY
-                        return True
-        return False
+            for group in groups_of.get(id(cell), []):
+                candidates = self._candidates(group)
+                if candidates:
+                    candidates[0].status = SECONDARY
+                    changed = True
+                    break
+        return changed
 
 
 # --- what a reader can conclude -------------------------------------------------------------------------------
@@ -237,45 +255,51 @@ def reader_interval(cell: Count, limit: int) -> tuple[float, float]:
     if cell.status == PRIMARY:
         return (1, limit - 1)
     if cell.status == SECONDARY:
-        return (limit, INFINITY)
+        # A hidden municipality count is not small (small ones show 「<10」); a hidden prefecture figure may be.
+        return (1, INFINITY) if cell.exempt else (limit, INFINITY)
     return (cell.value, cell.value)
 
 
-def conclude_intervals(groups: list[Group], limit: int) -> dict[int, tuple[float, float]]:
+def conclude_intervals(groups: list[Group], limit: int) -> dict[int, list[float]]:
     """Tighten every cell's interval through the sums of its groups until nothing changes (interval propagation):
-    the bounds a reader can reach by adding and subtracting what is shown."""
+    the bounds a reader can reach by adding and subtracting what is shown. Groups whose cells are all shown are
+    skipped (they teach nothing new)."""
     bounds: dict[int, list[float]] = {}
-    cells: dict[int, Count] = {}
+    active = []
     for group in groups:
-        for cell in group.cells:
-            if id(cell) not in bounds:
-                bounds[id(cell)] = list(reader_interval(cell, limit))
-                cells[id(cell)] = cell
-    for _round in range(200):
+        if any(c.status or c.implicit for c in group.cells):
+            active.append(group)
+            for cell in group.cells:
+                if id(cell) not in bounds:
+                    bounds[id(cell)] = list(reader_interval(cell, limit))
+    for _pass in range(100):
         changed = False
-        for group in groups:
+        for group in active:
             t = bounds[id(group.total)]
             parts = [bounds[id(p)] for p in group.parts]
             low_sum = sum(p[0] for p in parts)
-            high_sum = sum(p[1] for p in parts)
+            finite_high = sum(p[1] for p in parts if p[1] != INFINITY)
+            infinite = sum(1 for p in parts if p[1] == INFINITY)
+            high_sum = INFINITY if infinite else finite_high
             if low_sum > t[0]:
                 t[0], changed = low_sum, True
             if high_sum < t[1]:
                 t[1], changed = high_sum, True
             for p in parts:
-                others_high = high_sum - p[1] if p[1] != INFINITY else sum(q[1] for q in parts if q is not p)
                 others_low = low_sum - p[0]
+                if p[1] == INFINITY:
+                    others_high = INFINITY if infinite > 1 else finite_high
+                else:
+                    others_high = INFINITY if infinite else finite_high - p[1]
                 new_low = t[0] - others_high
                 new_high = t[1] - others_low
                 if new_low > p[0]:
-                    p[0], changed = new_low, True
+                    p[0], changed = min(new_low, p[1]), True
                 if new_high < p[1]:
-                    p[1], changed = new_high, True
-            low_sum = sum(p[0] for p in parts)
-            high_sum = sum(p[1] for p in parts)
+                    p[1], changed = max(new_high, p[0]), True
         if not changed:
             break
-    return {key: (value[0], value[1]) for key, value in bounds.items()}
+    return bounds
 
 
 def pinned_cells(groups: list[Group], limit: int) -> list[Count]:
@@ -285,7 +309,7 @@ def pinned_cells(groups: list[Group], limit: int) -> list[Count]:
     seen = set()
     for group in groups:
         for cell in group.cells:
-            if id(cell) in seen:
+            if id(cell) in seen or id(cell) not in bounds:
                 continue
             seen.add(id(cell))
             if 0 < cell.value < limit and (cell.status == PRIMARY or cell.implicit):

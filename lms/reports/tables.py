@@ -30,6 +30,8 @@ HEADLINE = [
     ("workshop_attendance", "講座の参加者"),
 ]
 HEADLINE_UNITS = {"workshops_held": "件"}
+# A prefecture's figures shown on the national table: never hidden anywhere.
+NATIONAL_TABLE_KEYS = {"registered", "started", "completed", "certificates_valid"}
 BREAKDOWN_COLUMNS = ["登録者", "受講開始者", "修了者"]
 TABLE_COLUMNS = [
     ("registered", "登録者"),
@@ -134,43 +136,299 @@ def _month_label(month: dt.date) -> str:
     return f"{month.year}年{month.month}月"
 
 
-def _headline_counts(s: Suppressor, figures: selectors.Figures, *, prefix: str) -> dict[str, Count]:
-    cells = {
-        key: s.count(getattr(figures, key), name=f"{prefix}{key}")
-        for key, _label in HEADLINE
-        if key != "completed"
+# --- the cells of one area ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuizCells:
+    number: int
+    title: str
+    attempts: Count
+    passes: Count
+    questions: list[tuple[str, str, Count, Count]]  # (key, text, first attempts, first correct)
+
+
+@dataclass
+class AreaCells:
+    """Every count shown for one area, in one Suppressor, with the additive groups among them declared."""
+
+    headline: dict[str, Count]
+    breakdowns: dict[
+        str, list[tuple[str, str, list[Count]]]
+    ]  # "month"/"age"/"occupation" → (key, label, 3 cells)
+    passed: list[Count]
+    quiz: list[QuizCells]
+    population: int | None
+
+
+def area_cells(
+    s: Suppressor, figures: selectors.Figures, quiz: list, *, name: str, prefecture_level: bool = False
+) -> AreaCells:
+    """The cells of one area. At prefecture level (in a PrefecturePlan) the figures of the national table are public
+    (shown there unsuppressed) and the rest exempt from small-count suppression (but hidden as a last resort when
+    nothing else protects a municipality's small count)."""
+
+    def count(value, key):
+        return s.count(value, exempt=prefecture_level, name=f"{name}:{key}")
+
+    def headline_count(value, key):
+        public = prefecture_level and key in NATIONAL_TABLE_KEYS
+        return s.count(value, public=public, exempt=prefecture_level and not public, name=f"{name}:{key}")
+
+    headline = {
+        key: headline_count(getattr(figures, key), key) for key, _label in HEADLINE if key != "completed"
     }
-    cells["completed"] = s.count(
-        figures.completed_online + figures.completed_workshop, name=f"{prefix}completed"
-    )
-    s.group(cells["completed"], [cells["completed_online"], cells["completed_workshop"]])
-    return cells
-
-
-def _breakdown(
-    s: Suppressor,
-    totals: dict[str, Count],
-    rows: list[tuple],
-    *,
-    key: str,
-    caption: str,
-    sheet: str,
-    first: str,
-) -> Table:
-    """A breakdown table (rows of (label, registered, started, completed)), with a 合計 row of the headline cells;
-    each column is an additive group."""
-    table = Table(key=key, caption=caption, columns=[first, *BREAKDOWN_COLUMNS], sheet=sheet)
-    columns: list[list[Count]] = [[], [], []]
-    for label, *values in rows:
-        cells = [s.count(v, name=f"{key}:{label}:{i}") for i, v in enumerate(values)]
-        for i, cell in enumerate(cells):
-            columns[i].append(cell)
-        table.rows.append([label, *cells])
-    for total, parts in zip(
-        (totals["registered"], totals["started"], totals["completed"]), columns, strict=True
+    headline["completed"] = headline_count(figures.completed_online + figures.completed_workshop, "completed")
+    s.group(headline["completed"], [headline["completed_online"], headline["completed_workshop"]])
+    totals = (headline["registered"], headline["started"], headline["completed"])
+    breakdowns = {}
+    for kind, rows in (
+        ("month", [(month.isoformat(), _month_label(month), values) for month, *values in figures.by_month]),
+        ("age", [(key, label, values) for key, label, *values in figures.by_age_band]),
+        ("occupation", [(key, label, values) for key, label, *values in figures.by_occupation]),
     ):
-        s.group(total, parts)
-    table.rows.append(["合計", totals["registered"], totals["started"], totals["completed"]])
+        cells = [
+            (key, label, [count(v, f"{kind}:{key}:{i}") for i, v in enumerate(values)])
+            for key, label, values in rows
+        ]
+        for i, total in enumerate(totals):
+            s.group(total, [row[2][i] for row in cells])
+        breakdowns[kind] = cells
+    passed = [count(n, f"passed:{i}") for i, n in enumerate(figures.module_passed, start=1)]
+    quiz_cells = []
+    for module in quiz:
+        attempts = count(module.first_attempts, f"quiz:{module.module_number}:attempts")
+        passes = count(module.first_passes, f"quiz:{module.module_number}:passes")
+        s.group(attempts, [passes])
+        questions = []
+        for question in module.questions:
+            key = f"quiz:{module.module_number}:{question.question_key}"
+            # The same number of first attempts is the same cell (else hiding one copy would be undone by the other).
+            q_attempts = (
+                attempts
+                if question.first_attempts == module.first_attempts
+                else count(question.first_attempts, key)
+            )
+            correct = count(question.first_correct, f"{key}:correct")
+            s.group(q_attempts, [correct])
+            questions.append((question.question_key, question.question_text, q_attempts, correct))
+        quiz_cells.append(QuizCells(module.module_number, module.module_title, attempts, passes, questions))
+    return AreaCells(headline, breakdowns, passed, quiz_cells, figures.population)
+
+
+def _pairs(whole: AreaCells, part: AreaCells):
+    """(figure, prefecture cell, municipality cell) for every figure shown for both: prefecture = sum of its
+    municipalities."""
+    for key, cell in whole.headline.items():
+        yield f"headline:{key}", cell, part.headline[key]
+    for kind, rows in whole.breakdowns.items():
+        mine = {key: cells for key, _label, cells in part.breakdowns[kind]}
+        for key, _label, cells in rows:
+            for i, (a, b) in enumerate(zip(cells, mine.get(key, []), strict=False)):
+                yield f"{kind}:{key}:{i}", a, b
+    for n, (a, b) in enumerate(zip(whole.passed, part.passed, strict=True), start=1):
+        yield f"passed:{n}", a, b
+    mine_quiz = {q.number: q for q in part.quiz}
+    for module in whole.quiz:
+        other = mine_quiz.get(module.number)
+        if other is None:
+            continue
+        yield f"quiz:{module.number}:attempts", module.attempts, other.attempts
+        yield f"quiz:{module.number}:passes", module.passes, other.passes
+        questions = {key: (a, c) for key, _t, a, c in other.questions}
+        for key, _text, attempts, correct in module.questions:
+            if key in questions:
+                yield f"quiz:{module.number}:{key}:attempts", attempts, questions[key][0]
+                yield f"quiz:{module.number}:{key}:correct", correct, questions[key][1]
+
+
+# --- the prefecture-wide suppression plan ---------------------------------------------------------------------
+
+
+@dataclass
+class PrefecturePlan:
+    """One suppression decision for a prefecture and year, shared by its screen (the municipality table) and every
+    municipality screen in it: all municipalities' cells in one Suppressor, each also in a group whose total is the
+    prefecture's (public) figure, so no screen can be differenced against the others or against the prefecture."""
+
+    prefecture: Area
+    figures: selectors.Figures
+    cells: AreaCells
+    quiz: list
+    municipalities: list[tuple[Area, selectors.AreaSummary, AreaCells]]
+    suppressor: Suppressor
+
+    def cells_for(self, code: str) -> AreaCells | None:
+        return next((cells for area, _summary, cells in self.municipalities if area.code == code), None)
+
+
+def _quiz_for(structure: list, numbers: dict) -> list:
+    """The prefecture's quiz structure (modules, questions, texts) with one municipality's counts."""
+    result = []
+    for module in structure:
+        attempts, passes = numbers.get((module.module_number, ""), (0, 0))
+        questions = [
+            selectors.QuestionQuiz(
+                q.question_key, q.question_text, *numbers.get((module.module_number, q.question_key), (0, 0))
+            )
+            for q in module.questions
+        ]
+        result.append(
+            selectors.ModuleQuiz(module.module_number, module.module_title, attempts, passes, questions)
+        )
+    return result
+
+
+def prefecture_plan(prefecture: Area, fy: int) -> PrefecturePlan:
+    s = Suppressor(enabled=True)
+    pref_figures = selectors.figures(prefecture, fy)
+    structure = selectors.quiz_first_attempts(prefecture, fy)
+    pref_cells = area_cells(s, pref_figures, structure, name=prefecture.code, prefecture_level=True)
+    all_figures = municipality_figures(prefecture.code, fy)
+    all_quiz = municipality_quiz(prefecture.code, fy)
+    municipalities = []
+    zero = Suppressor(enabled=False)
+    for area, summary in selectors.municipality_table(prefecture.code, fy):
+        figures = all_figures.get(area.code)
+        if figures is None and area.code not in all_quiz:
+            figures = _empty_figures(fy)
+            figures.population = summary.population
+            cells = area_cells(zero, figures, _quiz_for(structure, {}), name=area.code)
+        else:
+            figures = figures or _empty_figures(fy)
+            figures.population = summary.population
+            cells = area_cells(s, figures, _quiz_for(structure, all_quiz.get(area.code, {})), name=area.code)
+        municipalities.append((area, summary, cells))
+    groups: dict[str, tuple[Count, list[Count]]] = {}
+    for _area, _summary, cells in municipalities:
+        for figure, whole, part in _pairs(pref_cells, cells):
+            groups.setdefault(figure, (whole, []))[1].append(part)
+    for whole, parts in groups.values():
+        s.group(whole, parts)
+    s.resolve()
+    return PrefecturePlan(prefecture, pref_figures, pref_cells, structure, municipalities, s)
+
+
+def _empty_figures(fy: int) -> selectors.Figures:
+    figures = selectors.Figures()
+    figures.by_month = [(month, 0, 0, 0) for month in selectors.fiscal_year_months(fy)]
+    return figures
+
+
+def municipality_figures(prefecture_code: str, fy: int) -> dict[str, selectors.Figures]:
+    """selectors.figures() for every municipality of a prefecture at once (three queries instead of four per
+    municipality); test_tables checks it equals selectors.figures() for each. Populations are filled by the caller."""
+    from django.db.models import Sum
+
+    from lms.accounts.enums import AgeBand, OccupationField
+
+    from .models import COUNTER_FIELDS, CityLearnerMonth, CityWorkshopMonth
+
+    months = selectors.fiscal_year_months(fy)
+    rows = (
+        CityLearnerMonth.objects.filter(
+            prefecture_code=prefecture_code, month__gte=months[0], month__lte=months[-1]
+        )
+        .values("municipality_code", "month", "age_band", "occupation")
+        .annotate(**{name: Sum(name) for name in COUNTER_FIELDS})
+        .order_by()
+    )
+    age_labels = dict(AgeBand.choices)
+    occupation_labels = {
+        **dict(OccupationField.choices),
+        selectors.UNKNOWN_OCCUPATION: selectors.UNKNOWN_OCCUPATION_LABEL,
+    }
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.get(row["municipality_code"])
+        if entry is None:
+            entry = found[row["municipality_code"]] = {
+                "figures": selectors.Figures(),
+                "month": {month: [0, 0, 0] for month in months},
+                "age": {key: [0, 0, 0] for key in AgeBand.values},
+                "occupation": {
+                    key: [0, 0, 0] for key in [*OccupationField.values, selectors.UNKNOWN_OCCUPATION]
+                },
+            }
+        figures = entry["figures"]
+        completed = row["completed_online"] + row["completed_workshop"]
+        triple = (row["registered"], row["started"], completed)
+        figures.registered += row["registered"]
+        figures.started += row["started"]
+        figures.completed_online += row["completed_online"]
+        figures.completed_workshop += row["completed_workshop"]
+        figures.certificates_valid += row["certificates_valid"]
+        for n in range(len(figures.module_passed)):
+            figures.module_passed[n] += row[f"passed_{n + 1}"]
+        for target in (
+            entry["month"][row["month"]],
+            entry["age"].setdefault(row["age_band"], [0, 0, 0]),
+            entry["occupation"].setdefault(row["occupation"] or selectors.UNKNOWN_OCCUPATION, [0, 0, 0]),
+        ):
+            for i in range(3):
+                target[i] += triple[i]
+    workshops = (
+        CityWorkshopMonth.objects.filter(
+            prefecture_code=prefecture_code, month__gte=months[0], month__lte=months[-1]
+        )
+        .values("municipality_code")
+        .annotate(held=Sum("workshops_held"), attendance=Sum("attendance"))
+        .order_by()
+    )
+    result = {}
+    for code, entry in found.items():
+        figures = entry["figures"]
+        figures.by_month = [(month, *entry["month"][month]) for month in months]
+        figures.by_age_band = [(k, str(age_labels.get(k, k)), *v) for k, v in entry["age"].items()]
+        figures.by_occupation = [
+            (k, str(occupation_labels.get(k, k)), *v) for k, v in entry["occupation"].items()
+        ]
+        result[code] = figures
+    for row in workshops:
+        figures = result.get(row["municipality_code"])
+        if figures is None:
+            figures = result[row["municipality_code"]] = _empty_figures(fy)
+            figures.by_age_band = [(k, str(v), 0, 0, 0) for k, v in AgeBand.choices]
+            figures.by_occupation = [(k, str(v), 0, 0, 0) for k, v in occupation_labels.items()]
+        figures.workshops_held = row["held"] or 0
+        figures.workshop_attendance = row["attendance"] or 0
+    return result
+
+
+def municipality_quiz(prefecture_code: str, fy: int) -> dict[str, dict[tuple[int, str], tuple[int, int]]]:
+    """First attempts and first correct per (module, question key) for every municipality of a prefecture."""
+    from django.db.models import Sum
+
+    from .models import CityQuizMonth
+
+    months = selectors.fiscal_year_months(fy)
+    rows = (
+        CityQuizMonth.objects.filter(
+            prefecture_code=prefecture_code, month__gte=months[0], month__lte=months[-1]
+        )
+        .values("municipality_code", "module_number", "question_key")
+        .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
+        .order_by()
+    )
+    result: dict[str, dict] = {}
+    for row in rows:
+        result.setdefault(row["municipality_code"], {})[(row["module_number"], row["question_key"])] = (
+            row["attempts"],
+            row["correct"],
+        )
+    return result
+
+
+# --- tables -------------------------------------------------------------------------------------------------
+
+
+def _breakdown_table(cells: AreaCells, kind: str, *, caption: str, sheet: str, first: str) -> Table:
+    table = Table(key=kind, caption=caption, columns=[first, *BREAKDOWN_COLUMNS], sheet=sheet)
+    for _key, label, row in cells.breakdowns[kind]:
+        table.rows.append([label, *row])
+    h = cells.headline
+    table.rows.append(["合計", h["registered"], h["started"], h["completed"]])
+    table.chart = _breakdown_chart(table, f"{caption.split('（')[0]}の人数")
     return table
 
 
@@ -186,60 +444,50 @@ def _breakdown_chart(table: Table, title: str) -> SafeString:
 
 
 def build_report(area: Area, fy: int) -> Report:
-    suppressed = area.level == MUNICIPALITY
-    s = Suppressor(enabled=suppressed)
-    figures = selectors.figures(area, fy)
-    cells = _headline_counts(s, figures, prefix="")
-
-    comparisons: list[tuple[Area, selectors.Figures, dict[str, Count]]] = []
     plain = Suppressor(enabled=False)
-    prefecture_area = None
-    if area.level != NATION:
-        if area.level == MUNICIPALITY:
-            prefecture_area = selectors.area_for_prefecture(area.prefecture_code)
-            pref_figures = selectors.figures(prefecture_area, fy)
-            comparisons.append(
-                (prefecture_area, pref_figures, _headline_counts(plain, pref_figures, prefix="pref:"))
-            )
+    plan = None
+    comparisons: list[tuple[Area, AreaCells]] = []
+    if area.level == NATION:
+        cells = area_cells(
+            plain, selectors.figures(area, fy), selectors.quiz_first_attempts(area, fy), name="nation"
+        )
+    else:
+        prefecture = area if area.level == PREFECTURE else selectors.area_for_prefecture(area.prefecture_code)
+        plan = prefecture_plan(prefecture, fy)
+        if area.level == PREFECTURE:
+            cells = plan.cells
+        else:
+            cells = plan.cells_for(area.code)
+            if cells is None:  # an inactive municipality without data in the year
+                figures = _empty_figures(fy)
+                cells = area_cells(plain, figures, _quiz_for(plan.quiz, {}), name=area.code)
+            comparisons.append((prefecture, plan.cells))
         nation = selectors.area_for_nation()
         nation_figures = selectors.figures(nation, fy)
-        comparisons.append(
-            (nation, nation_figures, _headline_counts(plain, nation_figures, prefix="nation:"))
-        )
+        comparisons.append((nation, area_cells(plain, nation_figures, [], name="nation")))
+    plain.resolve()
 
-    ranking = None
-    if area.level == PREFECTURE:
-        ranking = municipality_ranking(area, figures, fy)
-    elif area.level == MUNICIPALITY:
-        # Hide here whatever the prefecture's municipality table hides for this municipality.
-        table = municipality_ranking(prefecture_area, pref_figures, fy, only_decisions=True)
-        for key, status in table.get(area.code, {}).items():
-            s.mark(cells[key], status)
-
-    # Headline: the area, then its prefecture and the nation beside it, each with per-10,000 where known.
     columns = ["指標", area.name, f"{area.name}（1万人あたり）"]
-    for other, _f, _c in comparisons:
+    for other, _c in comparisons:
         columns += [other.name, f"{other.name}（1万人あたり）"]
     headline = Table(
-        key="headline",
-        caption=f"{area.name}の主な数値（{fy}年度）",
-        columns=columns,
-        sheet="主な数値",
+        key="headline", caption=f"{area.name}の主な数値（{fy}年度）", columns=columns, sheet="主な数値"
     )
     for key, label in HEADLINE:
-        row = [label, cells[key], _per10k(key, cells[key], figures.population)]
-        for _other, other_figures, other_cells in comparisons:
-            row += [other_cells[key], _per10k(key, other_cells[key], other_figures.population)]
+        row = [label, cells.headline[key], _per10k(key, cells.headline[key], cells.population)]
+        for _other, other_cells in comparisons:
+            row += [
+                other_cells.headline[key],
+                _per10k(key, other_cells.headline[key], other_cells.population),
+            ]
         headline.rows.append(row)
-    population_row = ["人口（住民基本台帳）", _population(figures.population), "—"]
-    for _other, other_figures, _c in comparisons:
-        population_row += [_population(other_figures.population), "—"]
+    population_row = ["人口（住民基本台帳）", _population(cells.population), "—"]
+    for _other, other_cells in comparisons:
+        population_row += [_population(other_cells.population), "—"]
     headline.rows.append(population_row)
 
-    # The funnel: learners who started, then who first passed each module, in the year.
-    passed = [s.count(n, name=f"module:{i}") for i, n in enumerate(figures.module_passed, start=1)]
-    quiz = selectors.quiz_first_attempts(area, fy)
-    titles = {m.module_number: m.module_title for m in quiz}
+    started = cells.headline["started"]
+    titles = {q.number: q.title for q in cells.quiz}
     funnel = Table(
         key="funnel",
         caption=f"受講の進み具合（{fy}年度に受講を始めた人・各モジュールに初めて合格した人）",
@@ -247,54 +495,24 @@ def build_report(area: Area, fy: int) -> Report:
         sheet="進み具合",
         note="年度内の人数です。前年度に始めて今年度に合格した人も含むため、比が100%を超えることがあります。",
     )
-    funnel.rows.append(["受講開始", cells["started"], "—"])
-    for number, cell in enumerate(passed, start=1):
+    funnel.rows.append(["受講開始", started, "—"])
+    for number, cell in enumerate(cells.passed, start=1):
         title = titles.get(number, "")
         funnel.rows.append(
-            [
-                f"モジュール{number}合格" + (f"（{title}）" if title else ""),
-                cell,
-                Rate(cell, cells["started"]),
-            ]
+            [f"モジュール{number}合格" + (f"（{title}）" if title else ""), cell, Rate(cell, started)]
         )
     funnel.chart = charts.funnel(
         title="受講の進み具合",
-        steps=[("受講開始", charts.value_of(cells["started"]))]
-        + [(f"モジュール{n}合格", charts.value_of(c)) for n, c in enumerate(passed, start=1)],
+        steps=[("受講開始", charts.value_of(started))]
+        + [(f"モジュール{n}合格", charts.value_of(c)) for n, c in enumerate(cells.passed, start=1)],
     )
 
-    months = _breakdown(
-        s,
-        cells,
-        [(_month_label(month), *values) for month, *values in figures.by_month],
-        key="month",
-        caption=f"月別（{fy}年度）",
-        sheet="月別",
-        first="月",
+    months = _breakdown_table(cells, "month", caption=f"月別（{fy}年度）", sheet="月別", first="月")
+    ages = _breakdown_table(cells, "age", caption="年代別", sheet="年代別", first="年代")
+    occupations = _breakdown_table(
+        cells, "occupation", caption="職業分野別", sheet="職業分野別", first="職業分野"
     )
-    months.chart = _breakdown_chart(months, "月別の人数")
-    ages = _breakdown(
-        s,
-        cells,
-        [(label, *values) for _key, label, *values in figures.by_age_band],
-        key="age",
-        caption="年代別",
-        sheet="年代別",
-        first="年代",
-    )
-    ages.chart = _breakdown_chart(ages, "年代別の人数")
-    occupations = _breakdown(
-        s,
-        cells,
-        [(label, *values) for _key, label, *values in figures.by_occupation],
-        key="occupation",
-        caption="職業分野別",
-        sheet="職業分野別",
-        first="職業分野",
-    )
-    occupations.chart = _breakdown_chart(occupations, "職業分野別の人数")
 
-    # Quizzes: first attempts in the year and how many passed, per module and per question.
     quiz_table = Table(
         key="quiz",
         caption="小テストの初回合格率（モジュール別）",
@@ -303,51 +521,48 @@ def build_report(area: Area, fy: int) -> Report:
         note="その年度に初めて小テストを受けた人のうち、1回目で合格した人の割合です。",
     )
     question_tables = []
-    for module in quiz:
-        attempts = s.count(module.first_attempts, name=f"quiz:{module.module_number}:attempts")
-        passes = s.count(module.first_passes, name=f"quiz:{module.module_number}:passes")
-        s.group(attempts, [passes])
+    for module in cells.quiz:
         quiz_table.rows.append(
-            [f"{module.module_number}. {module.module_title}", attempts, passes, Rate(passes, attempts)]
+            [
+                f"{module.number}. {module.title}",
+                module.attempts,
+                module.passes,
+                Rate(module.passes, module.attempts),
+            ]
         )
         questions = Table(
-            key=f"quiz-{module.module_number}",
-            caption=f"モジュール{module.module_number}「{module.module_title}」の問題別 初回正答率",
+            key=f"quiz-{module.number}",
+            caption=f"モジュール{module.number}「{module.title}」の問題別 初回正答率",
             columns=["問", "問題文", "初回の回答者", "正答者", "正答率"],
-            sheet=f"小テスト{module.module_number}",
+            sheet=f"小テスト{module.number}",
             header_cells=2,
         )
-        for number, question in enumerate(module.questions, start=1):
-            q_attempts = (
-                attempts
-                if question.first_attempts == module.first_attempts
-                else s.count(question.first_attempts, name=f"q:{question.question_key}:attempts")
-            )
-            correct = s.count(question.first_correct, name=f"q:{question.question_key}:correct")
-            s.group(q_attempts, [correct])
-            questions.rows.append(
-                [f"問{number}", question.question_text, q_attempts, correct, Rate(correct, q_attempts)]
-            )
+        for number, (_key, text, attempts, correct) in enumerate(module.questions, start=1):
+            questions.rows.append([f"問{number}", text, attempts, correct, Rate(correct, attempts)])
         question_tables.append(questions)
     quiz_table.chart = charts.bar_chart(
         title="小テストの初回合格率",
-        categories=[f"モジュール{m.module_number}" for m in quiz],
+        categories=[f"モジュール{m.number}" for m in cells.quiz],
         series=[("初回合格率", [charts.value_of(row[3]) for row in quiz_table.rows])],
         unit="%",
     )
 
-    s.resolve()
     tables = [headline, funnel, months, ages, occupations, quiz_table, *question_tables]
     report = Report(
-        area=area, fy=fy, suppressed=suppressed, tables=tables, threshold=s.limit, prefecture=prefecture_area
+        area=area,
+        fy=fy,
+        suppressed=area.level == MUNICIPALITY,
+        tables=tables,
+        threshold=plan.suppressor.limit if plan else Suppressor().limit,
+        prefecture=plan.prefecture if plan and area.level == MUNICIPALITY else None,
     )
-    if ranking is not None:
-        tables.insert(1, ranking)
+    if area.level == PREFECTURE:
+        tables.insert(1, municipality_ranking(plan, fy))
     if area.level == NATION:
-        prefectures = prefecture_ranking(fy, cells)
+        prefectures = prefecture_ranking(fy, cells.headline)
         tables.insert(1, prefectures)
         report.tiles = tiles_for(prefectures, fy)
-        report.tile_caption = "都道府県別の修了者（1万人あたり。人口が未登録の県は人数）"
+        report.tile_caption = "都道府県別の修了者（1万人あたり。人口が未登録の都道府県は人数）"
     return report
 
 
@@ -370,31 +585,11 @@ def _rank_key(row_cells: dict[str, Count], per10k: PerTenThousand, code: str):
     return (2, 0, code)
 
 
-def municipality_ranking(prefecture: Area, pref_figures: selectors.Figures, fy: int, *, only_decisions=False):
-    """The municipalities of a prefecture ranked by completions per 10,000 residents (then by completions),
-    with the prefecture as the 合計 row. Suppressed at municipality level; each column is an additive group whose
-    total (the prefecture's own figure) is public."""
-    s = Suppressor(enabled=True)
-    totals = {
-        "registered": s.count(pref_figures.registered, public=True),
-        "started": s.count(pref_figures.started, public=True),
-        "completed": s.count(pref_figures.completed_online + pref_figures.completed_workshop, public=True),
-        "certificates_valid": s.count(pref_figures.certificates_valid, public=True),
-    }
-    entries = []
-    for area, summary in selectors.municipality_table(prefecture.code, fy):
-        row = {
-            key: s.count(getattr(summary, key), name=f"{area.code}:{key}") for key, _label in TABLE_COLUMNS
-        }
-        entries.append((area, summary, row))
-    for key, _label in TABLE_COLUMNS:
-        s.group(totals[key], [row[key] for _a, _s, row in entries])
-    s.resolve()
-    if only_decisions:
-        return {
-            area.code: {key: cell.status for key, cell in row.items() if cell.status}
-            for area, _s, row in entries
-        }
+def municipality_ranking(plan: PrefecturePlan, fy: int) -> Table:
+    """The municipalities of a prefecture ranked by completions per 10,000 residents (then by completions), with
+    the prefecture as the 合計 row; the cells (and their suppression) are the plan's, the same as on each
+    municipality's own screen."""
+    prefecture = plan.prefecture
     table = Table(
         key="municipalities",
         caption=f"{prefecture.name}の市区町村別（修了者の1万人あたりの多い順）",
@@ -407,11 +602,11 @@ def municipality_ranking(prefecture: Area, pref_figures: selectors.Figures, fy: 
         ],
         sheet="市区町村別",
         header_cells=2,
-        note="少ない人数が分からないよう、一部の数を「秘匿」としています。非表示の数は順位に使っていません。",
+        note="少ない人数が分からないよう、一部の数を「<10」「秘匿」としています。非表示の数は順位に使っていません。",
     )
+    entries = [(area, summary, cells.headline) for area, summary, cells in plan.municipalities]
     ordered = sorted(
-        entries,
-        key=lambda e: _rank_key(e[2], PerTenThousand(e[2]["completed"], e[1].population), e[0].code),
+        entries, key=lambda e: _rank_key(e[2], PerTenThousand(e[2]["completed"], e[1].population), e[0].code)
     )
     rank = 0
     for area, summary, row in ordered:
@@ -427,8 +622,15 @@ def municipality_ranking(prefecture: Area, pref_figures: selectors.Figures, fy: 
                 per10k,
             ]
         )
+    totals = plan.cells.headline
     table.rows.append(
-        ["", f"{prefecture.name}（合計）", _population(pref_figures.population), *totals.values(), "—"]
+        [
+            "",
+            f"{prefecture.name}（合計）",
+            _population(plan.figures.population),
+            *[totals[key] for key, _label in TABLE_COLUMNS],
+            "—",
+        ]
     )
     return table
 

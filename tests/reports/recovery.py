@@ -23,12 +23,21 @@ def interval(label: str, limit: int = 10) -> tuple[int, int]:
 
 
 def recoverable(
-    total: str, parts: list[str], *, remainder_hidden: bool = False, remainder_value: int = 0, limit: int = 10
+    total: str,
+    parts: list[str],
+    *,
+    remainder_hidden: bool = False,
+    remainder_value: int = 0,
+    limit: int = 10,
+    prefecture_total: bool = False,
 ) -> list[int]:
     """Indexes (0 = total, 1.. = parts) of 「<10」 cells whose value is determined by total = sum(parts)
     (+ an unshown remainder ≥ 0 when `remainder_hidden`, e.g. first failures = attempts - passes; -1 when that
-    remainder is a small count and everything else is shown)."""
+    remainder is a small count and everything else is shown). `prefecture_total`: the total is a prefecture's
+    figure, never small-suppressed, so 「秘匿」 there means only "hidden"."""
     cells = [interval(total, limit), *[interval(p, limit) for p in parts]]
+    if prefecture_total and str(total) == SECONDARY:
+        cells[0] = (1, BIG)  # a prefecture figure hidden to protect a municipality may itself be small
     found = []
     if remainder_hidden and 0 < remainder_value < limit and all(c[0] == c[1] for c in cells):
         found.append(-1)

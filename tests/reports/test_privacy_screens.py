@@ -327,3 +327,43 @@ def test_ranking_uses_only_shown_values(client, small_data):
     assert all(row[5] in (SMALL, SECONDARY) for row in unranked)
     assert table.index(unranked[0]) > table.index(ranked[-1]) if unranked and ranked else True
     assert Municipality.objects.filter(prefecture_id=TOTTORI_PREF).exists() and MUNICIPALITY
+
+
+def _figures_of(screen: dict, area_name: str) -> dict[tuple, str]:
+    """Every count of a screen by what it means: (table caption without the area's name, row label, column)."""
+    found = {}
+    for caption, rows in screen.items():
+        if "市区町村別" in caption:
+            continue
+        key = caption.replace(area_name, "")
+        for row in rows:
+            first = 2 if key.startswith("モジュール") else 1
+            last = first + (
+                1 if key.endswith("主な数値（2026年度）") or key.startswith("受講の進み具合") else 3
+            )
+            for column in range(first, min(last, len(row))):
+                if key.startswith("小テスト") and column == 3 or key.startswith("モジュール") and column == 4:
+                    continue  # rates
+                found[(key, row[0], column)] = row[column]
+    return found
+
+
+def test_no_small_count_can_be_recovered_across_the_prefecture_and_its_municipalities(client, small_data):
+    """A prefecture officer can open every screen of the prefecture: the prefecture's own (unsuppressed) figures
+    minus what all the other municipalities show must never give a suppressed count."""
+    client.force_login(officer(prefecture=TOTTORI_PREF))
+    pref = _figures_of(
+        screen_tables(client.get(f"{BASE}pref/{TOTTORI_PREF}/?fy={FY}").content.decode()), "鳥取県"
+    )
+    munis = []
+    for area, _s in municipality_table(TOTTORI_PREF, FY):
+        screen = screen_tables(client.get(f"{BASE}muni/{area.code}/?fy={FY}").content.decode())
+        munis.append(_figures_of(screen, area.name))
+    checked = 0
+    for key, total in pref.items():
+        if key[1] == "人口（住民基本台帳）":
+            continue
+        parts = [figures.get(key, "0") for figures in munis]
+        assert recoverable(total, parts, prefecture_total=True) == [], key
+        checked += SMALL in parts
+    assert checked >= 10  # small counts really were there to protect
