@@ -18,6 +18,7 @@ nation figures are never suppressed (`Suppressor(enabled=False)`). docs/reports.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -39,7 +40,7 @@ PRIMARY = "primary"
 SECONDARY = "secondary"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Count:
     """One count shown in a report (a cell). `status` is "" (shown), PRIMARY (a small count, 「<10」) or SECONDARY
     (hidden so that a small count cannot be worked out, 「秘匿」). `public` cells are shown elsewhere without
@@ -190,21 +191,24 @@ class Suppressor:
         self.resolved = True
         if not self.enabled:
             return self
-        for cell in self.counts:
-            if 0 < cell.value < self.limit and not cell.status and not cell.exempt and not cell.public:
-                cell.status = PRIMARY
         groups_of: dict[int, list[Group]] = {}
         for group in self.groups:
             for cell in group.cells:
                 groups_of.setdefault(id(cell), []).append(group)
+        newly_hidden = []
+        for cell in self.counts:
+            if 0 < cell.value < self.limit and not cell.status and not cell.exempt and not cell.public:
+                cell.status = PRIMARY
+            if cell.status:
+                newly_hidden.append(cell)
         for _round in range(len(self.counts) + 1):
-            if self._one_hidden_cell_rule():
-                continue
+            self._one_hidden_cell_rule(newly_hidden, groups_of)
             pinned = pinned_cells(self.groups, self.limit)
-            if not pinned or not self._hide_beside(pinned, groups_of):
+            newly_hidden = self._hide_beside(pinned, groups_of) if pinned else []
+            if not newly_hidden:
                 break
         # Left pinned only when no cell could be hidden any more (e.g. a prefecture total below the threshold held
-        # by one municipality: prefecture figures are never suppressed). Tests assert this stays empty.
+        # by one municipality: the national table's prefecture figures are never suppressed).
         self.unprotectable = pinned_cells(self.groups, self.limit)
         return self
 
@@ -215,9 +219,12 @@ class Suppressor:
         # Municipality cells first; a prefecture's own (exempt) cell only when nothing else is left.
         return sorted(shown, key=lambda c: (c.exempt, c.value))
 
-    def _one_hidden_cell_rule(self) -> bool:
-        changed = False
-        for group in self.groups:
+    def _one_hidden_cell_rule(self, newly_hidden: list[Count], groups_of: dict[int, list[Group]]) -> None:
+        """Hide the next smallest cell of every group with exactly one hidden cell, following each newly hidden
+        cell into its other groups until nothing changes."""
+        queue = [group for cell in newly_hidden for group in groups_of.get(id(cell), [])]
+        while queue:
+            group = queue.pop()
             hidden = 0
             for c in group.cells:
                 if c.status:
@@ -228,20 +235,19 @@ class Suppressor:
                 candidates = self._candidates(group)
                 if candidates:
                     candidates[0].status = SECONDARY
-                    changed = True
-        return changed
+                    queue.extend(groups_of.get(id(candidates[0]), []))
 
-    def _hide_beside(self, pinned: list[Count], groups_of: dict[int, list[Group]]) -> bool:
+    def _hide_beside(self, pinned: list[Count], groups_of: dict[int, list[Group]]) -> list[Count]:
         """For each pinned small count, hide the next smallest shown cell of a group it is in."""
-        changed = False
+        hidden = []
         for cell in pinned:
             for group in groups_of.get(id(cell), []):
                 candidates = self._candidates(group)
                 if candidates:
                     candidates[0].status = SECONDARY
-                    changed = True
+                    hidden.append(candidates[0])
                     break
-        return changed
+        return hidden
 
 
 # --- what a reader can conclude -------------------------------------------------------------------------------
@@ -261,44 +267,58 @@ def reader_interval(cell: Count, limit: int) -> tuple[float, float]:
 
 
 def conclude_intervals(groups: list[Group], limit: int) -> dict[int, list[float]]:
-    """Tighten every cell's interval through the sums of its groups until nothing changes (interval propagation):
-    the bounds a reader can reach by adding and subtracting what is shown. Groups whose cells are all shown are
-    skipped (they teach nothing new)."""
+    """Tighten every cell's interval through the sums of its groups until nothing changes (interval propagation,
+    with a work list: a group is looked at again only when one of its cells changed): the bounds a reader can reach
+    by adding and subtracting what is shown. Groups whose cells are all shown teach nothing and are skipped."""
     bounds: dict[int, list[float]] = {}
     active = []
+    groups_of: dict[int, list[Group]] = {}
     for group in groups:
         if any(c.status or c.implicit for c in group.cells):
             active.append(group)
             for cell in group.cells:
                 if id(cell) not in bounds:
                     bounds[id(cell)] = list(reader_interval(cell, limit))
-    for _pass in range(100):
-        changed = False
-        for group in active:
-            t = bounds[id(group.total)]
-            parts = [bounds[id(p)] for p in group.parts]
-            low_sum = sum(p[0] for p in parts)
-            finite_high = sum(p[1] for p in parts if p[1] != INFINITY)
-            infinite = sum(1 for p in parts if p[1] == INFINITY)
-            high_sum = INFINITY if infinite else finite_high
-            if low_sum > t[0]:
-                t[0], changed = low_sum, True
-            if high_sum < t[1]:
-                t[1], changed = high_sum, True
-            for p in parts:
-                others_low = low_sum - p[0]
-                if p[1] == INFINITY:
-                    others_high = INFINITY if infinite > 1 else finite_high
-                else:
-                    others_high = INFINITY if infinite else finite_high - p[1]
-                new_low = t[0] - others_high
-                new_high = t[1] - others_low
-                if new_low > p[0]:
-                    p[0], changed = min(new_low, p[1]), True
-                if new_high < p[1]:
-                    p[1], changed = max(new_high, p[0]), True
-        if not changed:
-            break
+                groups_of.setdefault(id(cell), []).append(group)
+    queue = deque(active)
+    queued = {id(group) for group in active}
+    budget = 50 * len(active) + 100
+    while queue and budget:
+        budget -= 1
+        group = queue.popleft()
+        queued.discard(id(group))
+        changed = []
+        t = bounds[id(group.total)]
+        parts = [bounds[id(p)] for p in group.parts]
+        low_sum = sum(p[0] for p in parts)
+        finite_high = sum(p[1] for p in parts if p[1] != INFINITY)
+        infinite = sum(1 for p in parts if p[1] == INFINITY)
+        high_sum = INFINITY if infinite else finite_high
+        if low_sum > t[0]:
+            t[0] = min(low_sum, t[1])
+            changed.append(group.total)
+        if high_sum < t[1]:
+            t[1] = max(high_sum, t[0])
+            changed.append(group.total)
+        for cell, p in zip(group.parts, parts, strict=True):
+            others_low = low_sum - p[0]
+            if p[1] == INFINITY:
+                others_high = INFINITY if infinite > 1 else finite_high
+            else:
+                others_high = INFINITY if infinite else finite_high - p[1]
+            new_low = t[0] - others_high
+            new_high = t[1] - others_low
+            if new_low > p[0]:
+                p[0] = min(new_low, p[1])
+                changed.append(cell)
+            if new_high < p[1]:
+                p[1] = max(new_high, p[0])
+                changed.append(cell)
+        for cell in changed:
+            for other in groups_of[id(cell)]:
+                if id(other) not in queued:
+                    queued.add(id(other))
+                    queue.append(other)
     return bounds
 
 
