@@ -22,12 +22,13 @@ from .models import (
     COUNTER_FIELDS,
     MODULE_COUNT,
     CityLearnerMonth,
-    CityQuizMonth,
+    CityQuizYear,
     CityWorkshopMonth,
     MunicipalityPopulation,
     PrefectureLearnerMonth,
-    PrefectureQuizMonth,
+    PrefectureQuizYear,
 )
+from .rollups import course_modules, fiscal_year_of
 
 NATION = "nation"
 PREFECTURE = "prefecture"
@@ -70,8 +71,7 @@ def area_for_municipality(code: str) -> Area:
 
 
 def current_fiscal_year(today: dt.date | None = None) -> int:
-    today = today or timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    return fiscal_year_of(today or timezone.localdate())
 
 
 def fiscal_year_months(fy: int) -> list[dt.date]:
@@ -148,10 +148,10 @@ def _learner_rows(area: Area):
 
 def _quiz_rows(area: Area):
     if area.level == MUNICIPALITY:
-        return CityQuizMonth.objects.filter(municipality_code=area.code)
+        return CityQuizYear.objects.filter(municipality_code=area.code)
     if area.level == PREFECTURE:
-        return PrefectureQuizMonth.objects.filter(prefecture_code=area.code)
-    return PrefectureQuizMonth.objects.all()
+        return PrefectureQuizYear.objects.filter(prefecture_code=area.code)
+    return PrefectureQuizYear.objects.all()
 
 
 def _workshop_rows(area: Area):
@@ -226,12 +226,9 @@ def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
     """Per module of the live course: first attempts in the fiscal year and how many passed, and per question how
     many of those first attempts had it right. Questions in the quiz's current order; questions since removed from
     the quiz are listed after them with their key as text."""
-    from .rollups import course_modules
-
-    months = fiscal_year_months(fy)
     rows = (
         _quiz_rows(area)
-        .filter(month__gte=months[0], month__lte=months[-1])
+        .filter(fiscal_year=fy)
         .values("module_number", "question_key")
         .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
         .order_by()
