@@ -18,7 +18,6 @@ class LearnerCounters(models.Model):
     """Counters of one cell, for one (age band, occupation field). See docs/reports-data.md for each definition."""
 
     month = models.DateField(_("月（初日）"))
-    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
     age_band = models.CharField(_("年代"), max_length=10)
     occupation = models.CharField(_("職業分野"), max_length=20, blank=True)
     registered = models.PositiveIntegerField(default=0)
@@ -39,7 +38,8 @@ class LearnerCounters(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {getattr(self, 'municipality_code', self.prefecture_code)} {self.age_band}"
+        code = getattr(self, "municipality_code", None) or getattr(self, "prefecture_code", "全国")
+        return f"{self.month:%Y-%m} {code} {self.age_band} {self.occupation}"
 
 
 COUNTER_FIELDS = (
@@ -55,6 +55,7 @@ COUNTER_FIELDS = (
 class CityLearnerMonth(LearnerCounters):
     """Learner counters per (month, city, age band, occupation field): municipality screens and tables."""
 
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
     municipality_code = models.CharField(_("団体コード（市）"), max_length=6)
 
     class Meta:
@@ -72,7 +73,9 @@ class CityLearnerMonth(LearnerCounters):
 
 
 class PrefectureLearnerMonth(LearnerCounters):
-    """The city rows summed per prefecture: prefecture screens, the national view and the 47-prefecture table."""
+    """The city rows summed per prefecture: prefecture screens and the 47-prefecture table."""
+
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
 
     class Meta:
         verbose_name = _("集計（都道府県・月別）")
@@ -83,6 +86,18 @@ class PrefectureLearnerMonth(LearnerCounters):
             )
         ]
         indexes = [models.Index(fields=["month", "prefecture_code"], name="reports_preflm_month_pref")]
+
+
+class NationLearnerMonth(LearnerCounters):
+    """The prefecture rows summed for the whole country: the national figures read a few hundred rows a year
+    whatever the number of learners."""
+
+    class Meta:
+        verbose_name = _("集計（全国・月別）")
+        verbose_name_plural = _("集計（全国・月別）")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "age_band", "occupation"], name="reports_nation_learner_cell")
+        ]
 
 
 class QuizCounters(models.Model):

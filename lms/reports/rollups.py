@@ -28,6 +28,7 @@ from .models import (
     CityWorkshopMonth,
     CountedLearner,
     DirtyLearner,
+    NationLearnerMonth,
     PrefectureLearnerMonth,
     PrefectureQuizYear,
     RollupState,
@@ -288,9 +289,11 @@ def _write_city_rows(learner_cells: dict, quiz_cells: dict) -> None:
     )
 
 
-def _sum_into(target, source, *, period: str, keys: list[str], sums: list[str], periods=None, prefectures=None):
-    """Recompute prefecture rows of `target` as sums of the city rows of `source` (all rows, or only the given
-    periods and prefectures), in SQL."""
+def _sum_into(
+    target, source, *, period: str, keys: list[str], sums: list[str], periods=None, prefectures=None, by="prefecture_code"
+):
+    """Recompute rows of `target` as sums of the rows of `source` grouped by period, `by` (the prefecture; None for
+    the nation) and keys — all rows, or only the given periods and prefectures — in SQL."""
     where, params = [], []
     if periods is not None:
         where.append(f"{period} IN ({', '.join(['%s'] * len(periods))})")
@@ -299,7 +302,7 @@ def _sum_into(target, source, *, period: str, keys: list[str], sums: list[str], 
         where.append(f"prefecture_code IN ({', '.join(['%s'] * len(prefectures))})")
         params += list(prefectures)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    group = [period, "prefecture_code", *keys]
+    group = [period, *([by] if by else []), *keys]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {target._meta.db_table} {clause}", params)  # noqa: S608 (fixed names)
         cursor.execute(
@@ -319,6 +322,15 @@ def _sum_prefecture_learners(months=None, prefectures=None) -> None:
         sums=list(COUNTER_FIELDS),
         periods=months,
         prefectures=prefectures,
+    )
+    _sum_into(
+        NationLearnerMonth,
+        PrefectureLearnerMonth,
+        period="month",
+        keys=["age_band", "occupation"],
+        sums=list(COUNTER_FIELDS),
+        periods=months,
+        by=None,
     )
 
 

@@ -25,6 +25,7 @@ from .models import (
     CityQuizYear,
     CityWorkshopMonth,
     MunicipalityPopulation,
+    NationLearnerMonth,
     PrefectureLearnerMonth,
     PrefectureQuizYear,
 )
@@ -82,7 +83,7 @@ def fiscal_year_months(fy: int) -> list[dt.date]:
 def fiscal_years_available() -> list[int]:
     """Fiscal years with any data, newest first; always includes the current one."""
     current = current_fiscal_year()
-    first = PrefectureLearnerMonth.objects.aggregate(first=Min("month"))["first"]
+    first = NationLearnerMonth.objects.aggregate(first=Min("month"))["first"]
     oldest = min(current_fiscal_year(first), current) if first else current
     return list(range(current, oldest - 1, -1))
 
@@ -143,7 +144,7 @@ def _learner_rows(area: Area):
         return CityLearnerMonth.objects.filter(municipality_code=area.code)
     if area.level == PREFECTURE:
         return PrefectureLearnerMonth.objects.filter(prefecture_code=area.code)
-    return PrefectureLearnerMonth.objects.all()
+    return NationLearnerMonth.objects.all()
 
 
 def _quiz_rows(area: Area):
@@ -237,7 +238,7 @@ def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
     _course, module_ids = course_modules()
     from courses.models import ModulePage
 
-    pages = ModulePage.objects.in_bulk(module_ids[:MODULE_COUNT])
+    pages = ModulePage.objects.only("id", "title", "quiz").in_bulk(module_ids[:MODULE_COUNT])
     result = []
     for number, module_id in enumerate(module_ids[:MODULE_COUNT], start=1):
         page = pages[module_id]

@@ -22,7 +22,13 @@ from lms.accounts.models import User
 from lms.accounts.services import delete_account, update_learner_profile
 from lms.regions.models import Municipality
 from lms.reports import rollups, selectors
-from lms.reports.models import CityLearnerMonth, CityQuizYear, DirtyLearner, PrefectureLearnerMonth
+from lms.reports.models import (
+    CityLearnerMonth,
+    CityQuizYear,
+    DirtyLearner,
+    NationLearnerMonth,
+    PrefectureLearnerMonth,
+)
 from tests.accounts.factories import KYOTO_CITY, TOTTORI_CITY, UserFactory
 from tests.courses.factories import make_course, pass_module, wrong_answers
 from tests.events.factories import make_workshop
@@ -135,7 +141,7 @@ def test_rollups_equal_raw_counts_after_mixed_actions(course_and_modules):
     kyoto = selectors.figures(selectors.area_for_municipality(KYOTO_CITY), selectors.current_fiscal_year())
     assert kyoto.completed_online == 1 and kyoto.registered == 1  # `online` moved in; `partial` withdrew
 
-    refreshed = {model: _rows(model) for model in (CityLearnerMonth, PrefectureLearnerMonth, CityQuizYear)}
+    refreshed = {model: _rows(model) for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear)}
     rollups.rebuild_all()
     rollups.rebuild_all()  # idempotent
     assert {model: _rows(model) for model in refreshed} == refreshed
