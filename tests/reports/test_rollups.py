@@ -156,3 +156,32 @@ def test_refresh_twice_changes_nothing(course_and_modules):
     assert before
     rollups.refresh()
     assert _rows(CityLearnerMonth) == before
+
+
+def test_refresh_runs_every_minute_from_beat(settings):
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "lms.reports.tasks.refresh_report_rollups")
+    assert entry["schedule"] <= 60
+
+
+def test_completion_shows_after_the_scheduled_job(course_and_modules):
+    from lms.reports.tasks import refresh_report_rollups
+
+    course, modules = course_and_modules
+    rollups.rebuild_all()
+    learner = UserFactory()
+    for module in modules:
+        pass_module(learner, module, course)
+    refresh_report_rollups.delay()  # what beat runs each minute (eager in tests)
+    figures = selectors.figures(selectors.area_for_municipality(TOTTORI_CITY), selectors.current_fiscal_year())
+    assert figures.completed_online == 1 and figures.certificates_valid == 1 and figures.module_passed == [1] * 8
+
+
+def test_withdrawing_consent_leaves_every_count(course_and_modules):
+    course, modules = course_and_modules
+    learner = UserFactory()
+    pass_module(learner, modules[0], course)
+    rollups.refresh()
+    update_learner_profile(profile=learner.profile, consent_statistics=False)
+    rollups.refresh()
+    assert not CityLearnerMonth.objects.exclude(registered=0, started=0, passed_1=0).exists()
+    assert not CityQuizYear.objects.filter(first_attempts__gt=0).exists()
