@@ -483,6 +483,8 @@ def rebuild_all() -> dict:
     """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too."""
     started = timezone.now()
     _lock_state(WATERMARK)  # one refresh or rebuild at a time
+    # Marks visible now are covered by this rebuild; a mark committed later (even if stamped earlier) stays.
+    marks = list(DirtyLearner.objects.values_list("pk", flat=True))
     learner_cells = compute_learner_cells()
     quiz_cells = compute_quiz_cells()
     CityLearnerMonth.objects.all().delete()
@@ -492,7 +494,8 @@ def rebuild_all() -> dict:
     _sum_prefecture_quiz()
     recompute_workshops()
     _snapshot_all()
-    DirtyLearner.objects.filter(marked_at__lte=started).delete()
+    for offset in range(0, len(marks), BATCH):
+        DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
     RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
     RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
     return {
@@ -535,7 +538,9 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
         _save_snapshots(now_areas.values())
     recompute_cells(cells)
     recompute_workshops()
-    DirtyLearner.objects.filter(pk__in=[pk for pk, _user in marks]).delete()
+    done = [pk for pk, _user in marks]
+    for offset in range(0, len(done), BATCH):
+        DirtyLearner.objects.filter(pk__in=done[offset : offset + BATCH]).delete()
     state.value = now
     state.save(update_fields=["value"])
     return {"rebuilt": False, "learners": len(user_ids), "cells": len(cells)}
