@@ -18,7 +18,6 @@ class LearnerCounters(models.Model):
     """Counters of one cell, for one (age band, occupation field). See docs/reports-data.md for each definition."""
 
     month = models.DateField(_("月（初日）"))
-    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
     age_band = models.CharField(_("年代"), max_length=10)
     occupation = models.CharField(_("職業分野"), max_length=20, blank=True)
     registered = models.PositiveIntegerField(default=0)
@@ -39,7 +38,8 @@ class LearnerCounters(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {getattr(self, 'municipality_code', self.prefecture_code)} {self.age_band}"
+        code = getattr(self, "municipality_code", None) or getattr(self, "prefecture_code", "全国")
+        return f"{self.month:%Y-%m} {code} {self.age_band} {self.occupation}"
 
 
 COUNTER_FIELDS = (
@@ -55,6 +55,7 @@ COUNTER_FIELDS = (
 class CityLearnerMonth(LearnerCounters):
     """Learner counters per (month, city, age band, occupation field): municipality screens and tables."""
 
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
     municipality_code = models.CharField(_("団体コード（市）"), max_length=6)
 
     class Meta:
@@ -72,7 +73,9 @@ class CityLearnerMonth(LearnerCounters):
 
 
 class PrefectureLearnerMonth(LearnerCounters):
-    """The city rows summed per prefecture: prefecture screens, the national view and the 47-prefecture table."""
+    """The city rows summed per prefecture: prefecture screens and the 47-prefecture table."""
+
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
 
     class Meta:
         verbose_name = _("集計（都道府県・月別）")
@@ -85,11 +88,24 @@ class PrefectureLearnerMonth(LearnerCounters):
         indexes = [models.Index(fields=["month", "prefecture_code"], name="reports_preflm_month_pref")]
 
 
-class QuizCounters(models.Model):
-    """First attempts at a module's quiz in a month. `question_key` "" is the whole module (correct = passed);
-    otherwise the question's stable block id (correct = that question right)."""
+class NationLearnerMonth(LearnerCounters):
+    """The prefecture rows summed for the whole country: the national figures read a few hundred rows a year
+    whatever the number of learners."""
 
-    month = models.DateField(_("月（初日）"))
+    class Meta:
+        verbose_name = _("集計（全国・月別）")
+        verbose_name_plural = _("集計（全国・月別）")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "age_band", "occupation"], name="reports_nation_learner_cell")
+        ]
+
+
+class QuizCounters(models.Model):
+    """First attempts at a module's quiz in a fiscal year (quiz rates are shown per year only, so a year is the
+    grain: a month would multiply a sparse table by twelve). `question_key` "" is the whole module (correct =
+    passed); otherwise the question's stable block id (correct = that question right)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
     module_number = models.PositiveSmallIntegerField(_("章の番号"))
     question_key = models.CharField(_("問題ID"), max_length=64, blank=True)
@@ -101,36 +117,38 @@ class QuizCounters(models.Model):
 
     def __str__(self) -> str:
         code = getattr(self, "municipality_code", self.prefecture_code)
-        return f"{self.month:%Y-%m} {code} 第{self.module_number}章 {self.question_key}"
+        return f"{self.fiscal_year}年度 {code} 第{self.module_number}章 {self.question_key}"
 
 
-class CityQuizMonth(QuizCounters):
+class CityQuizYear(QuizCounters):
     municipality_code = models.CharField(_("団体コード（市）"), max_length=6)
 
     class Meta:
-        verbose_name = _("確認問題の初回正答（市区町村・月別）")
-        verbose_name_plural = _("確認問題の初回正答（市区町村・月別）")
+        verbose_name = _("確認問題の初回正答（市区町村・年度別）")
+        verbose_name_plural = _("確認問題の初回正答（市区町村・年度別）")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "municipality_code", "module_number", "question_key"], name="reports_city_quiz_cell"
+                fields=["fiscal_year", "municipality_code", "module_number", "question_key"],
+                name="reports_city_quiz_year_cell",
             )
         ]
         indexes = [
-            models.Index(fields=["municipality_code", "month"], name="reports_cityqm_city_month"),
-            models.Index(fields=["prefecture_code", "month"], name="reports_cityqm_pref_month"),
+            models.Index(fields=["municipality_code", "fiscal_year"], name="reports_cityqy_city_fy"),
+            models.Index(fields=["prefecture_code", "fiscal_year"], name="reports_cityqy_pref_fy"),
         ]
 
 
-class PrefectureQuizMonth(QuizCounters):
+class PrefectureQuizYear(QuizCounters):
     class Meta:
-        verbose_name = _("確認問題の初回正答（都道府県・月別）")
-        verbose_name_plural = _("確認問題の初回正答（都道府県・月別）")
+        verbose_name = _("確認問題の初回正答（都道府県・年度別）")
+        verbose_name_plural = _("確認問題の初回正答（都道府県・年度別）")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "prefecture_code", "module_number", "question_key"], name="reports_pref_quiz_cell"
+                fields=["fiscal_year", "prefecture_code", "module_number", "question_key"],
+                name="reports_pref_quiz_year_cell",
             )
         ]
-        indexes = [models.Index(fields=["month", "prefecture_code"], name="reports_prefqm_month_pref")]
+        indexes = [models.Index(fields=["fiscal_year", "prefecture_code"], name="reports_prefqy_fy_pref")]
 
 
 class CityWorkshopMonth(models.Model):

@@ -24,12 +24,13 @@ from .models import (
     COUNTER_FIELDS,
     MODULE_COUNT,
     CityLearnerMonth,
-    CityQuizMonth,
+    CityQuizYear,
     CityWorkshopMonth,
     CountedLearner,
     DirtyLearner,
+    NationLearnerMonth,
     PrefectureLearnerMonth,
-    PrefectureQuizMonth,
+    PrefectureQuizYear,
     RollupState,
 )
 
@@ -61,6 +62,18 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, dt.datetime.combine(next_month(month), dt.time.min, tzinfo=JST)
 
 
+def fiscal_year_of(day: dt.date) -> int:
+    """The Japanese fiscal year (年度) a day is in: 2026 = 2026-04-01 .. 2027-03-31."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(fy: int) -> tuple[dt.datetime, dt.datetime]:
+    return (
+        dt.datetime.combine(dt.date(fy, 4, 1), dt.time.min, tzinfo=JST),
+        dt.datetime.combine(dt.date(fy + 1, 4, 1), dt.time.min, tzinfo=JST),
+    )
+
+
 def _month_of(field: str):
     return Trunc(field, "month", output_field=DateField(), tzinfo=JST)
 
@@ -78,15 +91,15 @@ def course_modules():
     return course, list(live_modules(course_path=course.path, depth=course.depth).values_list("id", flat=True))
 
 
-def _learner(prefix: str, cities: Iterable[str] | None):
+def _learner(prefix: str, codes: list[str] | None):
     """Filter and annotations that put a raw row in its learner's cell: counted learners only (consent given, not
-    deleted), by the city they live in now (a ward's city)."""
+    deleted), by the city they live in now (a ward's city). `codes`: only learners living in these municipalities
+    (see _with_wards), or None for everyone."""
     filters = Q(**{f"{prefix}profile__consent_statistics": True, f"{prefix}deleted_at__isnull": True})
-    if cities is not None:
-        cities = list(cities)
-        filters &= Q(**{f"{prefix}profile__municipality_id__in": cities}) | Q(
-            **{f"{prefix}profile__municipality__parent_id__in": cities}
-        )
+    if codes is not None:
+        # One list of codes on the profile (not "code or parent"): the database can then go from the profile's
+        # municipality index to the learners' rows instead of scanning a month of the whole country.
+        filters &= Q(**{f"{prefix}profile__municipality_id__in": codes})
     annotations = {
         "r_city": Coalesce(F(f"{prefix}profile__municipality__parent_id"), F(f"{prefix}profile__municipality_id")),
         "r_pref": F(f"{prefix}profile__municipality__prefecture_id"),
@@ -94,6 +107,16 @@ def _learner(prefix: str, cities: Iterable[str] | None):
         "r_occ": F(f"{prefix}profile__occupation"),
     }
     return filters, annotations
+
+
+def _with_wards(cities: Iterable[str] | None) -> list[str] | None:
+    """The cities' codes and their wards' codes."""
+    from lms.regions.models import Municipality
+
+    if cities is None:
+        return None
+    cities = list(cities)
+    return sorted({*cities, *Municipality.objects.filter(parent_id__in=cities).values_list("code", flat=True)})
 
 
 def _in_period(field: str, start, end) -> Q:
@@ -114,11 +137,12 @@ def compute_learner_cells(*, start=None, end=None, cities=None) -> dict:
     from lms.accounts.models import User
 
     course, module_ids = course_modules()
+    codes = _with_wards(cities)
     cells: dict = defaultdict(lambda: dict.fromkeys(COUNTER_FIELDS, 0))
     dims = ("r_month", "r_city", "r_pref", "r_age", "r_occ")
 
     def add(queryset, time_field, prefix, counter_of):
-        filters, annotations = _learner(prefix, cities)
+        filters, annotations = _learner(prefix, codes)
         rows = (
             queryset.filter(filters, _in_period(time_field, start, end))
             .annotate(r_month=_month_of(time_field), **annotations)
@@ -171,7 +195,9 @@ def compute_learner_cells(*, start=None, end=None, cities=None) -> dict:
 
 
 def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict:
-    """{(month, city, pref, module number, question key): [first attempts, first correct]}; key "" = the module."""
+    """{(fiscal year, city, pref, module number, question key): [first attempts, first correct]}; key "" = the
+    module (correct = passed). A first attempt is a learner's earliest at that module. Counted in SQL (the results
+    JSON expanded by jsonb_each_text / json_each), so millions of attempts never pass through Python."""
     from courses.models import QuizAttempt
 
     _course, module_ids = course_modules()
@@ -179,85 +205,156 @@ def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict:
     cells: dict = defaultdict(lambda: [0, 0])
     if not numbers:
         return cells
-    filters, annotations = _learner("user__", cities)
+    filters, annotations = _learner("user__", _with_wards(cities))
     earlier = QuizAttempt.objects.filter(user_id=OuterRef("user_id"), module_id=OuterRef("module_id")).filter(
         Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
     )
-    rows = (
+    first_attempts = (
         QuizAttempt.objects.filter(filters, _in_period("submitted_at", start, end), module_id__in=list(numbers))
-        .annotate(r_month=_month_of("submitted_at"), **annotations)
+        .annotate(
+            r_month=_month_of("submitted_at"),
+            r_module=F("module_id"),
+            r_passed=F("passed"),
+            r_results=F("results"),
+            **annotations,
+        )
         .filter(~Exists(earlier))
-        .values_list("r_month", "r_city", "r_pref", "module_id", "passed", "results")
+        .values("r_month", "r_city", "r_pref", "r_module", "r_passed", "r_results")
         .order_by()
     )
-    for month, city, pref, module_id, passed, results in rows.iterator(chunk_size=BATCH):
-        number = numbers[module_id]
-        module_cell = cells[(month, city, pref, number, "")]
-        module_cell[0] += 1
-        module_cell[1] += bool(passed)
-        for key, right in (results or {}).items():
-            cell = cells[(month, city, pref, number, key)]
-            cell[0] += 1
-            cell[1] += bool(right)
+    inner, params = first_attempts.query.sql_with_params()
+    group = "fa.r_month, fa.r_city, fa.r_pref, fa.r_module"
+    if connection.vendor == "postgresql":
+        expand, is_true = "jsonb_each_text(fa.r_results) AS kv", "kv.value = 'true'"
+    else:
+        expand, is_true = "json_each(fa.r_results) AS kv", "kv.value = 1"
+    queries = (
+        f"SELECT {group}, '' AS question_key, COUNT(*), SUM(CASE WHEN fa.r_passed THEN 1 ELSE 0 END) "  # noqa: S608
+        f"FROM ({inner}) AS fa GROUP BY {group}",
+        f"SELECT {group}, kv.key, COUNT(*), SUM(CASE WHEN {is_true} THEN 1 ELSE 0 END) "  # noqa: S608
+        f"FROM ({inner}) AS fa CROSS JOIN {expand} GROUP BY {group}, kv.key",
+    )
+    with connection.cursor() as cursor:
+        for sql in queries:
+            cursor.execute(sql, params)
+            for month, city, pref, module_id, key, attempts, correct in cursor.fetchall():
+                if isinstance(month, str):  # SQLite returns the truncated date as text
+                    month = dt.date.fromisoformat(month[:10])
+                elif isinstance(month, dt.datetime):
+                    month = month.date()
+                cell = cells[(fiscal_year_of(month), city, pref, numbers[module_id], key)]
+                cell[0] += attempts
+                cell[1] += correct or 0
     return cells
 
 
 # --- writing cells ------------------------------------------------------------------------------------------
 
 
-def _write_city_rows(learner_cells: dict, quiz_cells: dict) -> None:
-    CityLearnerMonth.objects.bulk_create(
-        (
-            CityLearnerMonth(
-                month=month, municipality_code=city, prefecture_code=pref, age_band=age, occupation=occ or "", **counts
+def insert_rows(model, columns: tuple[str, ...] | list[str], rows: Iterable[tuple]) -> None:
+    """Insert plain rows fast: COPY on PostgreSQL, executemany on SQLite. No signals, no per-row objects."""
+    rows = list(rows)
+    if not rows:
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        adapt = connection.ops.adapt_datetimefield_value
+        rows = [tuple(adapt(v) if isinstance(v, dt.datetime) else v for v in row) for row in rows]
+        placeholders = ", ".join(["%s"] * len(columns))
+        for offset in range(0, len(rows), BATCH):
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 (fixed names)
+                rows[offset : offset + BATCH],
             )
+
+
+LEARNER_COLUMNS = ("month", "municipality_code", "prefecture_code", "age_band", "occupation", *COUNTER_FIELDS)
+QUIZ_COLUMNS = (
+    "fiscal_year", "municipality_code", "prefecture_code", "module_number", "question_key", "first_attempts",
+    "first_correct",
+)  # fmt: skip
+
+
+def _write_city_rows(learner_cells: dict, quiz_cells: dict) -> None:
+    insert_rows(
+        CityLearnerMonth,
+        LEARNER_COLUMNS,
+        (
+            (month, city, pref, age, occ or "", *(counts[name] for name in COUNTER_FIELDS))
             for (month, city, pref, age, occ), counts in learner_cells.items()
             if any(counts.values())
         ),
-        batch_size=BATCH,
     )
-    CityQuizMonth.objects.bulk_create(
+    insert_rows(
+        CityQuizYear,
+        QUIZ_COLUMNS,
         (
-            CityQuizMonth(
-                month=month,
-                municipality_code=city,
-                prefecture_code=pref,
-                module_number=number,
-                question_key=key,
-                first_attempts=attempts,
-                first_correct=correct,
-            )
-            for (month, city, pref, number, key), (attempts, correct) in quiz_cells.items()
+            (fy, city, pref, number, key, attempts, correct)
+            for (fy, city, pref, number, key), (attempts, correct) in quiz_cells.items()
         ),
-        batch_size=BATCH,
     )
 
 
-def _sum_prefecture_rows(months: list[dt.date] | None = None, prefectures: list[str] | None = None) -> None:
-    """Recompute the prefecture tables from the city rows (all, or the given (month, prefecture) pairs' months and
-    prefectures), in SQL."""
+def _sum_into(
+    target, source, *, period: str, keys: list[str], sums: list[str], periods=None, prefectures=None, by="prefecture_code"
+):
+    """Recompute rows of `target` as sums of the rows of `source` grouped by period, `by` (the prefecture; None for
+    the nation) and keys — all rows, or only the given periods and prefectures — in SQL."""
     where, params = [], []
-    if months is not None:
-        where.append(f"month IN ({', '.join(['%s'] * len(months))})")
-        params += months
+    if periods is not None:
+        where.append(f"{period} IN ({', '.join(['%s'] * len(periods))})")
+        params += list(periods)
     if prefectures is not None:
         where.append(f"prefecture_code IN ({', '.join(['%s'] * len(prefectures))})")
-        params += prefectures
+        params += list(prefectures)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    pairs = (
-        (PrefectureLearnerMonth, CityLearnerMonth, ["age_band", "occupation"], list(COUNTER_FIELDS)),
-        (PrefectureQuizMonth, CityQuizMonth, ["module_number", "question_key"], ["first_attempts", "first_correct"]),
-    )
+    group = [period, *([by] if by else []), *keys]
     with connection.cursor() as cursor:
-        for target, source, keys, sums in pairs:
-            cursor.execute(f"DELETE FROM {target._meta.db_table} {clause}", params)  # noqa: S608 (fixed names)
-            group = ["month", "prefecture_code", *keys]
-            cursor.execute(
-                f"INSERT INTO {target._meta.db_table} ({', '.join(group + sums)}) "  # noqa: S608 (fixed names)
-                f"SELECT {', '.join(group)}, {', '.join(f'SUM({s})' for s in sums)} "
-                f"FROM {source._meta.db_table} {clause} GROUP BY {', '.join(group)}",
-                params,
-            )
+        cursor.execute(f"DELETE FROM {target._meta.db_table} {clause}", params)  # noqa: S608 (fixed names)
+        cursor.execute(
+            f"INSERT INTO {target._meta.db_table} ({', '.join(group + sums)}) "  # noqa: S608 (fixed names)
+            f"SELECT {', '.join(group)}, {', '.join(f'SUM({s})' for s in sums)} "
+            f"FROM {source._meta.db_table} {clause} GROUP BY {', '.join(group)}",
+            params,
+        )
+
+
+def _sum_prefecture_learners(months=None, prefectures=None) -> None:
+    _sum_into(
+        PrefectureLearnerMonth,
+        CityLearnerMonth,
+        period="month",
+        keys=["age_band", "occupation"],
+        sums=list(COUNTER_FIELDS),
+        periods=months,
+        prefectures=prefectures,
+    )
+    _sum_into(
+        NationLearnerMonth,
+        PrefectureLearnerMonth,
+        period="month",
+        keys=["age_band", "occupation"],
+        sums=list(COUNTER_FIELDS),
+        periods=months,
+        by=None,
+    )
+
+
+def _sum_prefecture_quiz(years=None, prefectures=None) -> None:
+    _sum_into(
+        PrefectureQuizYear,
+        CityQuizYear,
+        period="fiscal_year",
+        keys=["module_number", "question_key"],
+        sums=["first_attempts", "first_correct"],
+        periods=years,
+        prefectures=prefectures,
+    )
 
 
 def recompute_workshops() -> None:
@@ -363,33 +460,49 @@ def _lock_state(key: str) -> RollupState:
     return RollupState.objects.select_for_update().get(pk=state.pk)
 
 
+def _snapshot_all() -> None:
+    """CountedLearner for every counted learner, in one INSERT … SELECT."""
+    from lms.accounts.models import LearnerProfile, User
+    from lms.regions.models import Municipality
+
+    CountedLearner.objects.all().delete()
+    profile, user, municipality = (m._meta.db_table for m in (LearnerProfile, User, Municipality))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CountedLearner._meta.db_table} "  # noqa: S608 (fixed names)
+            "(user_id, counted, prefecture_code, municipality_code, age_band, occupation) "
+            "SELECT p.user_id, %s, m.prefecture_id, COALESCE(m.parent_id, m.code), p.age_band, p.occupation "
+            f"FROM {profile} p JOIN {user} u ON u.id = p.user_id JOIN {municipality} m ON m.code = p.municipality_id "
+            "WHERE p.consent_statistics = %s AND u.deleted_at IS NULL",
+            [True, True],
+        )
+
+
 @transaction.atomic
 def rebuild_all() -> dict:
     """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too."""
-    from lms.accounts.models import LearnerProfile
-
     started = timezone.now()
     _lock_state(WATERMARK)  # one refresh or rebuild at a time
+    # Marks visible now are covered by this rebuild; a mark committed later (even if stamped earlier) stays.
+    marks = list(DirtyLearner.objects.values_list("pk", flat=True))
     learner_cells = compute_learner_cells()
     quiz_cells = compute_quiz_cells()
-    for model in (CityLearnerMonth, CityQuizMonth, CountedLearner):
-        model.objects.all().delete()
+    CityLearnerMonth.objects.all().delete()
+    CityQuizYear.objects.all().delete()
     _write_city_rows(learner_cells, quiz_cells)
-    _sum_prefecture_rows()
+    _sum_prefecture_learners()
+    _sum_prefecture_quiz()
     recompute_workshops()
-    # The snapshot: every learner with a profile, where they are counted now.
-    ids = list(LearnerProfile.objects.values_list("user_id", flat=True).order_by("user_id"))
-    for offset in range(0, len(ids), BATCH):
-        CountedLearner.objects.bulk_create(
-            [a for a in _current_areas(ids[offset : offset + BATCH]).values() if a.counted], batch_size=BATCH
-        )
-    DirtyLearner.objects.filter(marked_at__lte=started).delete()
+    _snapshot_all()
+    for offset in range(0, len(marks), BATCH):
+        DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
     RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
     RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
     return {
         "city_learner_rows": CityLearnerMonth.objects.count(),
         "prefecture_learner_rows": PrefectureLearnerMonth.objects.count(),
-        "city_quiz_rows": CityQuizMonth.objects.count(),
+        "city_quiz_rows": CityQuizYear.objects.count(),
+        "prefecture_quiz_rows": PrefectureQuizYear.objects.count(),
         "workshop_rows": CityWorkshopMonth.objects.count(),
         "counted_learners": CountedLearner.objects.count(),
     }
@@ -425,25 +538,36 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
         _save_snapshots(now_areas.values())
     recompute_cells(cells)
     recompute_workshops()
-    DirtyLearner.objects.filter(pk__in=[pk for pk, _user in marks]).delete()
+    done = [pk for pk, _user in marks]
+    for offset in range(0, len(done), BATCH):
+        DirtyLearner.objects.filter(pk__in=done[offset : offset + BATCH]).delete()
     state.value = now
     state.save(update_fields=["value"])
     return {"rebuilt": False, "learners": len(user_ids), "cells": len(cells)}
 
 
 def recompute_cells(cells: Iterable[Cell]) -> None:
-    """Recompute the given (month, city) cells from raw rows, and their prefectures' sums."""
+    """Recompute the given (month, city) cells from raw rows — learner counters of that month, quiz counters of its
+    fiscal year — and their prefectures' sums."""
     from lms.regions.models import Municipality
 
     by_month: dict[dt.date, set[str]] = defaultdict(set)
+    by_year: dict[int, set[str]] = defaultdict(set)
     for month, city in cells:
         by_month[month].add(city)
+        by_year[fiscal_year_of(month)].add(city)
+    prefecture_of = dict(
+        Municipality.objects.filter(code__in={city for _m, city in cells}).values_list("code", "prefecture_id")
+    )
     for month, cities in sorted(by_month.items()):
         start, end = month_bounds(month)
         learner_cells = compute_learner_cells(start=start, end=end, cities=cities)
-        quiz_cells = compute_quiz_cells(start=start, end=end, cities=cities)
         CityLearnerMonth.objects.filter(month=month, municipality_code__in=cities).delete()
-        CityQuizMonth.objects.filter(month=month, municipality_code__in=cities).delete()
-        _write_city_rows(learner_cells, quiz_cells)
-        prefectures = sorted(set(Municipality.objects.filter(code__in=cities).values_list("prefecture_id", flat=True)))
-        _sum_prefecture_rows([month], prefectures)
+        _write_city_rows(learner_cells, {})
+        _sum_prefecture_learners([month], sorted({prefecture_of[c] for c in cities}))
+    for fy, cities in sorted(by_year.items()):
+        start, end = fiscal_year_bounds(fy)
+        quiz_cells = compute_quiz_cells(start=start, end=end, cities=cities)
+        CityQuizYear.objects.filter(fiscal_year=fy, municipality_code__in=cities).delete()
+        _write_city_rows({}, quiz_cells)
+        _sum_prefecture_quiz([fy], sorted({prefecture_of[c] for c in cities}))

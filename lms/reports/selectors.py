@@ -22,12 +22,14 @@ from .models import (
     COUNTER_FIELDS,
     MODULE_COUNT,
     CityLearnerMonth,
-    CityQuizMonth,
+    CityQuizYear,
     CityWorkshopMonth,
     MunicipalityPopulation,
+    NationLearnerMonth,
     PrefectureLearnerMonth,
-    PrefectureQuizMonth,
+    PrefectureQuizYear,
 )
+from .rollups import course_modules, fiscal_year_of
 
 NATION = "nation"
 PREFECTURE = "prefecture"
@@ -70,8 +72,7 @@ def area_for_municipality(code: str) -> Area:
 
 
 def current_fiscal_year(today: dt.date | None = None) -> int:
-    today = today or timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    return fiscal_year_of(today or timezone.localdate())
 
 
 def fiscal_year_months(fy: int) -> list[dt.date]:
@@ -82,7 +83,7 @@ def fiscal_year_months(fy: int) -> list[dt.date]:
 def fiscal_years_available() -> list[int]:
     """Fiscal years with any data, newest first; always includes the current one."""
     current = current_fiscal_year()
-    first = PrefectureLearnerMonth.objects.aggregate(first=Min("month"))["first"]
+    first = NationLearnerMonth.objects.aggregate(first=Min("month"))["first"]
     oldest = min(current_fiscal_year(first), current) if first else current
     return list(range(current, oldest - 1, -1))
 
@@ -143,15 +144,15 @@ def _learner_rows(area: Area):
         return CityLearnerMonth.objects.filter(municipality_code=area.code)
     if area.level == PREFECTURE:
         return PrefectureLearnerMonth.objects.filter(prefecture_code=area.code)
-    return PrefectureLearnerMonth.objects.all()
+    return NationLearnerMonth.objects.all()
 
 
 def _quiz_rows(area: Area):
     if area.level == MUNICIPALITY:
-        return CityQuizMonth.objects.filter(municipality_code=area.code)
+        return CityQuizYear.objects.filter(municipality_code=area.code)
     if area.level == PREFECTURE:
-        return PrefectureQuizMonth.objects.filter(prefecture_code=area.code)
-    return PrefectureQuizMonth.objects.all()
+        return PrefectureQuizYear.objects.filter(prefecture_code=area.code)
+    return PrefectureQuizYear.objects.all()
 
 
 def _workshop_rows(area: Area):
@@ -226,12 +227,9 @@ def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
     """Per module of the live course: first attempts in the fiscal year and how many passed, and per question how
     many of those first attempts had it right. Questions in the quiz's current order; questions since removed from
     the quiz are listed after them with their key as text."""
-    from .rollups import course_modules
-
-    months = fiscal_year_months(fy)
     rows = (
         _quiz_rows(area)
-        .filter(month__gte=months[0], month__lte=months[-1])
+        .filter(fiscal_year=fy)
         .values("module_number", "question_key")
         .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
         .order_by()
@@ -240,7 +238,7 @@ def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
     _course, module_ids = course_modules()
     from courses.models import ModulePage
 
-    pages = ModulePage.objects.in_bulk(module_ids[:MODULE_COUNT])
+    pages = ModulePage.objects.only("id", "title", "quiz").in_bulk(module_ids[:MODULE_COUNT])
     result = []
     for number, module_id in enumerate(module_ids[:MODULE_COUNT], start=1):
         page = pages[module_id]

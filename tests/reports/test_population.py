@@ -60,3 +60,18 @@ def test_shift_jis_file_is_read(db):
 def test_empty_file_is_refused(db):
     with pytest.raises(PopulationImportError):
         parse_population_csv(b"")
+
+
+def test_bad_date_is_refused(db):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("import_population", csv=str(SAMPLE), as_of="2026/01/01")
+    assert not MunicipalityPopulation.objects.exists()
+
+
+def test_population_reaches_the_figures_and_tables(sample):
+    fy = selectors.current_fiscal_year()
+    assert selectors.figures(selectors.area_for_municipality("331007"), fy).population == 700_000
+    tottori = dict(selectors.municipality_table("31", fy))
+    assert tottori[selectors.area_for_municipality("312011")].population == 180_000
+    prefectures = {area.code: summary for area, summary in selectors.prefecture_table(fy)}
+    assert prefectures["33"].population == 700_000 and prefectures["13"].population is None

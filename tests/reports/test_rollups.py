@@ -22,7 +22,13 @@ from lms.accounts.models import User
 from lms.accounts.services import delete_account, update_learner_profile
 from lms.regions.models import Municipality
 from lms.reports import rollups, selectors
-from lms.reports.models import CityLearnerMonth, CityQuizMonth, DirtyLearner, PrefectureLearnerMonth
+from lms.reports.models import (
+    CityLearnerMonth,
+    CityQuizYear,
+    DirtyLearner,
+    NationLearnerMonth,
+    PrefectureLearnerMonth,
+)
 from tests.accounts.factories import KYOTO_CITY, TOTTORI_CITY, UserFactory
 from tests.courses.factories import make_course, pass_module, wrong_answers
 from tests.events.factories import make_workshop
@@ -135,7 +141,7 @@ def test_rollups_equal_raw_counts_after_mixed_actions(course_and_modules):
     kyoto = selectors.figures(selectors.area_for_municipality(KYOTO_CITY), selectors.current_fiscal_year())
     assert kyoto.completed_online == 1 and kyoto.registered == 1  # `online` moved in; `partial` withdrew
 
-    refreshed = {model: _rows(model) for model in (CityLearnerMonth, PrefectureLearnerMonth, CityQuizMonth)}
+    refreshed = {model: _rows(model) for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear)}
     rollups.rebuild_all()
     rollups.rebuild_all()  # idempotent
     assert {model: _rows(model) for model in refreshed} == refreshed
@@ -150,3 +156,32 @@ def test_refresh_twice_changes_nothing(course_and_modules):
     assert before
     rollups.refresh()
     assert _rows(CityLearnerMonth) == before
+
+
+def test_refresh_runs_every_minute_from_beat(settings):
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "lms.reports.tasks.refresh_report_rollups")
+    assert entry["schedule"] <= 60
+
+
+def test_completion_shows_after_the_scheduled_job(course_and_modules):
+    from lms.reports.tasks import refresh_report_rollups
+
+    course, modules = course_and_modules
+    rollups.rebuild_all()
+    learner = UserFactory()
+    for module in modules:
+        pass_module(learner, module, course)
+    refresh_report_rollups.delay()  # what beat runs each minute (eager in tests)
+    figures = selectors.figures(selectors.area_for_municipality(TOTTORI_CITY), selectors.current_fiscal_year())
+    assert figures.completed_online == 1 and figures.certificates_valid == 1 and figures.module_passed == [1] * 8
+
+
+def test_withdrawing_consent_leaves_every_count(course_and_modules):
+    course, modules = course_and_modules
+    learner = UserFactory()
+    pass_module(learner, modules[0], course)
+    rollups.refresh()
+    update_learner_profile(profile=learner.profile, consent_statistics=False)
+    rollups.refresh()
+    assert not CityLearnerMonth.objects.exclude(registered=0, started=0, passed_1=0).exists()
+    assert not CityQuizYear.objects.filter(first_attempts__gt=0).exists()
