@@ -405,13 +405,10 @@ def municipality_quiz(prefecture_code: str, fy: int) -> dict[str, dict[tuple[int
     """First attempts and first correct per (module, question key) for every municipality of a prefecture."""
     from django.db.models import Sum
 
-    from .models import CityQuizMonth
+    from .models import CityQuizYear
 
-    months = selectors.fiscal_year_months(fy)
     rows = (
-        CityQuizMonth.objects.filter(
-            prefecture_code=prefecture_code, month__gte=months[0], month__lte=months[-1]
-        )
+        CityQuizYear.objects.filter(prefecture_code=prefecture_code, fiscal_year=fy)
         .values("municipality_code", "module_number", "question_key")
         .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
         .order_by()

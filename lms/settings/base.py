@@ -278,6 +278,7 @@ DEMO_SEEDERS = [
     "home.demo.seed_campaign",
     "certificates.demo.seed_certificates",
     "events.demo.seed_workshops",
+    "lms.reports.demo.seed_reports",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from lms.reports.models import (
     CityLearnerMonth,
     CityWorkshopMonth,
     MunicipalityPopulation,
+    NationLearnerMonth,
     PrefectureLearnerMonth,
 )
 from tests.accounts.factories import UserFactory
@@ -35,11 +36,12 @@ def month(m: int, fy: int = FY) -> dt.date:
 
 def add_learners(city: str, when: dt.date, *, age_band="40s", occupation="", **counts) -> None:
     """Add counts (registered, started, completed_online, completed_workshop, certificates_valid, passed_1..8) to
-    one cell of a city and its prefecture."""
+    one cell of a city, its prefecture and the nation."""
     prefecture = Municipality.objects.get(code=city).prefecture_id
     for model, keys in (
         (CityLearnerMonth, {"municipality_code": city, "prefecture_code": prefecture}),
         (PrefectureLearnerMonth, {"prefecture_code": prefecture}),
+        (NationLearnerMonth, {}),
     ):
         row, _ = model.objects.get_or_create(month=when, age_band=age_band, occupation=occupation, **keys)
         model.objects.filter(pk=row.pk).update(**{k: F(k) + v for k, v in counts.items()})

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from lms.regions.models import Municipality
-from lms.reports.models import CityQuizMonth, PrefectureQuizMonth
+from lms.reports.models import CityQuizYear, PrefectureQuizYear
 from lms.reports.selectors import MUNICIPALITY, Area, municipality_table
 from tests.courses.factories import make_course
 
@@ -39,15 +39,15 @@ BASE = "/admin/reports/regions/"
 
 def _quiz(city, module_number, question_key, attempts, correct):
     prefecture = TOTTORI_PREF
-    common = {"month": month(6), "module_number": module_number, "question_key": question_key}
-    CityQuizMonth.objects.create(
+    common = {"fiscal_year": FY, "module_number": module_number, "question_key": question_key}
+    CityQuizYear.objects.create(
         municipality_code=city,
         prefecture_code=prefecture,
         first_attempts=attempts,
         first_correct=correct,
         **common,
     )
-    row, _ = PrefectureQuizMonth.objects.get_or_create(prefecture_code=prefecture, **common)
+    row, _ = PrefectureQuizYear.objects.get_or_create(prefecture_code=prefecture, **common)
     row.first_attempts += attempts
     row.first_correct += correct
     row.save()
@@ -300,7 +300,7 @@ def test_no_small_count_can_be_recovered_from_any_screen_or_export(client, small
 
 def _raw_fail(area: Area, row) -> int:
     number = int(row[0].split(".")[0])
-    found = CityQuizMonth.objects.filter(
+    found = CityQuizYear.objects.filter(
         municipality_code=area.code, module_number=number, question_key=""
     ).first()
     return found.first_attempts - found.first_correct if found else 0
