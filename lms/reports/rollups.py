@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 JST = ZoneInfo("Asia/Tokyo")
-SCAN_MARGIN = dt.timedelta(minutes=5)  # a transaction that stamped a start time may commit a little later
+SCAN_MARGIN = dt.timedelta(minutes=2)  # a transaction that stamped a time may commit a little later
 BATCH = 5000
 WATERMARK = "scan_watermark"
 LAST_REBUILD = "last_rebuild"
@@ -452,6 +452,22 @@ def _event_months(user_ids: list[int]) -> dict[int, set[dt.date]]:
 # --- entry points ---------------------------------------------------------------------------------------------
 
 
+def recent_user_ids(queryset, user_field: str, time_field: str, since: dt.datetime) -> set[int]:
+    """Users of the rows stamped at or after `since`, read from the newest rows backwards by primary key (an index),
+    in growing windows, so the scan costs the same at any table size. A row whose id is much older than its stamp
+    (a transaction open for minutes) can be missed: the nightly rebuild puts it right."""
+    top = queryset.aggregate(top=Max("pk"))["top"]
+    if top is None:
+        return set()
+    span = 256
+    while True:
+        rows = list(queryset.filter(pk__gt=top - span).values_list(user_field, time_field))
+        stamps = [moment for _user, moment in rows if moment is not None]
+        if top - span <= 0 or (stamps and min(stamps) < since):
+            return {user for user, moment in rows if moment is not None and moment >= since}
+        span *= 4
+
+
 def mark_dirty(user_ids: Iterable[int]) -> None:
     """Note learners whose counted records changed; the next refresh recomputes their cells."""
     DirtyLearner.objects.bulk_create([DirtyLearner(user_id=user_id) for user_id in set(user_ids) if user_id])
@@ -517,7 +533,8 @@ def rebuild_all() -> dict:
 @transaction.atomic
 def refresh(*, now: dt.datetime | None = None) -> dict:
     """Bring the roll-ups up to date: recompute the cells of dirty learners (old and new area) and the workshops."""
-    from courses.models import Enrolment
+    from certificates.models import Certificate
+    from courses.models import Enrolment, QuizAttempt
 
     now = now or timezone.now()
     state = _lock_state(WATERMARK)
@@ -527,10 +544,12 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
 
     marks = list(DirtyLearner.objects.values_list("pk", "user_id"))
     user_ids = {user_id for _pk, user_id in marks}
-    # The one write without a signal: a first module view starts an enrolment (bulk_create, no post_save).
-    user_ids.update(
-        Enrolment.objects.filter(started_at__gte=state.value - SCAN_MARGIN).values_list("user_id", flat=True)
-    )
+    # Rows that are only ever added: found by scanning the newest rows, no signal needed (module views, quiz
+    # attempts with the passes and online completions they make, certificates issued after a workshop).
+    since = state.value - SCAN_MARGIN
+    user_ids |= recent_user_ids(Enrolment.objects.all(), "user_id", "started_at", since)
+    user_ids |= recent_user_ids(QuizAttempt.objects.all(), "user_id", "submitted_at", since)
+    user_ids |= recent_user_ids(Certificate.objects.all(), "holder_id", "issued_at", since)
     cells: set[Cell] = set()
     ordered = sorted(user_ids)
     for offset in range(0, len(ordered), BATCH):
