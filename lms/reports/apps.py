@@ -10,8 +10,6 @@ class ReportsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from certificates.models import Certificate
-        from courses.models import QuizAttempt
-        from events.models import Registration
         from lms.accounts.models import LearnerProfile, User
         from lms.accounts.services import personal_data_erased
 
@@ -22,9 +20,5 @@ class ReportsConfig(AppConfig):
         post_delete.connect(
             handlers.handle_learner_changed, sender=LearnerProfile, dispatch_uid="reports_profile_deleted"
         )
-        post_save.connect(handlers.handle_quiz_attempt_saved, sender=QuizAttempt, dispatch_uid="reports_attempt_saved")
         post_save.connect(handlers.handle_certificate_saved, sender=Certificate, dispatch_uid="reports_cert_saved")
-        post_save.connect(
-            handlers.handle_registration_saved, sender=Registration, dispatch_uid="reports_registration_saved"
-        )
         personal_data_erased.connect(handlers.handle_personal_data_erased, dispatch_uid="reports_personal_data_erased")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 JST = ZoneInfo("Asia/Tokyo")
-SCAN_MARGIN = dt.timedelta(minutes=5)  # a transaction that stamped a start time may commit a little later
+SCAN_MARGIN = dt.timedelta(minutes=2)  # a transaction that stamped a time may commit a little later
 BATCH = 5000
 WATERMARK = "scan_watermark"
 LAST_REBUILD = "last_rebuild"
@@ -228,23 +228,25 @@ def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict:
         expand, is_true = "jsonb_each_text(fa.r_results) AS kv", "kv.value = 'true'"
     else:
         expand, is_true = "json_each(fa.r_results) AS kv", "kv.value = 1"
-    queries = (
-        f"SELECT {group}, '' AS question_key, COUNT(*), SUM(CASE WHEN fa.r_passed THEN 1 ELSE 0 END) "  # noqa: S608
-        f"FROM ({inner}) AS fa GROUP BY {group}",
-        f"SELECT {group}, kv.key, COUNT(*), SUM(CASE WHEN {is_true} THEN 1 ELSE 0 END) "  # noqa: S608
-        f"FROM ({inner}) AS fa CROSS JOIN {expand} GROUP BY {group}, kv.key",
+    # One statement: the first attempts are found once (a CTE used twice is materialised) and counted per module and
+    # per question.
+    sql = (
+        f"WITH fa AS ({inner}) "  # noqa: S608 (fixed names; values are parameters)
+        f"SELECT {group}, '' AS question_key, COUNT(*), SUM(CASE WHEN fa.r_passed THEN 1 ELSE 0 END) "
+        f"FROM fa GROUP BY {group} "
+        f"UNION ALL SELECT {group}, kv.key, COUNT(*), SUM(CASE WHEN {is_true} THEN 1 ELSE 0 END) "
+        f"FROM fa CROSS JOIN {expand} GROUP BY {group}, kv.key"
     )
     with connection.cursor() as cursor:
-        for sql in queries:
-            cursor.execute(sql, params)
-            for month, city, pref, module_id, key, attempts, correct in cursor.fetchall():
-                if isinstance(month, str):  # SQLite returns the truncated date as text
-                    month = dt.date.fromisoformat(month[:10])
-                elif isinstance(month, dt.datetime):
-                    month = month.date()
-                cell = cells[(fiscal_year_of(month), city, pref, numbers[module_id], key)]
-                cell[0] += attempts
-                cell[1] += correct or 0
+        cursor.execute(sql, params)
+        for month, city, pref, module_id, key, attempts, correct in cursor.fetchall():
+            if isinstance(month, str):  # SQLite returns the truncated date as text
+                month = dt.date.fromisoformat(month[:10])
+            elif isinstance(month, dt.datetime):
+                month = month.date()
+            cell = cells[(fiscal_year_of(month), city, pref, numbers[module_id], key)]
+            cell[0] += attempts
+            cell[1] += correct or 0
     return cells
 
 
@@ -450,6 +452,22 @@ def _event_months(user_ids: list[int]) -> dict[int, set[dt.date]]:
 # --- entry points ---------------------------------------------------------------------------------------------
 
 
+def recent_user_ids(queryset, user_field: str, time_field: str, since: dt.datetime) -> set[int]:
+    """Users of the rows stamped at or after `since`, read from the newest rows backwards by primary key (an index),
+    in growing windows, so the scan costs the same at any table size. A row whose id is much older than its stamp
+    (a transaction open for minutes) can be missed: the nightly rebuild puts it right."""
+    top = queryset.aggregate(top=Max("pk"))["top"]
+    if top is None:
+        return set()
+    span = 256
+    while True:
+        rows = list(queryset.filter(pk__gt=top - span).values_list(user_field, time_field))
+        stamps = [moment for _user, moment in rows if moment is not None]
+        if top - span <= 0 or (stamps and min(stamps) < since):
+            return {user for user, moment in rows if moment is not None and moment >= since}
+        span *= 4
+
+
 def mark_dirty(user_ids: Iterable[int]) -> None:
     """Note learners whose counted records changed; the next refresh recomputes their cells."""
     DirtyLearner.objects.bulk_create([DirtyLearner(user_id=user_id) for user_id in set(user_ids) if user_id])
@@ -498,6 +516,10 @@ def rebuild_all() -> dict:
         DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
     RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
     RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
+    if connection.vendor == "postgresql":  # the tables were just replaced: give the planner their new sizes
+        with connection.cursor() as cursor:
+            for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear, CountedLearner):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
         "city_learner_rows": CityLearnerMonth.objects.count(),
         "prefecture_learner_rows": PrefectureLearnerMonth.objects.count(),
@@ -511,7 +533,8 @@ def rebuild_all() -> dict:
 @transaction.atomic
 def refresh(*, now: dt.datetime | None = None) -> dict:
     """Bring the roll-ups up to date: recompute the cells of dirty learners (old and new area) and the workshops."""
-    from courses.models import Enrolment
+    from certificates.models import Certificate
+    from courses.models import Enrolment, QuizAttempt
 
     now = now or timezone.now()
     state = _lock_state(WATERMARK)
@@ -521,10 +544,12 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
 
     marks = list(DirtyLearner.objects.values_list("pk", "user_id"))
     user_ids = {user_id for _pk, user_id in marks}
-    # The one write without a signal: a first module view starts an enrolment (bulk_create, no post_save).
-    user_ids.update(
-        Enrolment.objects.filter(started_at__gte=state.value - SCAN_MARGIN).values_list("user_id", flat=True)
-    )
+    # Rows that are only ever added: found by scanning the newest rows, no signal needed (module views, quiz
+    # attempts with the passes and online completions they make, certificates issued after a workshop).
+    since = state.value - SCAN_MARGIN
+    user_ids |= recent_user_ids(Enrolment.objects.all(), "user_id", "started_at", since)
+    user_ids |= recent_user_ids(QuizAttempt.objects.all(), "user_id", "submitted_at", since)
+    user_ids |= recent_user_ids(Certificate.objects.all(), "holder_id", "issued_at", since)
     cells: set[Cell] = set()
     ordered = sorted(user_ids)
     for offset in range(0, len(ordered), BATCH):
@@ -548,26 +573,40 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
 
 def recompute_cells(cells: Iterable[Cell]) -> None:
     """Recompute the given (month, city) cells from raw rows — learner counters of that month, quiz counters of its
-    fiscal year — and their prefectures' sums."""
+    fiscal year — and their prefecture and national sums. One query per raw table for all the cells (the dirty
+    cities' learners over the span of the dirty months), keeping only the dirty cells' results."""
     from lms.regions.models import Municipality
 
+    cells = set(cells)
+    if not cells:
+        return
+    cities = {city for _month, city in cells}
+    prefecture_of = dict(Municipality.objects.filter(code__in=cities).values_list("code", "prefecture_id"))
     by_month: dict[dt.date, set[str]] = defaultdict(set)
-    by_year: dict[int, set[str]] = defaultdict(set)
     for month, city in cells:
         by_month[month].add(city)
-        by_year[fiscal_year_of(month)].add(city)
-    prefecture_of = dict(
-        Municipality.objects.filter(code__in={city for _m, city in cells}).values_list("code", "prefecture_id")
-    )
-    for month, cities in sorted(by_month.items()):
-        start, end = month_bounds(month)
-        learner_cells = compute_learner_cells(start=start, end=end, cities=cities)
-        CityLearnerMonth.objects.filter(month=month, municipality_code__in=cities).delete()
-        _write_city_rows(learner_cells, {})
-        _sum_prefecture_learners([month], sorted({prefecture_of[c] for c in cities}))
-    for fy, cities in sorted(by_year.items()):
-        start, end = fiscal_year_bounds(fy)
-        quiz_cells = compute_quiz_cells(start=start, end=end, cities=cities)
-        CityQuizYear.objects.filter(fiscal_year=fy, municipality_code__in=cities).delete()
-        _write_city_rows({}, quiz_cells)
-        _sum_prefecture_quiz([fy], sorted({prefecture_of[c] for c in cities}))
+    start, end = month_bounds(min(by_month))[0], month_bounds(max(by_month))[1]
+    learner_cells = {
+        key: counts
+        for key, counts in compute_learner_cells(start=start, end=end, cities=cities).items()
+        if (key[0], key[1]) in cells
+    }
+    for month, month_cities in by_month.items():
+        CityLearnerMonth.objects.filter(month=month, municipality_code__in=month_cities).delete()
+    _write_city_rows(learner_cells, {})
+    _sum_prefecture_learners(sorted(by_month), sorted({prefecture_of[c] for c in cities}))
+
+    quiz_dirty = {(fiscal_year_of(month), city) for month, city in cells}
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for fy, city in quiz_dirty:
+        by_year[fy].add(city)
+    start, end = fiscal_year_bounds(min(by_year))[0], fiscal_year_bounds(max(by_year))[1]
+    quiz_cells = {
+        key: counts
+        for key, counts in compute_quiz_cells(start=start, end=end, cities=cities).items()
+        if (key[0], key[1]) in quiz_dirty
+    }
+    for fy, year_cities in by_year.items():
+        CityQuizYear.objects.filter(fiscal_year=fy, municipality_code__in=year_cities).delete()
+    _write_city_rows({}, quiz_cells)
+    _sum_prefecture_quiz(sorted(by_year), sorted({prefecture_of[c] for c in cities}))

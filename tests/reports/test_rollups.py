@@ -185,3 +185,15 @@ def test_withdrawing_consent_leaves_every_count(course_and_modules):
     rollups.refresh()
     assert not CityLearnerMonth.objects.exclude(registered=0, started=0, passed_1=0).exists()
     assert not CityQuizYear.objects.filter(first_attempts__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_scan_of_newest_rows_finds_every_recent_row_whatever_the_window():
+    DirtyLearner.objects.bulk_create([DirtyLearner(user_id=n) for n in range(1, 1001)])
+    now = timezone.now()
+    DirtyLearner.objects.update(marked_at=now - dt.timedelta(days=1))
+    newest = list(DirtyLearner.objects.order_by("-pk").values_list("pk", flat=True)[:600])
+    DirtyLearner.objects.filter(pk__in=newest).update(marked_at=now)  # more than the first window of 256
+    found = rollups.recent_user_ids(DirtyLearner.objects.all(), "user_id", "marked_at", now - dt.timedelta(minutes=1))
+    assert found == set(DirtyLearner.objects.filter(pk__in=newest).values_list("user_id", flat=True))
+    assert rollups.recent_user_ids(DirtyLearner.objects.none(), "user_id", "marked_at", now) == set()
