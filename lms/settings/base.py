@@ -6,6 +6,7 @@ Every environment variable read here is listed in README.md and .env.example.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -268,6 +269,13 @@ CELERY_BEAT_SCHEDULE = {
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
+    # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).
+    "report-rollups": {"task": "lms.reports.tasks.refresh_report_rollups", "schedule": 60.0},
+    # ... and rebuilt whole every night (minutes at 1,000,000 learners), which heals anything the refresh missed.
+    "report-rollups-rebuild": {
+        "task": "lms.reports.tasks.rebuild_report_rollups",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Demo data --------------------------------------------------------------------------------------------
@@ -278,6 +286,7 @@ DEMO_SEEDERS = [
     "home.demo.seed_campaign",
     "certificates.demo.seed_certificates",
     "events.demo.seed_workshops",
+    "lms.reports.demo.seed_reports",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------

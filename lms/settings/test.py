@@ -34,3 +34,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # A signing key generated for this run (never a key in the repository).
 CERTIFICATE_SIGNING_KEY_AUTOGENERATE = True
 CERTIFICATE_SIGNING_KEY_FILE = os.path.join(tempfile.gettempdir(), f"tsunagari-test-signing-key-{os.getpid()}.pem")
+
+# seed_demo in tests makes no synthetic report learners (tests/reports/test_demo.py asks for a few itself).
+DEMO_REPORT_LEARNERS = 0

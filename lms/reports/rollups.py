@@ -1,0 +1,612 @@
+"""The one module that writes the report roll-ups (lms.reports.models), always by recomputing cells from raw rows.
+
+A cell is (month, city). `rebuild_all()` recomputes every cell in one pass per raw table; `refresh()` — run every
+minute by Celery beat (or `run_scheduled_jobs` in `make run`) — recomputes only the cells of learners marked dirty
+(signal_handlers.py marks them in the transaction that changes their records; a scan of enrolment start times
+catches the one write path that sends no signal), for both the city they are counted in now and the one they were
+counted in before, so moves, withdrawn consent and deleted accounts leave the old cells. Recomputing is idempotent:
+running either twice leaves the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q
+from django.db.models.functions import Coalesce, Trunc
+from django.utils import timezone
+
+from .models import (
+    COUNTER_FIELDS,
+    MODULE_COUNT,
+    CityLearnerMonth,
+    CityQuizYear,
+    CityWorkshopMonth,
+    CountedLearner,
+    DirtyLearner,
+    NationLearnerMonth,
+    PrefectureLearnerMonth,
+    PrefectureQuizYear,
+    RollupState,
+)
+
+logger = logging.getLogger(__name__)
+
+JST = ZoneInfo("Asia/Tokyo")
+SCAN_MARGIN = dt.timedelta(minutes=2)  # a transaction that stamped a time may commit a little later
+BATCH = 5000
+WATERMARK = "scan_watermark"
+LAST_REBUILD = "last_rebuild"
+
+Cell = tuple[dt.date, str]  # (first day of month, city code)
+
+
+# --- time ---------------------------------------------------------------------------------------------------
+
+
+def month_start(value: dt.date) -> dt.date:
+    return value.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants [start, end) of a month in JST."""
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=JST)
+    return start, dt.datetime.combine(next_month(month), dt.time.min, tzinfo=JST)
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The Japanese fiscal year (年度) a day is in: 2026 = 2026-04-01 .. 2027-03-31."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(fy: int) -> tuple[dt.datetime, dt.datetime]:
+    return (
+        dt.datetime.combine(dt.date(fy, 4, 1), dt.time.min, tzinfo=JST),
+        dt.datetime.combine(dt.date(fy + 1, 4, 1), dt.time.min, tzinfo=JST),
+    )
+
+
+def _month_of(field: str):
+    return Trunc(field, "month", output_field=DateField(), tzinfo=JST)
+
+
+# --- what is counted ------------------------------------------------------------------------------------------
+
+
+def course_modules():
+    """The primary course and its live modules' ids in order (module number = position + 1)."""
+    from courses.selectors import get_primary_course, live_modules
+
+    course = get_primary_course()
+    if course is None:
+        return None, []
+    return course, list(live_modules(course_path=course.path, depth=course.depth).values_list("id", flat=True))
+
+
+def _learner(prefix: str, codes: list[str] | None):
+    """Filter and annotations that put a raw row in its learner's cell: counted learners only (consent given, not
+    deleted), by the city they live in now (a ward's city). `codes`: only learners living in these municipalities
+    (see _with_wards), or None for everyone."""
+    filters = Q(**{f"{prefix}profile__consent_statistics": True, f"{prefix}deleted_at__isnull": True})
+    if codes is not None:
+        # One list of codes on the profile (not "code or parent"): the database can then go from the profile's
+        # municipality index to the learners' rows instead of scanning a month of the whole country.
+        filters &= Q(**{f"{prefix}profile__municipality_id__in": codes})
+    annotations = {
+        "r_city": Coalesce(F(f"{prefix}profile__municipality__parent_id"), F(f"{prefix}profile__municipality_id")),
+        "r_pref": F(f"{prefix}profile__municipality__prefecture_id"),
+        "r_age": F(f"{prefix}profile__age_band"),
+        "r_occ": F(f"{prefix}profile__occupation"),
+    }
+    return filters, annotations
+
+
+def _with_wards(cities: Iterable[str] | None) -> list[str] | None:
+    """The cities' codes and their wards' codes."""
+    from lms.regions.models import Municipality
+
+    if cities is None:
+        return None
+    cities = list(cities)
+    return sorted({*cities, *Municipality.objects.filter(parent_id__in=cities).values_list("code", flat=True)})
+
+
+def _in_period(field: str, start, end) -> Q:
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
+def compute_learner_cells(*, start=None, end=None, cities=None) -> dict:
+    """{(month, city, pref, age, occ): {counter: n}} for [start, end) and the given cities (None = all)."""
+    from certificates.enums import CertificateStatus
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.models import Enrolment, ModuleProgress
+    from lms.accounts.models import User
+
+    course, module_ids = course_modules()
+    codes = _with_wards(cities)
+    cells: dict = defaultdict(lambda: dict.fromkeys(COUNTER_FIELDS, 0))
+    dims = ("r_month", "r_city", "r_pref", "r_age", "r_occ")
+
+    def add(queryset, time_field, prefix, counter_of):
+        filters, annotations = _learner(prefix, codes)
+        rows = (
+            queryset.filter(filters, _in_period(time_field, start, end))
+            .annotate(r_month=_month_of(time_field), **annotations)
+            .values(*dims, *counter_of.extra)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counter = counter_of(row)
+            if counter:
+                cells[tuple(row[d] for d in dims)][counter] += row["n"]
+
+    def fixed(name):
+        def counter(row):
+            return name
+
+        counter.extra = ()
+        return counter
+
+    add(User.objects.filter(profile__isnull=False), "date_joined", "", fixed("registered"))
+    if course is not None:
+        enrolments = Enrolment.objects.filter(course=course)
+        add(enrolments, "started_at", "user__", fixed("started"))
+
+        def by_channel(row):
+            return "completed_workshop" if row["channel"] == Channel.WORKSHOP else "completed_online"
+
+        by_channel.extra = ("channel",)
+        add(enrolments.filter(completed_at__isnull=False), "completed_at", "user__", by_channel)
+        add(
+            Certificate.objects.filter(course=course, status=CertificateStatus.VALID),
+            "issued_at",
+            "holder__",
+            fixed("certificates_valid"),
+        )
+        numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
+
+        def by_module(row):
+            number = numbers.get(row["module_id"])
+            return f"passed_{number}" if number else None
+
+        by_module.extra = ("module_id",)
+        add(
+            ModuleProgress.objects.filter(module_id__in=list(numbers), passed_at__isnull=False),
+            "passed_at",
+            "user__",
+            by_module,
+        )
+    return cells
+
+
+def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict:
+    """{(fiscal year, city, pref, module number, question key): [first attempts, first correct]}; key "" = the
+    module (correct = passed). A first attempt is a learner's earliest at that module. Counted in SQL (the results
+    JSON expanded by jsonb_each_text / json_each), so millions of attempts never pass through Python."""
+    from courses.models import QuizAttempt
+
+    _course, module_ids = course_modules()
+    numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
+    cells: dict = defaultdict(lambda: [0, 0])
+    if not numbers:
+        return cells
+    filters, annotations = _learner("user__", _with_wards(cities))
+    earlier = QuizAttempt.objects.filter(user_id=OuterRef("user_id"), module_id=OuterRef("module_id")).filter(
+        Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
+    )
+    first_attempts = (
+        QuizAttempt.objects.filter(filters, _in_period("submitted_at", start, end), module_id__in=list(numbers))
+        .annotate(
+            r_month=_month_of("submitted_at"),
+            r_module=F("module_id"),
+            r_passed=F("passed"),
+            r_results=F("results"),
+            **annotations,
+        )
+        .filter(~Exists(earlier))
+        .values("r_month", "r_city", "r_pref", "r_module", "r_passed", "r_results")
+        .order_by()
+    )
+    inner, params = first_attempts.query.sql_with_params()
+    group = "fa.r_month, fa.r_city, fa.r_pref, fa.r_module"
+    if connection.vendor == "postgresql":
+        expand, is_true = "jsonb_each_text(fa.r_results) AS kv", "kv.value = 'true'"
+    else:
+        expand, is_true = "json_each(fa.r_results) AS kv", "kv.value = 1"
+    # One statement: the first attempts are found once (a CTE used twice is materialised) and counted per module and
+    # per question.
+    sql = (
+        f"WITH fa AS ({inner}) "  # noqa: S608 (fixed names; values are parameters)
+        f"SELECT {group}, '' AS question_key, COUNT(*), SUM(CASE WHEN fa.r_passed THEN 1 ELSE 0 END) "
+        f"FROM fa GROUP BY {group} "
+        f"UNION ALL SELECT {group}, kv.key, COUNT(*), SUM(CASE WHEN {is_true} THEN 1 ELSE 0 END) "
+        f"FROM fa CROSS JOIN {expand} GROUP BY {group}, kv.key"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for month, city, pref, module_id, key, attempts, correct in cursor.fetchall():
+            if isinstance(month, str):  # SQLite returns the truncated date as text
+                month = dt.date.fromisoformat(month[:10])
+            elif isinstance(month, dt.datetime):
+                month = month.date()
+            cell = cells[(fiscal_year_of(month), city, pref, numbers[module_id], key)]
+            cell[0] += attempts
+            cell[1] += correct or 0
+    return cells
+
+
+# --- writing cells ------------------------------------------------------------------------------------------
+
+
+def insert_rows(model, columns: tuple[str, ...] | list[str], rows: Iterable[tuple]) -> None:
+    """Insert plain rows fast: COPY on PostgreSQL, executemany on SQLite. No signals, no per-row objects."""
+    rows = list(rows)
+    if not rows:
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        adapt = connection.ops.adapt_datetimefield_value
+        rows = [tuple(adapt(v) if isinstance(v, dt.datetime) else v for v in row) for row in rows]
+        placeholders = ", ".join(["%s"] * len(columns))
+        for offset in range(0, len(rows), BATCH):
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 (fixed names)
+                rows[offset : offset + BATCH],
+            )
+
+
+LEARNER_COLUMNS = ("month", "municipality_code", "prefecture_code", "age_band", "occupation", *COUNTER_FIELDS)
+QUIZ_COLUMNS = (
+    "fiscal_year", "municipality_code", "prefecture_code", "module_number", "question_key", "first_attempts",
+    "first_correct",
+)  # fmt: skip
+
+
+def _write_city_rows(learner_cells: dict, quiz_cells: dict) -> None:
+    insert_rows(
+        CityLearnerMonth,
+        LEARNER_COLUMNS,
+        (
+            (month, city, pref, age, occ or "", *(counts[name] for name in COUNTER_FIELDS))
+            for (month, city, pref, age, occ), counts in learner_cells.items()
+            if any(counts.values())
+        ),
+    )
+    insert_rows(
+        CityQuizYear,
+        QUIZ_COLUMNS,
+        (
+            (fy, city, pref, number, key, attempts, correct)
+            for (fy, city, pref, number, key), (attempts, correct) in quiz_cells.items()
+        ),
+    )
+
+
+def _sum_into(
+    target, source, *, period: str, keys: list[str], sums: list[str], periods=None, prefectures=None, by="prefecture_code"
+):
+    """Recompute rows of `target` as sums of the rows of `source` grouped by period, `by` (the prefecture; None for
+    the nation) and keys — all rows, or only the given periods and prefectures — in SQL."""
+    where, params = [], []
+    if periods is not None:
+        where.append(f"{period} IN ({', '.join(['%s'] * len(periods))})")
+        params += list(periods)
+    if prefectures is not None:
+        where.append(f"prefecture_code IN ({', '.join(['%s'] * len(prefectures))})")
+        params += list(prefectures)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    group = [period, *([by] if by else []), *keys]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {target._meta.db_table} {clause}", params)  # noqa: S608 (fixed names)
+        cursor.execute(
+            f"INSERT INTO {target._meta.db_table} ({', '.join(group + sums)}) "  # noqa: S608 (fixed names)
+            f"SELECT {', '.join(group)}, {', '.join(f'SUM({s})' for s in sums)} "
+            f"FROM {source._meta.db_table} {clause} GROUP BY {', '.join(group)}",
+            params,
+        )
+
+
+def _sum_prefecture_learners(months=None, prefectures=None) -> None:
+    _sum_into(
+        PrefectureLearnerMonth,
+        CityLearnerMonth,
+        period="month",
+        keys=["age_band", "occupation"],
+        sums=list(COUNTER_FIELDS),
+        periods=months,
+        prefectures=prefectures,
+    )
+    _sum_into(
+        NationLearnerMonth,
+        PrefectureLearnerMonth,
+        period="month",
+        keys=["age_band", "occupation"],
+        sums=list(COUNTER_FIELDS),
+        periods=months,
+        by=None,
+    )
+
+
+def _sum_prefecture_quiz(years=None, prefectures=None) -> None:
+    _sum_into(
+        PrefectureQuizYear,
+        CityQuizYear,
+        period="fiscal_year",
+        keys=["module_number", "question_key"],
+        sums=["first_attempts", "first_correct"],
+        periods=years,
+        prefectures=prefectures,
+    )
+
+
+def recompute_workshops() -> None:
+    """Workshops held (started, not cancelled) and attendance, per (start month, workshop's city). Whole table: it
+    has one row per city and month with workshops, so this is one small query."""
+    from events.enums import RegistrationStatus, WorkshopStatus
+    from events.models import WorkshopPage
+
+    rows = (
+        WorkshopPage.objects.filter(starts_at__lte=timezone.now())
+        .exclude(status=WorkshopStatus.CANCELLED)
+        .annotate(
+            r_month=_month_of("starts_at"),
+            r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
+            r_pref=F("municipality__prefecture_id"),
+            r_attended=Count("registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
+        )
+        .values_list("r_month", "r_city", "r_pref", "r_attended")
+        .order_by()
+    )
+    cells: dict = defaultdict(lambda: [0, 0])
+    for month, city, pref, attended in rows:
+        cells[(month, city, pref)][0] += 1
+        cells[(month, city, pref)][1] += attended
+    with transaction.atomic():
+        CityWorkshopMonth.objects.all().delete()
+        CityWorkshopMonth.objects.bulk_create(
+            CityWorkshopMonth(
+                month=month, municipality_code=city, prefecture_code=pref, workshops_held=held, attendance=attended
+            )
+            for (month, city, pref), (held, attended) in cells.items()
+        )
+
+
+# --- the learner snapshot -----------------------------------------------------------------------------------
+
+
+def _current_areas(user_ids: list[int]) -> dict[int, CountedLearner]:
+    from lms.accounts.models import LearnerProfile
+
+    found = {}
+    rows = (
+        LearnerProfile.objects.filter(user_id__in=user_ids)
+        .annotate(
+            r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
+            r_pref=F("municipality__prefecture_id"),
+            r_deleted=F("user__deleted_at"),
+        )
+        .values_list("user_id", "consent_statistics", "r_deleted", "r_city", "r_pref", "age_band", "occupation")
+    )
+    for user_id, consent, deleted_at, city, pref, age, occ in rows:
+        counted = bool(consent) and deleted_at is None
+        found[user_id] = CountedLearner(
+            user_id=user_id,
+            counted=counted,
+            municipality_code=city if counted else "",
+            prefecture_code=pref if counted else "",
+            age_band=age if counted else "",
+            occupation=occ if counted else "",
+        )
+    for user_id in user_ids:
+        found.setdefault(user_id, CountedLearner(user_id=user_id, counted=False))
+    return found
+
+
+def _save_snapshots(areas: Iterable[CountedLearner]) -> None:
+    areas = list(areas)
+    CountedLearner.objects.filter(user_id__in=[a.user_id for a in areas]).delete()
+    CountedLearner.objects.bulk_create([a for a in areas if a.counted], batch_size=BATCH)
+
+
+def _event_months(user_ids: list[int]) -> dict[int, set[dt.date]]:
+    """Every month in which any of these users has something counted (any table, counted or not)."""
+    from certificates.models import Certificate
+    from courses.models import Enrolment, ModuleProgress, QuizAttempt
+    from lms.accounts.models import User
+
+    months: dict[int, set[dt.date]] = defaultdict(set)
+    sources = (
+        (User.objects.filter(pk__in=user_ids), "pk", "date_joined"),
+        (Enrolment.objects.filter(user_id__in=user_ids), "user_id", "started_at"),
+        (Enrolment.objects.filter(user_id__in=user_ids, completed_at__isnull=False), "user_id", "completed_at"),
+        (ModuleProgress.objects.filter(user_id__in=user_ids, passed_at__isnull=False), "user_id", "passed_at"),
+        (QuizAttempt.objects.filter(user_id__in=user_ids), "user_id", "submitted_at"),
+        (Certificate.objects.filter(holder_id__in=user_ids), "holder_id", "issued_at"),
+    )
+    for queryset, user_field, time_field in sources:
+        for user_id, month in queryset.annotate(r_month=_month_of(time_field)).values_list(user_field, "r_month").distinct():
+            months[user_id].add(month)
+    return months
+
+
+# --- entry points ---------------------------------------------------------------------------------------------
+
+
+def recent_user_ids(queryset, user_field: str, time_field: str, since: dt.datetime) -> set[int]:
+    """Users of the rows stamped at or after `since`, read from the newest rows backwards by primary key (an index),
+    in growing windows, so the scan costs the same at any table size. A row whose id is much older than its stamp
+    (a transaction open for minutes) can be missed: the nightly rebuild puts it right."""
+    top = queryset.aggregate(top=Max("pk"))["top"]
+    if top is None:
+        return set()
+    span = 256
+    while True:
+        rows = list(queryset.filter(pk__gt=top - span).values_list(user_field, time_field))
+        stamps = [moment for _user, moment in rows if moment is not None]
+        if top - span <= 0 or (stamps and min(stamps) < since):
+            return {user for user, moment in rows if moment is not None and moment >= since}
+        span *= 4
+
+
+def mark_dirty(user_ids: Iterable[int]) -> None:
+    """Note learners whose counted records changed; the next refresh recomputes their cells."""
+    DirtyLearner.objects.bulk_create([DirtyLearner(user_id=user_id) for user_id in set(user_ids) if user_id])
+
+
+def _lock_state(key: str) -> RollupState:
+    state, _created = RollupState.objects.get_or_create(key=key)
+    return RollupState.objects.select_for_update().get(pk=state.pk)
+
+
+def _snapshot_all() -> None:
+    """CountedLearner for every counted learner, in one INSERT … SELECT."""
+    from lms.accounts.models import LearnerProfile, User
+    from lms.regions.models import Municipality
+
+    CountedLearner.objects.all().delete()
+    profile, user, municipality = (m._meta.db_table for m in (LearnerProfile, User, Municipality))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CountedLearner._meta.db_table} "  # noqa: S608 (fixed names)
+            "(user_id, counted, prefecture_code, municipality_code, age_band, occupation) "
+            "SELECT p.user_id, %s, m.prefecture_id, COALESCE(m.parent_id, m.code), p.age_band, p.occupation "
+            f"FROM {profile} p JOIN {user} u ON u.id = p.user_id JOIN {municipality} m ON m.code = p.municipality_id "
+            "WHERE p.consent_statistics = %s AND u.deleted_at IS NULL",
+            [True, True],
+        )
+
+
+@transaction.atomic
+def rebuild_all() -> dict:
+    """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too."""
+    started = timezone.now()
+    _lock_state(WATERMARK)  # one refresh or rebuild at a time
+    # Marks visible now are covered by this rebuild; a mark committed later (even if stamped earlier) stays.
+    marks = list(DirtyLearner.objects.values_list("pk", flat=True))
+    learner_cells = compute_learner_cells()
+    quiz_cells = compute_quiz_cells()
+    CityLearnerMonth.objects.all().delete()
+    CityQuizYear.objects.all().delete()
+    _write_city_rows(learner_cells, quiz_cells)
+    _sum_prefecture_learners()
+    _sum_prefecture_quiz()
+    recompute_workshops()
+    _snapshot_all()
+    for offset in range(0, len(marks), BATCH):
+        DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
+    RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
+    RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
+    if connection.vendor == "postgresql":  # the tables were just replaced: give the planner their new sizes
+        with connection.cursor() as cursor:
+            for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear, CountedLearner):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return {
+        "city_learner_rows": CityLearnerMonth.objects.count(),
+        "prefecture_learner_rows": PrefectureLearnerMonth.objects.count(),
+        "city_quiz_rows": CityQuizYear.objects.count(),
+        "prefecture_quiz_rows": PrefectureQuizYear.objects.count(),
+        "workshop_rows": CityWorkshopMonth.objects.count(),
+        "counted_learners": CountedLearner.objects.count(),
+    }
+
+
+@transaction.atomic
+def refresh(*, now: dt.datetime | None = None) -> dict:
+    """Bring the roll-ups up to date: recompute the cells of dirty learners (old and new area) and the workshops."""
+    from certificates.models import Certificate
+    from courses.models import Enrolment, QuizAttempt
+
+    now = now or timezone.now()
+    state = _lock_state(WATERMARK)
+    if state.value is None:  # never built: build everything once
+        figures = rebuild_all()
+        return {"rebuilt": True, **figures}
+
+    marks = list(DirtyLearner.objects.values_list("pk", "user_id"))
+    user_ids = {user_id for _pk, user_id in marks}
+    # Rows that are only ever added: found by scanning the newest rows, no signal needed (module views, quiz
+    # attempts with the passes and online completions they make, certificates issued after a workshop).
+    since = state.value - SCAN_MARGIN
+    user_ids |= recent_user_ids(Enrolment.objects.all(), "user_id", "started_at", since)
+    user_ids |= recent_user_ids(QuizAttempt.objects.all(), "user_id", "submitted_at", since)
+    user_ids |= recent_user_ids(Certificate.objects.all(), "holder_id", "issued_at", since)
+    cells: set[Cell] = set()
+    ordered = sorted(user_ids)
+    for offset in range(0, len(ordered), BATCH):
+        batch = ordered[offset : offset + BATCH]
+        before = CountedLearner.objects.in_bulk(batch)
+        now_areas = _current_areas(batch)
+        months = _event_months(batch)
+        for user_id in batch:
+            areas = {a.municipality_code for a in (before.get(user_id), now_areas[user_id]) if a and a.counted}
+            cells.update((month, city) for month in months.get(user_id, ()) for city in areas)
+        _save_snapshots(now_areas.values())
+    recompute_cells(cells)
+    recompute_workshops()
+    done = [pk for pk, _user in marks]
+    for offset in range(0, len(done), BATCH):
+        DirtyLearner.objects.filter(pk__in=done[offset : offset + BATCH]).delete()
+    state.value = now
+    state.save(update_fields=["value"])
+    return {"rebuilt": False, "learners": len(user_ids), "cells": len(cells)}
+
+
+def recompute_cells(cells: Iterable[Cell]) -> None:
+    """Recompute the given (month, city) cells from raw rows — learner counters of that month, quiz counters of its
+    fiscal year — and their prefecture and national sums. One query per raw table for all the cells (the dirty
+    cities' learners over the span of the dirty months), keeping only the dirty cells' results."""
+    from lms.regions.models import Municipality
+
+    cells = set(cells)
+    if not cells:
+        return
+    cities = {city for _month, city in cells}
+    prefecture_of = dict(Municipality.objects.filter(code__in=cities).values_list("code", "prefecture_id"))
+    by_month: dict[dt.date, set[str]] = defaultdict(set)
+    for month, city in cells:
+        by_month[month].add(city)
+    start, end = month_bounds(min(by_month))[0], month_bounds(max(by_month))[1]
+    learner_cells = {
+        key: counts
+        for key, counts in compute_learner_cells(start=start, end=end, cities=cities).items()
+        if (key[0], key[1]) in cells
+    }
+    for month, month_cities in by_month.items():
+        CityLearnerMonth.objects.filter(month=month, municipality_code__in=month_cities).delete()
+    _write_city_rows(learner_cells, {})
+    _sum_prefecture_learners(sorted(by_month), sorted({prefecture_of[c] for c in cities}))
+
+    quiz_dirty = {(fiscal_year_of(month), city) for month, city in cells}
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for fy, city in quiz_dirty:
+        by_year[fy].add(city)
+    start, end = fiscal_year_bounds(min(by_year))[0], fiscal_year_bounds(max(by_year))[1]
+    quiz_cells = {
+        key: counts
+        for key, counts in compute_quiz_cells(start=start, end=end, cities=cities).items()
+        if (key[0], key[1]) in quiz_dirty
+    }
+    for fy, year_cities in by_year.items():
+        CityQuizYear.objects.filter(fiscal_year=fy, municipality_code__in=year_cities).delete()
+    _write_city_rows({}, quiz_cells)
+    _sum_prefecture_quiz(sorted(by_year), sorted({prefecture_of[c] for c in cities}))

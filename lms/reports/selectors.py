@@ -1,0 +1,330 @@
+"""The read API of the regional reports (the contract with the screens: docs/reports-data.md).
+
+Everything here reads the roll-up tables (lms.reports.models), never the raw learner rows, so a national report is
+a few small queries at any number of learners. Figures are raw counts: suppressing small counts at municipality
+level is the screens' job (lms.reports.privacy). Periods are Japanese fiscal years (年度): `fy=2026` is
+2026-04-01 .. 2027-03-31 JST. Areas are the nation, a prefecture or a city (a ward is never an area: it is counted
+in its designated city)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Min, Sum
+from django.utils import timezone
+
+from lms.accounts.enums import AgeBand, OccupationField
+from lms.regions.enums import MunicipalityKind
+from lms.regions.models import Municipality, Prefecture
+
+from .models import (
+    COUNTER_FIELDS,
+    MODULE_COUNT,
+    CityLearnerMonth,
+    CityQuizYear,
+    CityWorkshopMonth,
+    MunicipalityPopulation,
+    NationLearnerMonth,
+    PrefectureLearnerMonth,
+    PrefectureQuizYear,
+)
+from .rollups import course_modules, fiscal_year_of
+
+NATION = "nation"
+PREFECTURE = "prefecture"
+MUNICIPALITY = "municipality"
+UNKNOWN_OCCUPATION = "unknown"
+UNKNOWN_OCCUPATION_LABEL = "未回答"
+
+
+@dataclass(frozen=True)
+class Area:
+    """A place a report is about. Build with area_for_nation(), area_for_prefecture(code),
+    area_for_municipality(code)."""
+
+    level: str  # "nation" | "prefecture" | "municipality"
+    code: str  # "" for the nation; 2-digit prefecture code; 6-digit municipality code
+    name: str  # 全国 / 鳥取県 / 鳥取市
+    prefecture_code: str  # "" for the nation
+
+
+def area_for_nation() -> Area:
+    return Area(level=NATION, code="", name="全国", prefecture_code="")
+
+
+def area_for_prefecture(code: str) -> Area:
+    """Raises Prefecture.DoesNotExist for an unknown code."""
+    prefecture = Prefecture.objects.get(code=str(code))
+    return Area(level=PREFECTURE, code=prefecture.code, name=prefecture.name, prefecture_code=prefecture.code)
+
+
+def area_for_municipality(code: str) -> Area:
+    """A city, town or village (active or not). Raises Municipality.DoesNotExist for an unknown code and for a ward
+    of a designated city (reports never go below a city)."""
+    municipality = Municipality.objects.exclude(kind=MunicipalityKind.WARD).get(code=str(code))
+    return Area(
+        level=MUNICIPALITY, code=municipality.code, name=municipality.name, prefecture_code=municipality.prefecture_id
+    )
+
+
+# --- periods --------------------------------------------------------------------------------------------------
+
+
+def current_fiscal_year(today: dt.date | None = None) -> int:
+    return fiscal_year_of(today or timezone.localdate())
+
+
+def fiscal_year_months(fy: int) -> list[dt.date]:
+    """The 12 first-of-month dates of a fiscal year, April to March."""
+    return [dt.date(fy + (m < 4), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
+
+
+def fiscal_years_available() -> list[int]:
+    """Fiscal years with any data, newest first; always includes the current one."""
+    current = current_fiscal_year()
+    first = NationLearnerMonth.objects.aggregate(first=Min("month"))["first"]
+    oldest = min(current_fiscal_year(first), current) if first else current
+    return list(range(current, oldest - 1, -1))
+
+
+# --- figures ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    registered: int = 0
+    started: int = 0
+    module_passed: list[int] = field(default_factory=lambda: [0] * MODULE_COUNT)  # module 1..8
+    completed_online: int = 0
+    completed_workshop: int = 0
+    certificates_valid: int = 0
+    workshops_held: int = 0
+    workshop_attendance: int = 0
+    population: int | None = None  # residents, if imported
+    by_month: list[tuple[dt.date, int, int, int]] = field(default_factory=list)  # (month, registered, started, completed)
+    by_age_band: list[tuple[str, str, int, int, int]] = field(default_factory=list)  # (key, label, reg, started, completed)
+    by_occupation: list[tuple[str, str, int, int, int]] = field(default_factory=list)
+
+    @property
+    def completed(self) -> int:
+        return self.completed_online + self.completed_workshop
+
+
+@dataclass
+class AreaSummary:
+    """The columns of the municipality and prefecture tables."""
+
+    registered: int = 0
+    started: int = 0
+    completed: int = 0
+    certificates_valid: int = 0
+    population: int | None = None
+
+
+@dataclass
+class QuestionQuiz:
+    question_key: str
+    question_text: str
+    first_attempts: int
+    first_correct: int
+
+
+@dataclass
+class ModuleQuiz:
+    module_number: int
+    module_title: str
+    first_attempts: int
+    first_passes: int
+    questions: list[QuestionQuiz] = field(default_factory=list)
+
+
+def _learner_rows(area: Area):
+    if area.level == MUNICIPALITY:
+        return CityLearnerMonth.objects.filter(municipality_code=area.code)
+    if area.level == PREFECTURE:
+        return PrefectureLearnerMonth.objects.filter(prefecture_code=area.code)
+    return NationLearnerMonth.objects.all()
+
+
+def _quiz_rows(area: Area):
+    if area.level == MUNICIPALITY:
+        return CityQuizYear.objects.filter(municipality_code=area.code)
+    if area.level == PREFECTURE:
+        return PrefectureQuizYear.objects.filter(prefecture_code=area.code)
+    return PrefectureQuizYear.objects.all()
+
+
+def _workshop_rows(area: Area):
+    if area.level == MUNICIPALITY:
+        return CityWorkshopMonth.objects.filter(municipality_code=area.code)
+    if area.level == PREFECTURE:
+        return CityWorkshopMonth.objects.filter(prefecture_code=area.code)
+    return CityWorkshopMonth.objects.all()
+
+
+def population(area: Area) -> int | None:
+    """Residents of the area (sum of imported city figures), or None when nothing is imported for it."""
+    rows = MunicipalityPopulation.objects.all()
+    if area.level == MUNICIPALITY:
+        rows = rows.filter(municipality_id=area.code)
+    elif area.level == PREFECTURE:
+        rows = rows.filter(prefecture_code=area.code)
+    return rows.aggregate(total=Sum("population"))["total"]
+
+
+def figures(area: Area, fy: int) -> Figures:
+    """Every figure of one area and fiscal year (four small queries on the roll-ups)."""
+    months = fiscal_year_months(fy)
+    rows = (
+        _learner_rows(area)
+        .filter(month__gte=months[0], month__lte=months[-1])
+        .values("month", "age_band", "occupation")
+        .annotate(**{name: Sum(name) for name in COUNTER_FIELDS})
+        .order_by()
+    )
+    result = Figures()
+    by_month = {month: [0, 0, 0] for month in months}
+    by_age = {key: [0, 0, 0] for key in AgeBand.values}
+    occupations = [*OccupationField.values, UNKNOWN_OCCUPATION]
+    by_occupation = {key: [0, 0, 0] for key in occupations}
+    for row in rows:
+        completed = row["completed_online"] + row["completed_workshop"]
+        triple = (row["registered"], row["started"], completed)
+        result.registered += row["registered"]
+        result.started += row["started"]
+        result.completed_online += row["completed_online"]
+        result.completed_workshop += row["completed_workshop"]
+        result.certificates_valid += row["certificates_valid"]
+        for n in range(MODULE_COUNT):
+            result.module_passed[n] += row[f"passed_{n + 1}"]
+        for target in (
+            by_month[row["month"]],
+            by_age.setdefault(row["age_band"], [0, 0, 0]),
+            by_occupation.setdefault(row["occupation"] or UNKNOWN_OCCUPATION, [0, 0, 0]),
+        ):
+            for i in range(3):
+                target[i] += triple[i]
+    result.by_month = [(month, *by_month[month]) for month in months]
+    age_labels = dict(AgeBand.choices)
+    result.by_age_band = [(key, str(age_labels.get(key, key)), *values) for key, values in by_age.items()]
+    occupation_labels = {**dict(OccupationField.choices), UNKNOWN_OCCUPATION: UNKNOWN_OCCUPATION_LABEL}
+    result.by_occupation = [
+        (key, str(occupation_labels.get(key, key)), *values) for key, values in by_occupation.items()
+    ]
+    workshops = (
+        _workshop_rows(area)
+        .filter(month__gte=months[0], month__lte=months[-1])
+        .aggregate(held=Sum("workshops_held"), attendance=Sum("attendance"))
+    )
+    result.workshops_held = workshops["held"] or 0
+    result.workshop_attendance = workshops["attendance"] or 0
+    result.population = population(area)
+    return result
+
+
+def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
+    """Per module of the live course: first attempts in the fiscal year and how many passed, and per question how
+    many of those first attempts had it right. Questions in the quiz's current order; questions since removed from
+    the quiz are listed after them with their key as text."""
+    rows = (
+        _quiz_rows(area)
+        .filter(fiscal_year=fy)
+        .values("module_number", "question_key")
+        .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
+        .order_by()
+    )
+    counts = {(row["module_number"], row["question_key"]): (row["attempts"], row["correct"]) for row in rows}
+    _course, module_ids = course_modules()
+    from courses.models import ModulePage
+
+    pages = ModulePage.objects.only("id", "title", "quiz").in_bulk(module_ids[:MODULE_COUNT])
+    result = []
+    for number, module_id in enumerate(module_ids[:MODULE_COUNT], start=1):
+        page = pages[module_id]
+        attempts, passes = counts.get((number, ""), (0, 0))
+        module = ModuleQuiz(module_number=number, module_title=page.title, first_attempts=attempts, first_passes=passes)
+        known = []
+        for block in page.quiz:
+            if block.block_type != "question":
+                continue
+            known.append(block.id)
+            attempts_q, correct_q = counts.get((number, block.id), (0, 0))
+            module.questions.append(QuestionQuiz(block.id, str(block.value["text"]), attempts_q, correct_q))
+        for (n, key), (attempts_q, correct_q) in sorted(counts.items()):
+            if n == number and key and key not in known:
+                module.questions.append(QuestionQuiz(key, key, attempts_q, correct_q))
+        result.append(module)
+    return result
+
+
+def _summaries(rows, key: str) -> dict[str, AreaSummary]:
+    found = {}
+    for row in rows:
+        found[row[key]] = AreaSummary(
+            registered=row["registered"],
+            started=row["started"],
+            completed=row["completed_online"] + row["completed_workshop"],
+            certificates_valid=row["certificates_valid"],
+        )
+    return found
+
+
+_SUMS = {name: Sum(name) for name in ("registered", "started", "completed_online", "completed_workshop", "certificates_valid")}
+
+
+def municipality_table(prefecture_code: str, fy: int) -> list[tuple[Area, AreaSummary]]:
+    """Every city, town and village of the prefecture that is active or has data in the year (wards are in their
+    city), in code order, with its totals."""
+    months = fiscal_year_months(fy)
+    rows = (
+        CityLearnerMonth.objects.filter(prefecture_code=prefecture_code, month__gte=months[0], month__lte=months[-1])
+        .values("municipality_code")
+        .annotate(**_SUMS)
+        .order_by()
+    )
+    summaries = _summaries(rows, "municipality_code")
+    populations = dict(
+        MunicipalityPopulation.objects.filter(prefecture_code=prefecture_code).values_list(
+            "municipality_id", "population"
+        )
+    )
+    municipalities = (
+        Municipality.objects.filter(prefecture_id=prefecture_code)
+        .exclude(kind=MunicipalityKind.WARD)
+        .only("code", "name", "prefecture_id", "is_active")
+        .order_by("code")
+    )
+    result = []
+    for municipality in municipalities:
+        if not municipality.is_active and municipality.code not in summaries:
+            continue
+        summary = summaries.get(municipality.code) or AreaSummary()
+        summary.population = populations.get(municipality.code)
+        area = Area(MUNICIPALITY, municipality.code, municipality.name, municipality.prefecture_id)
+        result.append((area, summary))
+    return result
+
+
+def prefecture_table(fy: int) -> list[tuple[Area, AreaSummary]]:
+    """All 47 prefectures in code order with their totals."""
+    months = fiscal_year_months(fy)
+    rows = (
+        PrefectureLearnerMonth.objects.filter(month__gte=months[0], month__lte=months[-1])
+        .values("prefecture_code")
+        .annotate(**_SUMS)
+        .order_by()
+    )
+    summaries = _summaries(rows, "prefecture_code")
+    populations = dict(
+        MunicipalityPopulation.objects.values("prefecture_code")
+        .annotate(total=Sum("population"))
+        .order_by()
+        .values_list("prefecture_code", "total")
+    )
+    result = []
+    for prefecture in Prefecture.objects.order_by("code"):
+        summary = summaries.get(prefecture.code) or AreaSummary()
+        summary.population = populations.get(prefecture.code)
+        result.append((Area(PREFECTURE, prefecture.code, prefecture.name, prefecture.code), summary))
+    return result

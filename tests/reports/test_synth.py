@@ -1,0 +1,69 @@
+"""synth_learners makes real rows that the roll-ups count exactly, spreads them over the country, is refused where
+demo data is not allowed, and --delete removes every synthetic row."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from certificates.models import Certificate
+from courses.models import Enrolment, ModuleProgress, QuizAttempt
+from lms.accounts.models import LearnerProfile, User
+from lms.reports import selectors
+from lms.reports.models import CityLearnerMonth
+from lms.reports.synth import PREFECTURE_WEIGHTS
+from tests.accounts.factories import UserFactory
+from tests.courses.factories import make_course
+from tests.reports.rawcounts import figures_as_raw, raw_figures
+
+COUNT = 600
+
+
+@pytest.fixture
+def course_and_modules(db):
+    return make_course(modules=8, questions=3)
+
+
+def _drop(found):
+    return {name: {k: v for k, v in counter.items() if v} for name, counter in found.items()}
+
+
+def test_synthetic_learners_are_counted_exactly(course_and_modules, settings):
+    settings.DEMO_DATA_ALLOWED = True
+    course, modules = course_and_modules
+    call_command("synth_learners", count=COUNT, seed=7, batch_size=250)
+    assert User.objects.filter(email__endswith="@synth.invalid").count() == COUNT
+    assert LearnerProfile.objects.count() == COUNT
+    # A funnel: fewer pass each later module; some fail their first attempt; some complete at a workshop.
+    passed = [ModuleProgress.objects.filter(module=m, passed_at__isnull=False).count() for m in modules]
+    assert passed[0] > passed[-1] > 0 and passed == sorted(passed, reverse=True)
+    assert QuizAttempt.objects.filter(passed=False).exists()
+    assert Enrolment.objects.filter(channel="workshop").exists()
+    assert Certificate.objects.count() == Enrolment.objects.filter(completed_at__isnull=False).count()
+    assert len({p.municipality.prefecture_id for p in LearnerProfile.objects.select_related("municipality")}) > 30
+
+    module_ids = [m.pk for m in modules]
+    for fy in selectors.fiscal_years_available():
+        for area in (selectors.area_for_nation(), selectors.area_for_prefecture("13"),
+                     selectors.area_for_municipality("131016")):  # fmt: skip
+            expected = _drop(raw_figures(area, fy, module_ids))
+            got = figures_as_raw(selectors.figures(area, fy), selectors.quiz_first_attempts(area, fy))
+            assert got == expected, (area.name, fy)
+
+
+def test_delete_removes_only_synthetic_learners(course_and_modules, settings):
+    settings.DEMO_DATA_ALLOWED = True
+    real = UserFactory()
+    call_command("synth_learners", count=50, seed=1)
+    call_command("synth_learners", delete=True)
+    assert list(User.objects.values_list("pk", flat=True)) == [real.pk]
+    assert not QuizAttempt.objects.exists() and not Certificate.objects.exists()
+    assert CityLearnerMonth.objects.filter(registered__gt=0).count() == 1  # the real learner only
+
+
+def test_refused_when_demo_data_is_not_allowed(db, settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
+        call_command("synth_learners", count=10)
+
+
+def test_weights_cover_every_prefecture():
+    assert sorted(PREFECTURE_WEIGHTS) == [f"{n:02d}" for n in range(1, 48)]

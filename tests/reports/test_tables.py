@@ -1,0 +1,66 @@
+"""The report's tables (lms.reports.tables): the prefecture-wide plan reads every municipality at once and must
+give exactly what selectors.figures() gives for each; the plan leaves nothing unprotected."""
+
+import pytest
+
+from lms.reports import selectors
+from lms.reports.tables import fiscal_year_label, municipality_figures, prefecture_plan
+
+from .report_data import (
+    FY,
+    KURAYOSHI_CITY,
+    TOTTORI_CITY,
+    TOTTORI_PREF,
+    YONAGO_CITY,
+    add_learners,
+    add_workshops,
+    month,
+    set_population,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(db):
+    add_learners(
+        TOTTORI_CITY,
+        month(4),
+        age_band="30s",
+        occupation="education",
+        registered=30,
+        started=20,
+        completed_online=5,
+        completed_workshop=9,
+        certificates_valid=12,
+        passed_1=14,
+        passed_8=3,
+    )
+    add_learners(TOTTORI_CITY, month(3), age_band="80plus", registered=2, started=1)
+    add_learners(YONAGO_CITY, month(1), age_band="20s", occupation="weird", registered=7)
+    add_learners(YONAGO_CITY, month(4, fy=FY - 1), registered=50)  # another year
+    add_workshops(KURAYOSHI_CITY, month(6), held=2, attendance=14)
+    set_population(TOTTORI_CITY, 183000)
+
+
+def test_bulk_municipality_figures_equal_the_selector_for_each_municipality(data):
+    bulk = municipality_figures(TOTTORI_PREF, FY)
+    assert set(bulk) == {TOTTORI_CITY, YONAGO_CITY, KURAYOSHI_CITY}
+    for code, figures in bulk.items():
+        expected = selectors.figures(selectors.area_for_municipality(code), FY)
+        expected.population = None
+        assert figures == expected, code
+
+
+def test_plan_covers_every_municipality_and_leaves_nothing_pinned(data):
+    plan = prefecture_plan(selectors.area_for_prefecture(TOTTORI_PREF), FY)
+    codes = [area.code for area, _summary, _cells in plan.municipalities]
+    assert codes == [area.code for area, _s in selectors.municipality_table(TOTTORI_PREF, FY)]
+    assert plan.suppressor.unprotectable == []
+    cells = plan.cells_for(YONAGO_CITY)
+    assert cells.headline["registered"].display == "<10"
+    assert plan.cells.headline["registered"].display == "39"
+
+
+def test_fiscal_year_label_gives_both_calendars():
+    assert fiscal_year_label(2026) == "2026年度（令和8年度：2026年4月1日〜2027年3月31日）"
