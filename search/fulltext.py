@@ -58,11 +58,18 @@ def install_fulltext_index(apps, schema_editor):
 
 
 def ensure_fulltext_index() -> None:
-    """Create whatever is missing of the full-text index (used by `rebuild_search_index`)."""
-    statements = {"sqlite": SQLITE_SETUP, "postgresql": POSTGRES_SETUP}.get(connection.vendor, [])
+    """Create whatever is missing of the full-text index (used by `rebuild_search_index`). On PostgreSQL only when
+    the index is really missing: CREATE INDEX (even IF NOT EXISTS) is refused inside a transaction that has just
+    deleted rows with deferred foreign keys."""
     with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+        if connection.vendor == "sqlite":
+            for sql in SQLITE_SETUP:
+                cursor.execute(sql)
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", ["search_text_lexemes_gin"])
+            if cursor.fetchone() is None:
+                for sql in POSTGRES_SETUP:
+                    cursor.execute(sql)
 
 
 def remove_fulltext_index(apps, schema_editor):
