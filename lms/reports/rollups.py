@@ -41,6 +41,9 @@ SCAN_MARGIN = dt.timedelta(minutes=2)  # a transaction that stamped a time may c
 BATCH = 5000
 WATERMARK = "scan_watermark"
 LAST_REBUILD = "last_rebuild"
+# Moves forward whenever any figure a report shows may have changed (roll-ups, workshops, population): screens key
+# their computed suppression plans on it (lms.reports.tables.cached_prefecture_plan).
+DATA_CHANGED = "data_changed"
 
 Cell = tuple[dt.date, str]  # (first day of month, city code)
 
@@ -359,9 +362,10 @@ def _sum_prefecture_quiz(years=None, prefectures=None) -> None:
     )
 
 
-def recompute_workshops() -> None:
+def recompute_workshops() -> bool:
     """Workshops held (started, not cancelled) and attendance, per (start month, workshop's city). Whole table: it
-    has one row per city and month with workshops, so this is one small query."""
+    has one row per city and month with workshops, so this is one small query. Writes (and answers True) only when
+    something changed."""
     from events.enums import RegistrationStatus, WorkshopStatus
     from events.models import WorkshopPage
 
@@ -381,6 +385,14 @@ def recompute_workshops() -> None:
     for month, city, pref, attended in rows:
         cells[(month, city, pref)][0] += 1
         cells[(month, city, pref)][1] += attended
+    wanted = {(month, city, pref, held, attended) for (month, city, pref), (held, attended) in cells.items()}
+    stored = set(
+        CityWorkshopMonth.objects.values_list(
+            "month", "municipality_code", "prefecture_code", "workshops_held", "attendance"
+        )
+    )
+    if wanted == stored:
+        return False
     with transaction.atomic():
         CityWorkshopMonth.objects.all().delete()
         CityWorkshopMonth.objects.bulk_create(
@@ -389,6 +401,7 @@ def recompute_workshops() -> None:
             )
             for (month, city, pref), (held, attended) in cells.items()
         )
+    return True
 
 
 # --- the learner snapshot -----------------------------------------------------------------------------------
@@ -497,6 +510,27 @@ def _snapshot_all() -> None:
 
 
 @transaction.atomic
+def mark_data_changed() -> None:
+    """Move the data version forward (strictly, even if the clock has not moved, e.g. under a frozen test clock)."""
+    state, _created = RollupState.objects.get_or_create(key=DATA_CHANGED)
+    now = timezone.now()
+    if state.value is not None and now <= state.value:
+        now = state.value + dt.timedelta(microseconds=1)
+    RollupState.objects.filter(pk=state.pk).update(value=now)
+
+
+def data_version() -> tuple:
+    """What a computed report depends on besides its area and year: the data (DATA_CHANGED), the live quiz modules
+    (their question texts and order) and the suppression threshold."""
+    from django.conf import settings
+
+    from courses.models import ModulePage
+
+    changed = RollupState.objects.filter(key=DATA_CHANGED).values_list("value", flat=True).first()
+    modules = ModulePage.objects.live().aggregate(n=Count("pk"), latest=Max("last_published_at"))
+    return (changed, modules["n"], modules["latest"], settings.REPORT_SUPPRESSION_THRESHOLD)
+
+
 def rebuild_all() -> dict:
     """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too."""
     started = timezone.now()
@@ -516,6 +550,7 @@ def rebuild_all() -> dict:
         DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
     RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
     RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
+    mark_data_changed()
     if connection.vendor == "postgresql":  # the tables were just replaced: give the planner their new sizes
         with connection.cursor() as cursor:
             for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear, CountedLearner):
@@ -562,7 +597,9 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
             cells.update((month, city) for month in months.get(user_id, ()) for city in areas)
         _save_snapshots(now_areas.values())
     recompute_cells(cells)
-    recompute_workshops()
+    workshops_changed = recompute_workshops()
+    if cells or workshops_changed:
+        mark_data_changed()
     done = [pk for pk, _user in marks]
     for offset in range(0, len(done), BATCH):
         DirtyLearner.objects.filter(pk__in=done[offset : offset + BATCH]).delete()

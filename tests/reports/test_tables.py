@@ -64,3 +64,34 @@ def test_plan_covers_every_municipality_and_leaves_nothing_pinned(data):
 
 def test_fiscal_year_label_gives_both_calendars():
     assert fiscal_year_label(2026) == "2026年度（令和8年度：2026年4月1日〜2027年3月31日）"
+
+
+def test_a_prefecture_plan_is_reused_until_the_data_changes(data, settings):
+    from lms.reports import rollups
+    from lms.reports.tables import cached_prefecture_plan
+
+    tottori = selectors.area_for_prefecture(TOTTORI_PREF)
+    first = cached_prefecture_plan(tottori, FY)
+    assert cached_prefecture_plan(tottori, FY) is first
+    # What a refresh does after recomputing cells: new figures, and the version moves on.
+    add_learners(YONAGO_CITY, month(5), registered=40)
+    assert cached_prefecture_plan(tottori, FY) is first  # written behind the refresh's back: not seen yet
+    rollups.mark_data_changed()
+    second = cached_prefecture_plan(tottori, FY)
+    assert second is not first
+    assert second.cells_for(YONAGO_CITY).headline["registered"].display == "47"
+    settings.REPORT_SUPPRESSION_THRESHOLD = 50
+    third = cached_prefecture_plan(tottori, FY)
+    assert third is not second
+    assert third.cells_for(YONAGO_CITY).headline["registered"].display != "47"
+
+
+def test_a_refresh_with_nothing_new_keeps_the_data_version(db):
+    from lms.reports import rollups
+
+    rollups.refresh()  # the first run builds everything
+    built = rollups.data_version()
+    rollups.refresh()
+    assert rollups.data_version() == built
+    rollups.rebuild_all()
+    assert rollups.data_version() != built
