@@ -531,8 +531,10 @@ def data_version() -> tuple:
     return (changed, modules["n"], modules["latest"], settings.REPORT_SUPPRESSION_THRESHOLD)
 
 
+@transaction.atomic
 def rebuild_all() -> dict:
-    """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too."""
+    """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too. One
+    transaction (its lock needs one, and readers keep seeing the old figures until the new ones are complete)."""
     started = timezone.now()
     _lock_state(WATERMARK)  # one refresh or rebuild at a time
     # Marks visible now are covered by this rebuild; a mark committed later (even if stamped earlier) stays.

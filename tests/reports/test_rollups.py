@@ -197,3 +197,15 @@ def test_scan_of_newest_rows_finds_every_recent_row_whatever_the_window():
     found = rollups.recent_user_ids(DirtyLearner.objects.all(), "user_id", "marked_at", now - dt.timedelta(minutes=1))
     assert found == set(DirtyLearner.objects.filter(pk__in=newest).values_list("user_id", flat=True))
     assert rollups.recent_user_ids(DirtyLearner.objects.none(), "user_id", "marked_at", now) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rebuild_command_and_task_run_outside_a_transaction():
+    """The nightly task and `manage.py rebuild_report_rollups` call rebuild_all() with no transaction open; its
+    row lock (select_for_update) needs one — on PostgreSQL this failed before rebuild_all opened its own."""
+    from django.core.management import call_command
+
+    from lms.reports.tasks import rebuild_report_rollups
+
+    call_command("rebuild_report_rollups")
+    rebuild_report_rollups()
