@@ -199,7 +199,7 @@ def test_scan_of_newest_rows_finds_every_recent_row_whatever_the_window():
     assert rollups.recent_user_ids(DirtyLearner.objects.none(), "user_id", "marked_at", now) == set()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_rebuild_command_and_task_run_outside_a_transaction():
     """The nightly task and `manage.py rebuild_report_rollups` call rebuild_all() with no transaction open; its
     row lock (select_for_update) needs one — on PostgreSQL this failed before rebuild_all opened its own."""
