@@ -131,15 +131,13 @@ def issue_certificate(*, holder, course, source: CertificateSource | str, worksh
 
 
 def _queue_render(certificate_id: int) -> None:
+    """Render the files after commit, through the outbox: with the broker down the work is kept and published when
+    it is back (and the files are rendered on demand at the first download meanwhile)."""
+    from lms.outbox.services import enqueue
+
     from .tasks import render_certificate_files
 
-    def send():
-        try:
-            render_certificate_files.delay(certificate_id)
-        except Exception:  # the broker is down: the files are rendered on demand at the first download
-            logger.exception("Could not queue rendering of certificate %s", certificate_id)
-
-    transaction.on_commit(send)
+    enqueue(render_certificate_files, certificate_id, key=f"certificate-render:{certificate_id}")
 
 
 def signature_is_genuine(certificate: Certificate, signature: str | None = None) -> bool:
