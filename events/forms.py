@@ -138,12 +138,20 @@ class WorkshopFilterForm(forms.Form):
         return result
 
 
-class WalkInForm(forms.Form):
-    email = forms.EmailField(
-        label=_("当日参加の方のメールアドレス"),
-        error_messages={"required": messages.WALK_IN_EMAIL_REQUIRED},
-        help_text=_("つながりサポーターのアカウントに登録しているメールアドレスです。"),
+class WalkInCodeForm(forms.Form):
+    """/c/: the six digits the trainer read out (full-width digits are accepted and folded)."""
+
+    code = forms.CharField(
+        label=_("当日参加コード（6桁の数字）"),
+        max_length=20,
+        error_messages={"required": messages.WALK_IN_CODE_REQUIRED},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9０-９]*"}),
     )
+
+    def clean_code(self):
+        import unicodedata
+
+        return "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
 
 
 class CancelWorkshopForm(forms.Form):

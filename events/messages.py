@@ -23,10 +23,18 @@ BUSY = _("ただいま混み合っています。少し待ってから、もう�
 LOGIN_TO_CHECK_IN = _("出席を記録するには、申し込みに使ったアカウントでログインしてください。")
 CHECKIN_CODE_INVALID = _("このQRコードは使えません。会場の画面に表示されている新しいQRコードを読み取ってください。")
 CHECKIN_CODE_EXPIRED = _("このQRコードは有効期限が切れています。会場の画面に表示されている新しいQRコードを読み取ってください。")
-CHECKIN_OUTSIDE_WINDOW = _("出席の受付時間外です（講座の開始30分前から終了時刻まで受け付けます）。")
+CHECKIN_OUTSIDE_WINDOW = _("出席の受付時間外です（講座の開始30分前から終了30分後まで受け付けます）。")
 CHECKIN_NOT_REGISTERED = _("この講座の参加確定者として登録されていません。会場の講師にお声がけください。")
 CHECKIN_DONE = _("出席を記録しました。ご参加ありがとうございます。")
 CHECKIN_ALREADY = _("出席はすでに記録されています。")
+
+# Walk-ins confirm themselves (on their own phone)
+WALK_IN_CONFIRM_PROMPT = _("この講座への申し込みはありません（またはキャンセル待ちです）。会場で当日参加している方は、下のボタンでご自身の出席を記録してください。")
+WALK_IN_CODE_INVALID = _("このコードは使えません。講師が読み上げた6桁のコードを確かめて、もう一度入力してください（コードは1回だけ、発行から15分間使えます）。")
+WALK_IN_CODE_REQUIRED = _("講師が読み上げた6桁の数字を入力してください。")
+WALK_IN_CODE_TOO_MANY = _("入力の回数が多すぎます。しばらく待ってから、もう一度お試しください。")
+WALK_IN_RECORDED = _("当日参加として出席を記録しました。ご参加ありがとうございます。")
+LOGIN_TO_ENTER_CODE = _("当日参加コードを入力するには、ログインしてください（アカウントをお持ちでない方は新規登録できます）。")
 
 # Workshops (admin and trainer console)
 END_BEFORE_START = _("終了日時は開始日時より後にしてください。")
@@ -39,9 +47,10 @@ MUNICIPALITY_OUT_OF_SCOPE = _("担当していない地域の講座は作成・�
 WORKSHOP_OUT_OF_SCOPE = _("担当していない地域の講座です。")
 
 # Trainer console
-WALK_IN_UNKNOWN_EMAIL = _("このメールアドレスのアカウントは見つかりませんでした。当日参加の方には、先に新規登録をしていただいてください。")
-WALK_IN_EMAIL_REQUIRED = _("当日参加の方のメールアドレスを入力してください。")
-WALK_IN_ADDED = _("%(name)s さんを出席者として追加しました。")
+WALK_IN_CODE_ISSUED = _("当日参加コード %(code)s を発行しました。参加者に読み上げてください（1人1回、15分間有効）。")
+ATTENDANCE_OUTSIDE_WINDOW = _("出席は、講座の開始30分前から終了14日後までの間だけ記録・変更できます。")
+ATTENDANCE_WORKSHOP_CANCELLED = _("中止した講座の出席は記録できません。")
+ATTENDANCE_LOCKED_BY_CLOSING = _("講座を締めくくった後は、出席を取り消せません。修了証の失効は事務局に依頼してください。")
 ATTENDANCE_SAVED = _("出席を更新しました。")
 ATTENDANCE_CANCELLED_REGISTRATION = _("取り消された申し込みは出席にできません。")
 ATTENDANCE_LOCKED_BY_CERTIFICATE = _("修了証を発行済みのため、出席を取り消せません。修了証の失効は事務局に依頼してください。")

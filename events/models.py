@@ -37,8 +37,12 @@ from .enums import (
 )
 from .forms import WorkshopPageForm
 
-# Attendees may check in from this long before the start until the end of the session.
+# Attendance (a check-in, a walk-in, a trainer's tick) is taken from this long before the start …
 CHECK_IN_OPENS_BEFORE = dt.timedelta(minutes=30)
+# … until this long after the end for people confirming themselves on their phone (QR code, walk-in code) …
+CHECK_IN_CLOSES_AFTER = dt.timedelta(minutes=30)
+# … and until this long after the end for the trainer's ticks (copied from the paper sheet after the session).
+TICKS_CLOSE_AFTER = dt.timedelta(days=14)
 
 
 class WorkshopIndexPage(RoutablePageMixin, Page):
@@ -229,9 +233,15 @@ class WorkshopPage(RoutablePageMixin, Page):
         opened = self.registration_opens_at is None or now >= self.registration_opens_at
         return opened and now < self.registration_deadline and not self.has_ended(now) and not self.is_cancelled
 
-    def check_in_is_open(self, now: dt.datetime | None = None) -> bool:
+    def attendance_is_open(self, now: dt.datetime | None = None, *, by_trainer: bool = False) -> bool:
+        """The one rule for when attendance may be taken or changed: never on a cancelled workshop; from shortly
+        before the start until a set time after the end (longer for the trainer's ticks than for self check-in)."""
         now = now or timezone.now()
-        return self.starts_at - CHECK_IN_OPENS_BEFORE <= now <= self.ends_at and not self.is_cancelled
+        closes_after = TICKS_CLOSE_AFTER if by_trainer else CHECK_IN_CLOSES_AFTER
+        return not self.is_cancelled and self.starts_at - CHECK_IN_OPENS_BEFORE <= now <= self.ends_at + closes_after
+
+    def check_in_is_open(self, now: dt.datetime | None = None) -> bool:
+        return self.attendance_is_open(now)
 
     @property
     def seats_left(self) -> int | None:
@@ -306,6 +316,11 @@ class RegistrationQuerySet(models.QuerySet):
     def attended(self):
         return self.filter(status=RegistrationStatus.ATTENDED)
 
+    def certifiable(self):
+        """Attendees closing may certify: everyone attended except the old trainer-added walk-ins, whom nobody
+        confirmed (the trainer typed an e-mail address; the person never did anything)."""
+        return self.attended().exclude(source=RegistrationSource.WALK_IN, check_in_method=CheckInMethod.WALK_IN)
+
 
 class Registration(models.Model):
     """One person's place at a workshop: confirmed, on the waitlist, cancelled, or attended (with when and how they
@@ -378,6 +393,34 @@ class Registration(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def is_unconfirmed_walk_in(self) -> bool:
+        """An old walk-in the trainer added by e-mail address: never confirmed by the person, never certified."""
+        return self.source == RegistrationSource.WALK_IN and self.check_in_method == CheckInMethod.WALK_IN
+
+
+class WalkInCode(models.Model):
+    """A one-time code the trainer reads out to one walk-in, who types it at /c/ on their own phone (signed in):
+    that records their own attendance. Six digits, one use, a short life; the trainer never sees who used it
+    before they do, and nothing about any account is shown to the trainer at issue time."""
+
+    workshop = models.ForeignKey(WorkshopPage, on_delete=models.CASCADE, related_name="walk_in_codes")
+    code = models.CharField(_("コード"), max_length=6, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("発行日時"))
+    expires_at = models.DateTimeField(_("有効期限"))
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    used_at = models.DateTimeField(_("使用日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("当日参加コード")
+        verbose_name_plural = _("当日参加コード")
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} / {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class RegistrationNotice(models.Model):
