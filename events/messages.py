@@ -43,6 +43,11 @@ REGISTRATION_WINDOW_ORDER = _("申込締切は申込開始より後にしてく�
 REGISTRATION_CLOSES_AFTER_END = _("申込締切は講座の終了日時までにしてください。")
 VENUE_REQUIRED = _("会場で開催する講座には、会場名と住所を入力してください。")
 ONLINE_URL_REQUIRED = _("オンラインで開催する講座には、参加用URLを入力してください。")
+START_BEFORE_REGISTRATION_OPENS = _("開始日時は申込開始より後にしてください（申込開始の前に講座を始めることはできません）。")
+MOVED_INTO_THE_PAST = _("開始日時を過去の日時に変更することはできません。")
+CAPACITY_BELOW_CONFIRMED = _("すでに%(taken)s人の参加が確定しています。この定員にすると%(over)s人の席がなくなるため、変更できません（確定した方をキャンセル待ちに戻すことはしません）。")
+CHANGE_NOTHING = _("日時・場所・URL・定員に変更はありません。")
+CHANGE_SAVED = _("講座の内容を変更しました。%(count)s人にメールと新しいカレンダー（.ics）でお知らせします。")
 MUNICIPALITY_OUT_OF_SCOPE = _("担当していない地域の講座は作成・編集できません。担当地域の市区町村を選んでください。")
 WORKSHOP_OUT_OF_SCOPE = _("担当していない地域の講座です。")
 

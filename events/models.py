@@ -36,6 +36,7 @@ from .enums import (
     WorkshopStatus,
 )
 from .forms import WorkshopPageForm
+from .panels import ChangeRecipientsPanel
 
 # Attendance (a check-in, a walk-in, a trainer's tick) is taken from this long before the start …
 CHECK_IN_OPENS_BEFORE = dt.timedelta(minutes=30)
@@ -148,6 +149,7 @@ class WorkshopPage(RoutablePageMixin, Page):
         FieldPanel("description"),
         MultiFieldPanel(
             [
+                ChangeRecipientsPanel(),
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
                 FieldPanel("municipality"),
                 FieldPanel("format"),
@@ -211,8 +213,28 @@ class WorkshopPage(RoutablePageMixin, Page):
                 errors["venue_address"] = messages.VENUE_REQUIRED
         if self.format in (WorkshopFormat.ONLINE, WorkshopFormat.HYBRID) and not self.online_url:
             errors["online_url"] = messages.ONLINE_URL_REQUIRED
+        if opens and self.starts_at and self.starts_at <= opens and "registration_closes_at" not in errors:
+            errors["starts_at"] = messages.START_BEFORE_REGISTRATION_OPENS
+        errors.update(self._change_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _change_errors(self) -> dict:
+        """Rules about changing a workshop people registered for: never moved into the past; the capacity never
+        below the seats already given (confirmed people are never silently put on the waitlist)."""
+        if not self.pk:
+            return {}
+        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity").first()
+        if stored is None:
+            return {}
+        errors = {}
+        if self.starts_at and self.starts_at != stored["starts_at"] and self.starts_at < timezone.now():
+            errors["starts_at"] = messages.MOVED_INTO_THE_PAST
+        if self.capacity is not None and self.capacity != stored["capacity"]:
+            taken = Registration.objects.filter(workshop_id=self.pk, status__in=SEAT_TAKING_STATUSES).count()
+            if self.capacity < taken:
+                errors["capacity"] = messages.CAPACITY_BELOW_CONFIRMED % {"taken": taken, "over": taken - self.capacity}
+        return errors
 
     @property
     def is_cancelled(self) -> bool:
@@ -398,6 +420,62 @@ class Registration(models.Model):
     def is_unconfirmed_walk_in(self) -> bool:
         """An old walk-in the trainer added by e-mail address: never confirmed by the person, never certified."""
         return self.source == RegistrationSource.WALK_IN and self.check_in_method == CheckInMethod.WALK_IN
+
+
+# The facts of a workshop whose change every confirmed and waitlisted person is told about.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "format", "venue_name", "venue_address", "online_url")
+
+
+class WorkshopNotifiedState(models.Model):
+    """What people registered were last told about a workshop (its date, time, place and online URL): a publish
+    that differs from this records a WorkshopChange and tells them. Kept outside the page so a revision never
+    restores it."""
+
+    workshop = models.OneToOneField(WorkshopPage, on_delete=models.CASCADE, related_name="notified_state")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    format = models.CharField(max_length=20)
+    venue_name = models.CharField(max_length=200, blank=True)
+    venue_address = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name = _("お知らせ済みの日時と場所")
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}: {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class WorkshopChange(models.Model):
+    """A published change of a workshop's date, time, place or online URL, with what changed (before → after, as
+    shown in the e-mail) and who changed it. Everyone confirmed or waitlisted then is told once (WorkshopChangeNotice)."""
+
+    workshop = models.ForeignKey(WorkshopPage, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(_("変更日時"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changes = models.JSONField(_("変更内容"), default=list)
+
+    class Meta:
+        verbose_name = _("講座の変更")
+        verbose_name_plural = _("講座の変更")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} / {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class WorkshopChangeNotice(models.Model):
+    """The change e-mail sent to one registration: claimed before sending (unique), released if sending fails."""
+
+    change = models.ForeignKey(WorkshopChange, on_delete=models.CASCADE, related_name="notices")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="change_notices")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["change", "registration"], name="events_one_change_notice")]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} / {self.registration_id}"
 
 
 class WalkInCode(models.Model):

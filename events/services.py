@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -486,9 +487,12 @@ def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
     return WorkshopPage.objects.get(pk=workshop.pk)
 
 
-def apply_published_workshop(*, workshop: WorkshopPage) -> None:
+def apply_published_workshop(*, workshop: WorkshopPage, by=None) -> None:
     """A workshop was published (created, edited or cancelled): tell everyone registered if it is cancelled, else
-    give any seats a raised capacity freed to the waitlist."""
+    tell everyone confirmed or waitlisted what changed (date, time, place, URL) and give any seats a raised capacity
+    freed to the waitlist."""
+    if not workshop.is_cancelled:
+        record_workshop_change(workshop=workshop, by=by)
     if workshop.is_cancelled:
         workshop_id = workshop.pk
 
@@ -500,6 +504,182 @@ def apply_published_workshop(*, workshop: WorkshopPage) -> None:
         transaction.on_commit(send)
     else:
         promote_waitlist(workshop=workshop)
+
+
+# --- Changes of date, time, place or online URL ---------------------------------------------------------------
+
+CHANGE_LABELS = {
+    "date": "日時",
+    "format": "開催形式",
+    "venue_name": "会場名",
+    "venue_address": "会場の住所",
+    "online_url": "オンライン参加用URL",
+}
+
+
+def _when(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    text = date_format(start, "Y年n月j日（D）H:i") + "〜"
+    return text + (date_format(end, "H:i") if start.date() == end.date() else date_format(end, "Y年n月j日（D）H:i"))
+
+
+def describe_changes(before: dict, after: dict) -> list[dict]:
+    """What changed between two sets of NOTIFIED_FIELDS, as the e-mail and the console show it (before → after)."""
+    from .enums import WorkshopFormat
+
+    changes = []
+    if (before["starts_at"], before["ends_at"]) != (after["starts_at"], after["ends_at"]):
+        changes.append(
+            {"field": "date", "label": CHANGE_LABELS["date"], "before": _when(before["starts_at"], before["ends_at"]),
+             "after": _when(after["starts_at"], after["ends_at"])}
+        )
+    for field in ("format", "venue_name", "venue_address", "online_url"):
+        if (before[field] or "") != (after[field] or ""):
+            old, new = before[field] or "（なし）", after[field] or "（なし）"
+            if field == "format":
+                old, new = str(WorkshopFormat(before[field]).label), str(WorkshopFormat(after[field]).label)
+            changes.append({"field": field, "label": CHANGE_LABELS[field], "before": old, "after": new})
+    return changes
+
+
+def _notified_values(obj) -> dict:
+    from .models import NOTIFIED_FIELDS
+
+    return {field: getattr(obj, field) for field in NOTIFIED_FIELDS}
+
+
+def people_to_tell(workshop: WorkshopPage) -> list[Registration]:
+    """Everyone a change is sent to: confirmed (not yet attended) and waitlisted, in roster order."""
+    return list(
+        Registration.objects.filter(
+            workshop_id=workshop.pk, status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+        )
+        .select_related("user__profile")
+        .order_by("status", "id")
+    )
+
+
+def record_workshop_change(*, workshop: WorkshopPage, by=None):
+    """Compare the published workshop with what people were last told; if its date, time, place or URL changed,
+    record the change and queue an e-mail (with an updated .ics: same UID, higher SEQUENCE) to every confirmed and
+    waitlisted person. The first publication only remembers the facts. Returns the change or None."""
+    from .models import WorkshopChange, WorkshopNotifiedState
+
+    with transaction.atomic():
+        live = _lock_workshop(workshop.pk)
+        current = _notified_values(live)
+        state = WorkshopNotifiedState.objects.filter(workshop_id=live.pk).first()
+        if state is None:
+            WorkshopNotifiedState.objects.create(workshop_id=live.pk, **current)
+            return None
+        changes = describe_changes(_notified_values(state), current)
+        if not changes:
+            return None
+        for field, value in current.items():
+            setattr(state, field, value)
+        state.save()
+        change = WorkshopChange.objects.create(workshop_id=live.pk, changed_at=timezone.now(), changed_by=by, changes=changes)
+        change_id = change.pk
+
+        def send():
+            from .tasks import notify_workshop_changed
+
+            try:
+                notify_workshop_changed.delay(change_id)
+            except Exception:  # the broker is down: the change stands; `resend_change_notices` can queue it again
+                logger.exception("Could not queue the notices of workshop change %s", change_id)
+
+        transaction.on_commit(send)
+    return change
+
+
+def queue_change_notices(*, change_id: int) -> int:
+    """Queue the change e-mail to everyone confirmed or waitlisted for the changed workshop (each is sent once)."""
+    from .models import WorkshopChange
+    from .tasks import send_change_notice
+
+    change = WorkshopChange.objects.filter(pk=change_id).select_related("workshop").first()
+    if change is None:
+        return 0
+    ids = [registration.pk for registration in people_to_tell(change.workshop)]
+    for registration_id in ids:
+        send_change_notice.delay(change_id, registration_id)
+    return len(ids)
+
+
+def send_change_notice(*, change_id: int, registration_id: int) -> bool:
+    """One change e-mail, at most once per change and person (claimed first, released if sending fails)."""
+    from .emails import send_change_email
+    from .models import WorkshopChange, WorkshopChangeNotice
+
+    change = WorkshopChange.objects.filter(pk=change_id).first()
+    registration = (
+        Registration.objects.select_related("workshop__municipality__prefecture", "user__profile")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if change is None or registration is None or not registration.user.is_active:
+        return False
+    if registration.is_cancelled or registration.workshop.is_cancelled:
+        return False
+    try:
+        with transaction.atomic():
+            notice = WorkshopChangeNotice.objects.create(change=change, registration=registration, sent_at=timezone.now())
+    except IntegrityError:
+        return False
+    try:
+        send_change_email(registration=registration, change=change)
+    except Exception:
+        notice.delete()
+        raise
+    return True
+
+
+CHANGEABLE_FIELDS = ("starts_at", "ends_at", "venue_name", "venue_address", "online_url", "capacity")
+
+
+def preview_workshop_change(*, workshop: WorkshopPage, **fields) -> tuple[list[dict], list[Registration], dict]:
+    """What a change from the console would do, before saving: (changes, people who will be told, errors by field).
+    The errors are the page's own rules (`WorkshopPage.clean`); lowering the capacity below the seats given names
+    the people who would lose theirs."""
+    candidate = WorkshopPage.objects.get(pk=workshop.pk)
+    before = _notified_values(candidate)
+    for field, value in fields.items():
+        if field not in CHANGEABLE_FIELDS:
+            raise ValueError(field)
+        setattr(candidate, field, value)
+    errors: dict = {}
+    try:
+        candidate.clean()
+    except ValidationError as exc:
+        errors = {field: [str(message) for message in messages_] for field, messages_ in exc.message_dict.items()}
+    if "capacity" in errors:
+        seated = list(
+            Registration.objects.seat_taking().filter(workshop_id=workshop.pk).select_related("user__profile").order_by("-confirmed_at", "-id")
+        )
+        over = seated[: max(0, len(seated) - candidate.capacity)]
+        names = "、".join(getattr(getattr(r.user, "profile", None), "full_name", "") or "（氏名未登録）" for r in over)
+        errors["capacity"].append(f"影響を受ける方（参加確定の新しい順）: {names}")
+    changes = describe_changes(before, _notified_values(candidate))
+    return changes, people_to_tell(workshop) if changes else [], errors
+
+
+def change_workshop(*, workshop: WorkshopPage, by, **fields) -> WorkshopPage:
+    """The trainer changes the date, time, place, URL or capacity in the console: a new revision of the live page,
+    published (the history shows who and when). Publishing tells everyone confirmed or waitlisted. Refused (nothing
+    saved) by the page's rules: into the past, before the registration window, below the seats given."""
+    changes, _people, errors = preview_workshop_change(workshop=workshop, **fields)
+    if errors:
+        raise ValidationError(errors)
+    live = WorkshopPage.objects.get(pk=workshop.pk)
+    if not changes and all(getattr(live, f) == v for f, v in fields.items()):
+        raise WorkshopError(messages.CHANGE_NOTHING)
+    for field, value in fields.items():
+        setattr(live, field, value)
+    with transaction.atomic():
+        revision = live.save_revision(user=by, log_action=True)
+        revision.publish(user=by)
+    return WorkshopPage.objects.get(pk=workshop.pk)
 
 
 # --- Notices (e-mail) -------------------------------------------------------------------------------------------------

@@ -179,6 +179,47 @@ def check_in_code(request, pk: int):
     return JsonResponse(code)
 
 
+# --- Changing the date, time, place or capacity -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def change(request, pk: int):
+    """Change the date, time, place, URL or capacity. The first POST shows what changes and who will be told (names);
+    the trainer then confirms. Bad input (into the past, before the registration window, below the seats given)
+    is shown on the form and nothing is saved."""
+    from django.core.exceptions import ValidationError
+
+    from ..forms import ChangeWorkshopForm
+
+    workshop = _workshop_or_404(request, pk)
+    if workshop.is_cancelled:
+        flash.info(request, messages.ALREADY_CANCELLED)
+        return redirect(_roster_url(workshop))
+    form = ChangeWorkshopForm.for_workshop(workshop, request.POST if request.method == "POST" else None)
+    context = {"workshop": workshop, "form": form, "preview": None}
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        changes, people, errors = services.preview_workshop_change(workshop=workshop, **fields)
+        for field, field_errors in errors.items():
+            for error in field_errors:
+                form.add_error(field if field in form.fields else None, error)
+        if not errors and request.POST.get("confirm") == "1":
+            try:
+                services.change_workshop(workshop=workshop, by=request.user, **fields)
+            except services.WorkshopError as exc:
+                flash.info(request, exc.message)
+            except ValidationError as exc:
+                for error in exc.messages:
+                    flash.error(request, error)
+            else:
+                flash.success(request, messages.CHANGE_SAVED % {"count": len(people) if changes else 0})
+            return redirect(_roster_url(workshop))
+        if not errors:
+            context["preview"] = {"changes": changes, "people": people}
+    return TemplateResponse(request, "events/trainer/change.html", context, status=400 if form.errors else 200)
+
+
 # --- Closing and cancelling ---------------------------------------------------------------------------------------
 
 
