@@ -44,3 +44,31 @@ def send_notice_email(*, registration, kind: NoticeKind) -> None:
         method = "CANCEL" if workshop.is_cancelled else "PUBLISH"
         message.attach("workshop.ics", ics, f"text/calendar; charset=utf-8; method={method}")
     message.send()
+
+
+def send_change_email(*, registration, change) -> None:
+    """What changed (before → after) and an updated .ics (same UID, higher SEQUENCE, so calendars move the event).
+    The online URL is given only to confirmed people, as in every other e-mail."""
+    workshop = registration.workshop
+    profile = getattr(registration.user, "profile", None)
+    confirmed = registration.is_confirmed
+    changes = [
+        c if c["field"] != "online_url" or confirmed else {**c, "before": "（参加確定の方にお知らせします）", "after": "（参加確定の方にお知らせします）"}
+        for c in change.changes
+    ]
+    context = {
+        "name": profile.full_name if profile and profile.full_name else registration.user.email,
+        "workshop": workshop,
+        "starts_at": timezone.localtime(workshop.starts_at),
+        "ends_at": timezone.localtime(workshop.ends_at),
+        "url": absolute_url(workshop),
+        "mypage_url": settings.SITE_URL.rstrip("/") + "/mypage/",
+        "changes": changes,
+        "waitlisted": registration.is_waitlisted,
+        "show_online_url": confirmed,
+    }
+    body = render_to_string("events/email/changed.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"講座の日時・場所が変更になりました：{workshop.title}"
+    message = EmailMessage(subject=subject, body=body, to=[registration.user.email])
+    message.attach("workshop.ics", workshop_attachment(workshop, include_online_url=confirmed), "text/calendar; charset=utf-8; method=PUBLISH")
+    message.send()

@@ -138,12 +138,20 @@ class WorkshopFilterForm(forms.Form):
         return result
 
 
-class WalkInForm(forms.Form):
-    email = forms.EmailField(
-        label=_("当日参加の方のメールアドレス"),
-        error_messages={"required": messages.WALK_IN_EMAIL_REQUIRED},
-        help_text=_("つながりサポーターのアカウントに登録しているメールアドレスです。"),
+class WalkInCodeForm(forms.Form):
+    """/c/: the six digits the trainer read out (full-width digits are accepted and folded)."""
+
+    code = forms.CharField(
+        label=_("当日参加コード（6桁の数字）"),
+        max_length=20,
+        error_messages={"required": messages.WALK_IN_CODE_REQUIRED},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9０-９]*"}),
     )
+
+    def clean_code(self):
+        import unicodedata
+
+        return "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
 
 
 class CancelWorkshopForm(forms.Form):
@@ -151,3 +159,34 @@ class CancelWorkshopForm(forms.Form):
         label=_("この講座を中止し、申し込んだ方全員にお知らせします"),
         error_messages={"required": messages.CANCEL_CONFIRM_REQUIRED},
     )
+
+
+class _LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ChangeWorkshopForm(forms.Form):
+    """The console's change of date, time, place, URL and capacity (Asia/Tokyo). The page's own rules decide what is
+    allowed (`services.preview_workshop_change`); this form only parses."""
+
+    starts_at = forms.DateTimeField(label=_("開始日時"), widget=_LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    ends_at = forms.DateTimeField(label=_("終了日時"), widget=_LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    venue_name = forms.CharField(label=_("会場名"), max_length=200, required=False)
+    venue_address = forms.CharField(label=_("会場の住所"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("オンライン参加用URL"), required=False, assume_scheme="https")
+    capacity = forms.IntegerField(label=_("定員"), min_value=1, max_value=100000)
+
+    @classmethod
+    def for_workshop(cls, workshop, data=None):
+        initial = {
+            "starts_at": timezone.localtime(workshop.starts_at),
+            "ends_at": timezone.localtime(workshop.ends_at),
+            "venue_name": workshop.venue_name,
+            "venue_address": workshop.venue_address,
+            "online_url": workshop.online_url,
+            "capacity": workshop.capacity,
+        }
+        return cls(data, initial=initial)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("workshops/<int:pk>/close/", trainer.close, name="close"),
     path("workshops/<int:pk>/closing.json", trainer.closing_status, name="closing_status"),
     path("workshops/<int:pk>/cancel/", trainer.cancel, name="cancel"),
+    path("workshops/<int:pk>/change/", trainer.change, name="change"),
 ]

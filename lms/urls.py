@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", certificates_api.urls),
     path("", include("certificates.urls")),
     path("trainer/", include("events.urls")),
+    path("c/", include("events.short_urls")),
     path("search/", include("search.urls")),
 ]
 

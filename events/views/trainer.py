@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import base64
 import io
-from urllib.parse import urlencode
 
 import qrcode
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -22,9 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import messages, selectors, services
-from ..calendar import absolute_url
 from ..exports import plan_xlsx, report_xlsx, roster_csv
-from ..forms import CancelWorkshopForm, WalkInForm
+from ..forms import CancelWorkshopForm
 from ..models import Registration
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +62,10 @@ def workshop(request, pk: int):
             "waitlisted": sum(1 for r in active if r.is_waitlisted),
             "attended": sum(1 for r in active if r.is_attended),
         },
-        "walk_in_form": WalkInForm(),
+        "walk_in_codes": services.active_walk_in_codes(workshop),
+        "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
+        "attendance_open": workshop.attendance_is_open(by_trainer=True),
+        "check_in_open": workshop.attendance_is_open() and workshop.live,
         "closing": selectors.closing_for(workshop),
         "now": timezone.now(),
         "public_url": workshop.get_url(request) if workshop.live else "",
@@ -99,19 +101,14 @@ def attendance(request, pk: int):
 @require_POST
 @login_required
 def walk_in(request, pk: int):
+    """Issue a one-time code for one walk-in, who types it on their own phone (the trainer looks up no account)."""
     workshop = _workshop_or_404(request, pk)
-    form = WalkInForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("email", []):
-            flash.error(request, error)
-        return redirect(_roster_url(workshop) + "#walk-in")
     try:
-        registration = services.add_walk_in(workshop=workshop, email=form.cleaned_data["email"], by=request.user)
+        code = services.issue_walk_in_code(workshop=workshop, by=request.user)
     except services.WorkshopError as exc:
         flash.error(request, exc.message)
     else:
-        profile = getattr(registration.user, "profile", None)
-        flash.success(request, messages.WALK_IN_ADDED % {"name": profile.full_name if profile else registration.user.email})
+        flash.success(request, messages.WALK_IN_CODE_ISSUED % {"code": code.code})
     return redirect(_roster_url(workshop) + "#walk-in")
 
 
@@ -150,8 +147,8 @@ def report_export(request, pk: int):
 def _checkin_code(request, workshop) -> dict:
     now = timezone.now()
     token = services.make_checkin_token(workshop=workshop, now=now)
-    url = absolute_url(workshop, request) + workshop.reverse_subpage("checkin") + "?" + urlencode({"t": token})
-    image = qrcode.make(url, box_size=10, border=2)
+    url = settings.SITE_URL.rstrip("/") + reverse("events_short:check_in", args=[token])
+    image = qrcode.make(url, box_size=10, border=4)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return {
@@ -159,7 +156,7 @@ def _checkin_code(request, workshop) -> dict:
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "expires_at": services.checkin_token_expires_at(now).isoformat(),
         "rotate_seconds": services.CHECKIN_ROTATE_SECONDS,
-        "open": workshop.check_in_is_open(now) and workshop.live,
+        "open": workshop.attendance_is_open(now) and workshop.live,
     }
 
 
@@ -180,6 +177,47 @@ def check_in_code(request, pk: int):
     code = _checkin_code(request, workshop)
     code["attended"] = Registration.objects.attended().filter(workshop_id=workshop.pk).count()
     return JsonResponse(code)
+
+
+# --- Changing the date, time, place or capacity -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def change(request, pk: int):
+    """Change the date, time, place, URL or capacity. The first POST shows what changes and who will be told (names);
+    the trainer then confirms. Bad input (into the past, before the registration window, below the seats given)
+    is shown on the form and nothing is saved."""
+    from django.core.exceptions import ValidationError
+
+    from ..forms import ChangeWorkshopForm
+
+    workshop = _workshop_or_404(request, pk)
+    if workshop.is_cancelled:
+        flash.info(request, messages.ALREADY_CANCELLED)
+        return redirect(_roster_url(workshop))
+    form = ChangeWorkshopForm.for_workshop(workshop, request.POST if request.method == "POST" else None)
+    context = {"workshop": workshop, "form": form, "preview": None}
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        changes, people, errors = services.preview_workshop_change(workshop=workshop, **fields)
+        for field, field_errors in errors.items():
+            for error in field_errors:
+                form.add_error(field if field in form.fields else None, error)
+        if not errors and request.POST.get("confirm") == "1":
+            try:
+                services.change_workshop(workshop=workshop, by=request.user, **fields)
+            except services.WorkshopError as exc:
+                flash.info(request, exc.message)
+            except ValidationError as exc:
+                for error in exc.messages:
+                    flash.error(request, error)
+            else:
+                flash.success(request, messages.CHANGE_SAVED % {"count": len(people) if changes else 0})
+            return redirect(_roster_url(workshop))
+        if not errors:
+            context["preview"] = {"changes": changes, "people": people}
+    return TemplateResponse(request, "events/trainer/change.html", context, status=400 if form.errors else 200)
 
 
 # --- Closing and cancelling ---------------------------------------------------------------------------------------
