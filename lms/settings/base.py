@@ -157,7 +157,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# The project's own catalogue first (lms/locale, from makemessages), then lms/locale-vendor: Japanese for the
+# strings Wagtail's own catalogues leave in English or word misleadingly (docs/admin-japanese.md).
+LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale-vendor"]
 
 # Static files, served by WhiteNoise in every environment.
 STATICFILES_FINDERS = [
@@ -238,6 +240,10 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# No external requests from the admin: Gravatar off (Wagtail then shows its default avatar from static files) and
+# one time zone (the account page otherwise lists ~600 English zone names).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_USER_TIME_ZONES = ["Asia/Tokyo"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
