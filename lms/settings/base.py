@@ -206,6 +206,11 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【つながりサポーター】"
 ACCOUNT_FORMS = {"signup": "lms.accounts.forms.SignupForm", "login": "lms.accounts.forms.LoginForm"}
+# Our adapter gives allauth's e-mails the service's name, URLs and link lifetimes (templates: account/email/).
+ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the person when their password, e-mail address or 2FA changes
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # said in the confirmation e-mail
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60  # a reset link works for 24 hours (said in the e-mail)
 # allauth's defaults, written out so they are visible and reviewable.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -273,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
+    # "修了証を発行しました" e-mails that could not be queued at issue time (each is sent at most once).
+    "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
     # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).
