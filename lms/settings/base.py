@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Staff screens: 403 for users without a role, MFA required for those with one.
     "lms.accounts.middleware.StaffAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # An <int:…> URL id beyond 64 bits is a 404 before any view runs (lms/middleware.py).
+    "lms.middleware.OutOfRangeIdMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
