@@ -250,3 +250,34 @@ def enter_walk_in_code(request):
     elif request.method == "POST":
         status = 400
     return _private(TemplateResponse(request, "events/walk_in_code.html", {"form": form}, status=status))
+
+
+CLAIM_RATE = "10/15m"
+
+
+def claim_certificate(request):
+    """/c/claim/: someone who attended on paper signs up and types the code printed on their 修了証."""
+    from django_ratelimit.core import is_ratelimited
+
+    from ..forms import ClaimCodeForm
+
+    if not request.user.is_authenticated:
+        flash.info(request, messages.CLAIM_LOGIN)
+        return redirect(login_url_for(request.get_full_path()))
+    form = ClaimCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if is_ratelimited(request, group="events.claim", key="user", rate=CLAIM_RATE, method="POST", increment=True):
+                form.add_error("code", messages.CLAIM_TOO_MANY)
+                status = 429
+            else:
+                try:
+                    services.claim_paper_certificate(code=form.cleaned_data["code"], user=request.user)
+                except services.WorkshopError as exc:
+                    form.add_error("code", exc.message)
+                else:
+                    flash.success(request, messages.CLAIM_DONE)
+                    return redirect("accounts:mypage")
+    return _private(TemplateResponse(request, "events/claim.html", {"form": form}, status=status))

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.ids import parse_ids
+
 from .. import messages, selectors, services
 from ..exports import plan_xlsx, report_xlsx, roster_csv
 from ..forms import CancelWorkshopForm
@@ -53,14 +55,21 @@ def workshop(request, pk: int):
     workshop = _workshop_or_404(request, pk)
     registrations = selectors.roster(workshop)
     active = [r for r in registrations if not r.is_cancelled]
+    from ..forms import PaperParticipantForm, SignInSheetForm
+
+    paper = list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
     context = {
         "workshop": workshop,
+        "paper": paper,
+        "paper_form": PaperParticipantForm(),
+        "import_form": SignInSheetForm(),
         "registrations": active,
         "cancelled": [r for r in registrations if r.is_cancelled],
         "counts": {
             "confirmed": sum(1 for r in active if r.status == "confirmed"),
             "waitlisted": sum(1 for r in active if r.is_waitlisted),
             "attended": sum(1 for r in active if r.is_attended),
+            "paper": len(paper),
         },
         "walk_in_codes": services.active_walk_in_codes(workshop),
         "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
@@ -79,8 +88,8 @@ def workshop(request, pk: int):
 def attendance(request, pk: int):
     """The roster's ticks: `shown` lists the rows on the form, `attended` the ticked ones."""
     workshop = _workshop_or_404(request, pk)
-    shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
-    ticked = {int(v) for v in request.POST.getlist("attended") if v.isdigit()} & shown
+    shown = parse_ids(request.POST.getlist("shown"))
+    ticked = parse_ids(request.POST.getlist("attended")) & shown
     errors = []
     for registration in Registration.objects.filter(workshop_id=workshop.pk, pk__in=shown).select_related("user__profile"):
         wanted = registration.pk in ticked
@@ -112,9 +121,20 @@ def walk_in(request, pk: int):
     return redirect(_roster_url(workshop) + "#walk-in")
 
 
+def _filename(workshop, what: str, ext: str) -> str:
+    """A file name that says which workshop and date: 20261210_鳥取市つながりサポーター養成講座_名簿.csv."""
+    import re
+
+    day = timezone.localtime(workshop.starts_at).strftime("%Y%m%d")
+    title = re.sub(r'[\\/:*?"<>|\s]+', "", workshop.title)[:40]
+    return f"{day}_{title}_{what}.{ext}"
+
+
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from django.utils.http import content_disposition_header
+
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -124,21 +144,21 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def roster_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
     registrations = [r for r in selectors.roster(workshop) if not r.is_cancelled]
-    return _download(roster_csv(registrations), "text/csv; charset=utf-8", f"roster-{workshop.pk}.csv")
+    return _download(roster_csv(registrations), "text/csv; charset=utf-8", _filename(workshop, "名簿", "csv"))
 
 
 @require_GET
 @login_required
 def plan_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, f"plan-{workshop.pk}.xlsx")
+    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, _filename(workshop, "開催計画", "xlsx"))
 
 
 @require_GET
 @login_required
 def report_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(report_xlsx(workshop, selectors.roster(workshop)), XLSX, f"report-{workshop.pk}.xlsx")
+    return _download(report_xlsx(workshop, selectors.roster(workshop), selectors.paper_participants(workshop)), XLSX, _filename(workshop, "実施報告", "xlsx"))
 
 
 # --- Check-in QR ---------------------------------------------------------------------------------------------------
@@ -177,6 +197,108 @@ def check_in_code(request, pk: int):
     code = _checkin_code(request, workshop)
     code["attended"] = Registration.objects.attended().filter(workshop_id=workshop.pk).count()
     return JsonResponse(code)
+
+
+# --- Paper participants -------------------------------------------------------------------------------------------
+
+
+def _paper_or_404(workshop, participant_pk: int):
+    from ..models import PaperParticipant
+
+    participant = PaperParticipant.objects.filter(workshop_id=workshop.pk, pk=participant_pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@require_POST
+@login_required
+def paper_add(request, pk: int):
+    from ..forms import PaperParticipantForm
+
+    workshop = _workshop_or_404(request, pk)
+    form = PaperParticipantForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = services.add_paper_participant(workshop=workshop, by=request.user, **form.values())
+        except services.WorkshopError as exc:
+            flash.error(request, exc.message)
+        else:
+            flash.success(request, messages.PAPER_ADDED % {"name": participant.full_name})
+            return redirect(_roster_url(workshop) + "#paper")
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                flash.error(request, error)
+    return redirect(_roster_url(workshop) + "#paper")
+
+
+@require_POST
+@login_required
+def paper_import(request, pk: int):
+    from ..forms import SignInSheetForm
+    from ..imports import ImportRefused, read_sign_in_sheet
+
+    workshop = _workshop_or_404(request, pk)
+    form = SignInSheetForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [str(e) for e in form.errors.get("file", [])]
+    else:
+        try:
+            rows = read_sign_in_sheet(form.cleaned_data["file"])
+            created = services.import_paper_participants(workshop=workshop, by=request.user, rows=rows)
+        except ImportRefused as exc:
+            errors = exc.errors
+        except services.WorkshopError as exc:
+            errors = [str(exc.message)]
+        else:
+            flash.success(request, messages.IMPORT_DONE % {"count": len(created)})
+            return redirect(_roster_url(workshop) + "#paper")
+    context = {"workshop": workshop, "errors": errors}
+    return TemplateResponse(request, "events/trainer/import_report.html", context, status=400)
+
+
+@require_GET
+@login_required
+def paper_template(request, pk: int, kind: str):
+    from ..imports import template_csv, template_xlsx
+
+    workshop = _workshop_or_404(request, pk)
+    if kind == "xlsx":
+        return _download(template_xlsx(), XLSX, _filename(workshop, "紙の名簿ひな形", "xlsx"))
+    return _download(template_csv(), "text/csv; charset=utf-8", _filename(workshop, "紙の名簿ひな形", "csv"))
+
+
+@require_POST
+@login_required
+def paper_delete(request, pk: int, participant_pk: int):
+    workshop = _workshop_or_404(request, pk)
+    participant = _paper_or_404(workshop, participant_pk)
+    name = participant.full_name
+    services.delete_paper_participant(participant=participant, by=request.user)
+    flash.success(request, messages.PAPER_DELETED % {"name": name})
+    return redirect(_roster_url(workshop) + "#paper")
+
+
+@never_cache
+@require_GET
+@login_required
+def paper_certificates(request, pk: int):
+    """Printable 修了証 (A4) and a wallet card per paper participant, each with its one-time claim code."""
+    workshop = _workshop_or_404(request, pk)
+    participants = list(
+        workshop.paper_participants.filter(claimed_at__isnull=True).select_related("municipality__prefecture").order_by("furigana", "id")
+    )
+    only = request.GET.get("p", "")
+    if only.isdigit():
+        participants = [p for p in participants if p.pk == int(only)]
+    context = {
+        "workshop": workshop,
+        "participants": participants,
+        "claim_url": settings.SITE_URL.rstrip("/") + reverse("events_short:claim"),
+    }
+    return TemplateResponse(request, "events/trainer/paper_certificates.html", context)
 
 
 # --- Changing the date, time, place or capacity -------------------------------------------------------------------
