@@ -205,10 +205,13 @@ def _queue_render(certificate_id: int) -> None:
 
 
 def signature_is_genuine(certificate: Certificate, signature: str | None = None) -> bool:
-    """Does `signature` (default: the stored one) verify over the certificate's facts as recorded now?"""
-    return signing.verify(
-        kid=certificate.key_id, data=signed_payload(certificate), signature=signature or certificate.signature
-    )
+    """Does `signature` (default, when None: the stored one) verify over the certificate's facts as recorded now?
+    An empty signature (a QR link cut to `?s=`) is a signature that does not verify, never the stored one."""
+    if signature is None:
+        signature = certificate.signature
+    if not signature:
+        return False
+    return signing.verify(kid=certificate.key_id, data=signed_payload(certificate), signature=signature)
 
 
 def verification_url(certificate: Certificate, *, absolute: bool = True) -> str:

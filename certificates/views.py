@@ -26,7 +26,7 @@ from .enums import VerificationChannel, VerificationOutcome
 from .forms import BulkVerifyForm, InviteCodeForm, NameDisplayForm, VerifyForm
 from .models import Certificate
 from .numbering import parse_number
-from .ratelimit import limited, too_many_requests
+from .ratelimit import BULK_NUMBERS_GROUP, budget_left, limited, spend_budget, too_many_requests
 from .selectors import get_issuer_name, organisation_members
 from .services import (
     CertificateError,
@@ -140,12 +140,20 @@ def bulk_verify(request):
     """Employers: paste or upload up to 1,000 numbers; a result table and the same as CSV (?format=csv)."""
     if request.method == "GET":
         return render(request, "certificates/bulk.html", {"form": BulkVerifyForm()})
-    if limited(request, group=BULK_GROUP, rate=settings.CERTIFICATE_BULK_RATE):
+    # Refused before the numbers are read: too many requests, or no budget left (the body's size is capped by
+    # settings.REQUEST_BODY_LIMITS before anything parses it).
+    if limited(request, group=BULK_GROUP, rate=settings.CERTIFICATE_BULK_RATE) or not budget_left(
+        request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE
+    ):
         return too_many_requests(request)
     form = BulkVerifyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "certificates/bulk.html", {"form": form}, status=400)
     numbers = form.cleaned_data["parsed_numbers"]
+    if not spend_budget(
+        request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE, amount=len(numbers)
+    ):
+        return too_many_requests(request)
     results = verify_many(raw_numbers=numbers, channel=VerificationChannel.BULK)
     rows = bulk.result_rows(numbers, results)
     if request.POST.get("format") == "csv":

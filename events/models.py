@@ -292,6 +292,16 @@ class WorkshopPage(RoutablePageMixin, Page):
 
         return WorkshopPermissionTester(user, self)
 
+    # One path for trainers' workshops (docs/workshops.md): a workshop is its organiser's own event listing, so its
+    # trainers publish it directly; the editors' moderation workflow (home/0005, assigned at the root) does not
+    # apply, and the admin then offers 公開 only — never also 「承認を申請」.
+    @property
+    def has_workflow(self):
+        return False
+
+    def get_workflow(self):
+        return None
+
     # --- routes ------------------------------------------------------------------------------------------------
 
     @path("")

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.ids import parse_ids
+
 from .. import messages, selectors, services
 from ..exports import plan_xlsx, report_xlsx, roster_csv
 from ..forms import CancelWorkshopForm
@@ -86,8 +88,8 @@ def workshop(request, pk: int):
 def attendance(request, pk: int):
     """The roster's ticks: `shown` lists the rows on the form, `attended` the ticked ones."""
     workshop = _workshop_or_404(request, pk)
-    shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
-    ticked = {int(v) for v in request.POST.getlist("attended") if v.isdigit()} & shown
+    shown = parse_ids(request.POST.getlist("shown"))
+    ticked = parse_ids(request.POST.getlist("attended")) & shown
     errors = []
     for registration in Registration.objects.filter(workshop_id=workshop.pk, pk__in=shown).select_related("user__profile"):
         wanted = registration.pk in ticked

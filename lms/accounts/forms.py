@@ -4,9 +4,13 @@ only makes that instant."""
 
 from __future__ import annotations
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.userkit import filter_users_by_email
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from lms.regions.models import Municipality, Prefecture
@@ -121,11 +125,51 @@ def _plain_email_label(field):
     field.widget.attrs["autocomplete"] = "email"
 
 
+# The User and allauth EmailAddress columns hold 254 characters (RFC 5321's limit on a usable address). allauth
+# silently cuts a longer address to fit (so two long addresses became one and the second sign-up was a 500): refuse
+# it with a clear message instead.
+EMAIL_MAX_LENGTH = 254
+
+
+def _limit_email_length(field):
+    field.max_length = EMAIL_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH, message=msg.EMAIL_TOO_LONG))
+    field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
+
+
 class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _plain_email_label(self.fields["login"])
         self.fields["password"].widget.attrs.pop("placeholder", None)
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """マイページ → メールアドレス: adding an address has the same length limit as sign-up."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_email_label(self.fields["email"])
+        _limit_email_length(self.fields["email"])
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """The password-reset form answers the same for every address: registered or not, the next page says a mail
+    was sent (allauth then mails the address either the reset link or a note that it has no account). Enumeration
+    prevention stays off for sign-up only (settings.ACCOUNT_PREVENT_ENUMERATION), which allauth would otherwise
+    apply here too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_email_label(self.fields["email"])
+        _limit_email_length(self.fields["email"])
+
+    def clean_email(self) -> str:
+        from allauth.account.adapter import get_adapter
+
+        email = get_adapter().clean_email(self.cleaned_data["email"].lower())
+        self.users = filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True)
+        return self.cleaned_data["email"]
 
 
 class SignupForm(PersonFieldsMixin, ResidenceFieldsMixin, AllauthSignupForm):
@@ -134,6 +178,7 @@ class SignupForm(PersonFieldsMixin, ResidenceFieldsMixin, AllauthSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _plain_email_label(self.fields["email"])
+        _limit_email_length(self.fields["email"])
         self.fields["password1"].widget.attrs.pop("placeholder", None)
         self.fields["password2"].widget.attrs.pop("placeholder", None)
         self.fields.update(_person_fields())
