@@ -408,9 +408,12 @@ def rotate_invite(*, organisation, created_by=None) -> OrganisationInvite:
 
 
 @transaction.atomic
-def link_to_organisation(*, user, code: str):
-    """A member links themselves to their employer with its invite code, consenting to share their certification
-    status with it. Returns the organisation; raises CertificateError for a wrong code."""
+def link_to_organisation(*, user, code: str, consent_to_share: bool):
+    """A member links themselves to their employer with its invite code. The link shows the organisation their
+    certification status, so it needs their explicit consent (`consent_to_share`, a box they tick — never assumed):
+    without it nothing changes. Returns the organisation; raises CertificateError for a wrong code or no consent."""
+    if consent_to_share is not True:
+        raise CertificateError(messages.SHARE_CONSENT_REQUIRED)
     normalised = normalise_invite_code(code)
     if not normalised:
         raise CertificateError(messages.INVITE_CODE_INVALID if code and code.strip() else messages.INVITE_CODE_REQUIRED)
