@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from contextlib import nullcontext
 
-from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,6 +33,12 @@ def _task(name: str):
     from lms.celery import app
 
     return app.tasks[name]
+
+
+def _eager() -> bool:
+    from lms.celery import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def broker_marked_down() -> bool:
@@ -67,7 +73,7 @@ def _publish(name: str, args: list, kwargs: dict) -> None:
 
 
 def _publish_after_commit(key: str, name: str, args: list, kwargs: dict) -> None:
-    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    eager = _eager()
     if not eager and broker_marked_down():
         return  # left in the outbox; drain() publishes it
     try:
@@ -93,30 +99,29 @@ def _note_failure(key: str, exc: BaseException) -> None:
 
 def drain(*, limit: int = 500, min_age: dt.timedelta = DRAIN_MIN_AGE) -> dict:
     """Publish what the outbox holds (oldest first) and delete what the broker took; stop at the first failure (the
-    broker is still down; the next run goes on). Rows are locked while published (SKIP LOCKED on PostgreSQL), so two
-    drains never publish the same row at once. Returns {"published": n, "left": n}."""
+    broker is still down; the next run goes on). On PostgreSQL the rows are locked while published (SKIP LOCKED), so
+    two drains never publish the same row at once; SQLite (one host, the embedded default) needs no lock and must not
+    hold its write lock while a worker writes. Returns {"published": n, "left": n}."""
     forget_broker_state()
     published = 0
     cutoff = timezone.now() - min_age
-    with transaction.atomic():
-        rows = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True).filter(created_at__lte=cutoff).order_by("id")[:limit]
-        )
-        done = []
-        for row in rows:
+    locking = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic() if locking else nullcontext():
+        rows = OutboxMessage.objects.filter(created_at__lte=cutoff).order_by("id")
+        if locking:
+            rows = rows.select_for_update(skip_locked=True)
+        for row in list(rows[:limit]):
             try:
                 _publish(row.task, row.args, row.kwargs)
             except Exception as exc:
-                if settings.CELERY_TASK_ALWAYS_EAGER:
-                    logger.exception("Task %s (%s) failed", row.task, row.key)
-                    done.append(row.pk)
-                    continue
-                _mark_broker_down(exc)
-                OutboxMessage.objects.filter(pk=row.pk).update(
-                    attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
-                )
-                break
-            done.append(row.pk)
-            published += 1
-        OutboxMessage.objects.filter(pk__in=done).delete()
+                if not _eager():
+                    _mark_broker_down(exc)
+                    OutboxMessage.objects.filter(pk=row.pk).update(
+                        attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
+                    )
+                    break
+                logger.exception("Task %s (%s) failed", row.task, row.key)
+            else:
+                published += 1
+            OutboxMessage.objects.filter(pk=row.pk).delete()
     return {"published": published, "left": OutboxMessage.objects.count()}

@@ -96,3 +96,51 @@ def cache_on(settings):
         }
 
     return use
+
+
+@pytest.fixture
+def celery_on():
+    """Point the Celery app at a given broker (not eager) and put everything back afterwards. `worker()` starts a
+    real in-process worker (threads) on it; the test must be `transaction=True`."""
+    from contextlib import ExitStack
+
+    from celery.contrib.testing.worker import start_worker
+
+    from lms.celery import app
+    from lms.outbox.services import forget_broker_state
+
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    stack = ExitStack()
+
+    def _reset_pools():
+        from kombu import pools
+
+        pools.reset()  # kombu's process-wide connection and producer pools, keyed by broker
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    class Broker:
+        def use(self, url: str) -> None:
+            app.loader.import_default_modules()
+            app.conf.broker_url = url
+            app.conf.task_always_eager = False
+            _reset_pools()
+            forget_broker_state()
+
+        def worker(self):
+            return stack.enter_context(
+                start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30)
+            )
+
+        def reset(self) -> None:
+            _reset_pools()
+            forget_broker_state()
+
+    try:
+        yield Broker()
+    finally:
+        stack.close()
+        app.conf.broker_url = saved["broker_url"]
+        app.conf.task_always_eager = saved["task_always_eager"]
+        _reset_pools()
+        forget_broker_state()
