@@ -77,6 +77,8 @@ class Certificate(models.Model):
     )
     render_error = models.CharField(_("PDF作成の失敗理由"), max_length=500, blank=True)
     rendered_at = models.DateTimeField(_("PDF作成日時"), null=True, blank=True)
+    # Lease of a running render (lms/leases.py): a render still `running` this long after it started lost its worker.
+    render_started_at = models.DateTimeField(_("PDF作成の開始日時"), null=True, blank=True)
     pdf_file = models.CharField(_("修了証PDFのファイル"), max_length=255, blank=True, editable=False)
     card_file = models.CharField(_("サポーターカードのファイル"), max_length=255, blank=True, editable=False)
     personal_data_erased_at = models.DateTimeField(_("個人情報の消去日時"), null=True, blank=True)

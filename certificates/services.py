@@ -467,7 +467,9 @@ def render_certificate_files(*, certificate_id: int, force: bool = False) -> Cer
         return certificate
     if certificate.personal_data_erased_at:
         raise CertificateError(messages.FILE_NOT_READY)
-    Certificate.objects.filter(pk=certificate.pk).update(render_status=RenderStatus.RUNNING, render_error="")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        render_status=RenderStatus.RUNNING, render_error="", render_started_at=timezone.now()
+    )
     try:
         context = rendering.certificate_context(certificate)  # one QR code and issuer look-up for both files
         pdf = rendering.render_certificate_pdf(certificate, context)

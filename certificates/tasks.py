@@ -31,22 +31,28 @@ def render_certificate_files(self, certificate_id: int) -> str:
     return certificate.render_status
 
 
-@shared_task
+@shared_task(name="certificates.tasks.render_pending_certificates", ignore_result=True)
 def render_pending_certificates(older_than_seconds: int = 300, limit: int = 500) -> int:
     """Sweep (Celery beat): queue rendering for certificates still pending or failed a while after issue — e.g. when
     the broker was down at commit time. Rendering is idempotent, so a certificate queued twice is rendered once."""
     from datetime import timedelta
 
+    from django.db.models import Q
     from django.utils import timezone
+
+    from lms.leases import lease_cutoff
 
     from .enums import RenderStatus
     from .models import Certificate
 
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    # Also renders left `running` by a worker that died (lease expired, lms/leases.py): taken over, not left an hour.
+    dead = lease_cutoff()
     ids = list(
         Certificate.objects.filter(
-            render_status__in=[RenderStatus.PENDING, RenderStatus.FAILED],
-            issued_at__lte=cutoff,
+            Q(render_status__in=[RenderStatus.PENDING, RenderStatus.FAILED], issued_at__lte=cutoff)
+            | Q(render_status=RenderStatus.RUNNING, render_started_at__lt=dead)
+            | Q(render_status=RenderStatus.RUNNING, render_started_at__isnull=True, issued_at__lt=dead),
             personal_data_erased_at__isnull=True,
         )
         .order_by("issued_at")

@@ -96,3 +96,5 @@ CLAIM_ALREADY_USED = _("この受け取りコードはすでに使われてい�
 CLAIM_OTHER_PERSON = _("この修了証は、別の方のお名前で発行されています。ご本人のアカウントで受け取ってください（プロフィールの氏名・ふりがなが修了証と同じか確かめてください）。")
 CLAIM_DONE = _("修了証をアカウントに登録しました。マイページで確認できます。")
 CLAIM_TOO_MANY = _("入力の回数が多すぎます。しばらく待ってから、もう一度お試しください。")
+# A closing whose worker stopped (lease expired): shown at once instead of a progress bar that no longer moves.
+CLOSING_INTERRUPTED = _("中断しました。再開します")

@@ -600,6 +600,10 @@ class WorkshopClosing(models.Model):
     failed = models.PositiveIntegerField(_("失敗"), default=0)
     error = models.CharField(_("失敗の理由"), max_length=500, blank=True)
     runs = models.PositiveIntegerField(_("実行回数"), default=0)
+    # Lease (issue 15): the running worker stamps this after every attendee; a run whose stamp is older than
+    # settings.WORK_LEASE_SECONDS lost its worker and is taken over, resuming after `resume_after`.
+    heartbeat_at = models.DateTimeField(_("最終応答日時"), null=True, blank=True)
+    resume_after = models.PositiveBigIntegerField(_("処理済みの最後の申込ID"), default=0)
 
     class Meta:
         verbose_name = _("修了証の一括発行")
@@ -615,3 +619,14 @@ class WorkshopClosing(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else min(100, 100 * self.processed // self.total)
+
+    @property
+    def interrupted(self) -> bool:
+        """Running, but its worker stopped answering (lease expired): the sweep resumes it, the trainer may too."""
+        from lms.leases import lease_expired
+
+        return self.status == ClosingStatus.RUNNING and lease_expired(self.heartbeat_at or self.started_at)
+
+    @property
+    def status_label(self) -> str:
+        return str(messages.CLOSING_INTERRUPTED) if self.interrupted else self.get_status_display()

@@ -796,8 +796,11 @@ def request_workshop_closing(*, workshop: WorkshopPage, by) -> WorkshopClosing:
         closing, _created = WorkshopClosing.objects.select_for_update().get_or_create(
             workshop=workshop, defaults={"requested_at": now, "requested_by": by}
         )
-        if not _created and closing.in_progress and now - closing.requested_at < CLOSING_STALE_AFTER:
+        if not _created and closing.in_progress and not _may_restart(closing, now):
             raise WorkshopError(messages.CLOSE_IN_PROGRESS)
+        if not _created and closing.interrupted:  # 再開: resume the interrupted run where it stopped
+            _queue_closing(closing.pk)
+            return closing
         closing.status = ClosingStatus.PENDING
         closing.requested_at = now
         closing.requested_by = by
@@ -817,24 +820,29 @@ def _queue_closing(closing_id: int) -> None:
     enqueue(close_workshop, closing_id, key=f"workshop-closing:{closing_id}")
 
 
-def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
-    """The task's work: complete the course (channel: workshop) for every attendee, which issues their certificate
-    through the certificates service, and record progress on the status row. Idempotent: complete_course and
-    issue_certificate return what exists, so a second run issues nothing twice. One attendee's failure is counted
-    and reported without stopping the others; a database error stops the run (FAILED) and the task retries."""
-    from certificates.models import Certificate
-    from courses.enums import Channel
-    from courses.selectors import get_primary_course
-    from courses.services import complete_course
+def _may_restart(closing: WorkshopClosing, now: dt.datetime) -> bool:
+    """A pending run waits for the broker for CLOSING_STALE_AFTER; a running one may be resumed once its lease expired."""
+    if closing.status == ClosingStatus.RUNNING:
+        return closing.interrupted
+    return now - closing.requested_at >= CLOSING_STALE_AFTER
 
-    now = timezone.now()
-    stale = now - CLOSING_STALE_AFTER
-    claimed = (
-        WorkshopClosing.objects.filter(pk=closing_id)
-        .filter(_claimable(stale))
-        .update(
+
+def _claim_closing(closing_id: int, now: dt.datetime) -> int | None:
+    """Take the run: resume one whose worker died (lease expired: counts and position kept), or start a pending or
+    failed one afresh. Returns this run's number (its lease), or None when another worker holds it or it is done."""
+    from lms.leases import lease_cutoff
+
+    cutoff = lease_cutoff(now)
+    rows = WorkshopClosing.objects.filter(pk=closing_id)
+    expired = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    resumed = rows.filter(Q(status=ClosingStatus.RUNNING) & expired).update(
+        heartbeat_at=now, runs=F("runs") + 1, error=""
+    )
+    if not resumed:
+        fresh = rows.filter(status__in=(ClosingStatus.PENDING, ClosingStatus.FAILED)).update(
             status=ClosingStatus.RUNNING,
             started_at=now,
+            heartbeat_at=now,
             finished_at=None,
             runs=F("runs") + 1,
             total=0,
@@ -842,12 +850,33 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
             issued=0,
             already_certified=0,
             failed=0,
+            resume_after=0,
             error="",
         )
-    )
+        if not fresh:
+            return None
+    return rows.values_list("runs", flat=True).get()
+
+
+def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
+    """The task's work: complete the course (channel: workshop) for every attendee, which issues their certificate
+    through the certificates service, and record progress on the status row. Idempotent: complete_course and
+    issue_certificate return what exists, so a second run issues nothing twice. One attendee's failure is counted
+    and reported without stopping the others; a database error stops the run (FAILED) and the task retries.
+
+    Lease (issue 15): after each attendee the row is stamped (heartbeat) with the attendee's id, under this run's
+    number; a run whose worker died is taken over by the next (the sweep, or the trainer's 再開) after
+    WORK_LEASE_SECONDS and resumes after the last attendee done. A run that finds its number replaced stops."""
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.selectors import get_primary_course
+    from courses.services import complete_course
+
+    run = _claim_closing(closing_id, timezone.now())
     closing = WorkshopClosing.objects.select_related("workshop").get(pk=closing_id)
-    if not claimed:
+    if run is None:
         return closing  # running elsewhere, or done
+    mine = WorkshopClosing.objects.filter(pk=closing_id, runs=run)
     workshop = closing.workshop
     course = get_primary_course()
     attendees = list(
@@ -856,47 +885,59 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
         .select_related("user__profile")
         .order_by("id")
     )
-    WorkshopClosing.objects.filter(pk=closing_id).update(total=len(attendees))
+    mine.update(total=len(attendees))
     if course is None:
-        WorkshopClosing.objects.filter(pk=closing_id).update(
-            status=ClosingStatus.FAILED, finished_at=timezone.now(), error=str(messages.CLOSE_NO_COURSE)
-        )
+        mine.update(status=ClosingStatus.FAILED, finished_at=timezone.now(), error=str(messages.CLOSE_NO_COURSE))
         return WorkshopClosing.objects.get(pk=closing_id)
-    counts = {"issued": 0, "already_certified": 0, "failed": 0}
-    last_error = ""
+    last_error = closing.error
     for registration in attendees:
+        if registration.pk <= closing.resume_after:
+            continue  # done by the run this one took over
         user = registration.user
+        step = {"processed": F("processed") + 1}
         try:
             with transaction.atomic():
                 had = Certificate.objects.valid().filter(holder=user, course=course).first()
                 complete_course(user=user, course=course, channel=Channel.WORKSHOP, workshop=workshop)
                 certificate = had or Certificate.objects.valid().filter(holder=user, course=course).first()
                 Registration.objects.filter(pk=registration.pk).update(certificate=certificate)
-            counts["already_certified" if had else "issued"] += 1
+            field = "already_certified" if had else "issued"
+            step[field] = F(field) + 1
         except OperationalError as exc:  # transient: stop, mark failed, let the task retry the whole (idempotent) run
-            WorkshopClosing.objects.filter(pk=closing_id).update(
-                status=ClosingStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:500], **counts
-            )
+            mine.update(status=ClosingStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:500])
             raise
         except Exception as exc:  # this attendee only (e.g. a profile that cannot be certified): report, go on
             logger.exception("Closing %s: could not complete registration %s", closing_id, registration.pk)
-            counts["failed"] += 1
+            step["failed"] = F("failed") + 1
             last_error = f"{type(exc).__name__}: {exc}"[:500]
-        WorkshopClosing.objects.filter(pk=closing_id).update(processed=F("processed") + 1, **counts)
-    WorkshopClosing.objects.filter(pk=closing_id).update(
-        status=ClosingStatus.FAILED if counts["failed"] else ClosingStatus.DONE,
+        if not mine.update(heartbeat_at=timezone.now(), resume_after=registration.pk, **step):
+            logger.warning("Closing %s: run %s lost its lease; the run that took over goes on.", closing_id, run)
+            return WorkshopClosing.objects.get(pk=closing_id)
+    failed = mine.values_list("failed", flat=True).first()
+    mine.update(
+        status=ClosingStatus.FAILED if failed else ClosingStatus.DONE,
         finished_at=timezone.now(),
-        error=last_error,
-        **counts,
+        heartbeat_at=timezone.now(),
+        error=last_error if failed else "",
     )
     return WorkshopClosing.objects.get(pk=closing_id)
 
 
-def _claimable(stale: dt.datetime) -> Q:
-    """A run may start from pending or failed, or take over one whose worker died (running for too long)."""
-    return Q(status__in=(ClosingStatus.PENDING, ClosingStatus.FAILED)) | Q(
-        status=ClosingStatus.RUNNING, started_at__lt=stale
+def resume_interrupted_closings() -> int:
+    """Sweep (beat, every minute): queue again every closing whose worker died (lease expired); each resumes where it
+    stopped. Returns how many were queued."""
+    from lms.leases import lease_cutoff
+
+    cutoff = lease_cutoff()
+    ids = list(
+        WorkshopClosing.objects.filter(status=ClosingStatus.RUNNING)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+        .values_list("pk", flat=True)
     )
+    for closing_id in ids:
+        _queue_closing(closing_id)
+    return len(ids)
+
 
 
 # --- Paper participants (no account, no e-mail) -------------------------------------------------------------------

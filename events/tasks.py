@@ -67,3 +67,12 @@ def close_workshop(self, closing_id: int) -> str:
         logger.warning("Workshop closing %s no longer exists.", closing_id)
         return "missing"
     return closing.status
+
+
+@shared_task(name="events.tasks.resume_interrupted_closings", ignore_result=True)
+def resume_interrupted_closings() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): closings whose worker died (lease expired) are queued again and resume
+    where they stopped."""
+    from .services import resume_interrupted_closings as resume
+
+    return resume()

@@ -373,7 +373,8 @@ def closing_status(request, pk: int):
     return JsonResponse(
         {
             "status": closing.status,
-            "status_label": closing.get_status_display(),
+            "status_label": closing.status_label,  # 「中断しました。再開します」 once the worker's lease expired
+            "interrupted": closing.interrupted,
             "total": closing.total,
             "processed": closing.processed,
             "issued": closing.issued,

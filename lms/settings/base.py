@@ -313,7 +313,10 @@ CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing (e.g. the May campaign goes live at 00:00 JST on 1 May by itself).
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
-    "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
+    # … and renders whose worker died (lease expired, lms/leases.py) are taken over.
+    "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
+    # Workshop closings whose worker died are resumed where they stopped.
+    "resume-workshop-closings": {"task": "events.tasks.resume_interrupted_closings", "schedule": 60.0},
     # Work that could not be published (the broker was down) is published when it is back (lms/outbox).
     "drain-outbox": {"task": "lms.outbox.tasks.drain_outbox", "schedule": 30.0},
     # "修了証を発行しました" e-mails that could not be queued at issue time (each is sent at most once).
@@ -328,6 +331,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+# Leases of long-running work (closings, renders): a worker stamps its row as it goes; a row not stamped for this
+# long lost its worker and the sweep (every minute) takes it over (lms/leases.py, docs/reliability.md).
+WORK_LEASE_SECONDS = env.int("WORK_LEASE_SECONDS", default=120)
 
 # --- Demo data --------------------------------------------------------------------------------------------
 # `seed_demo` runs these in order; each returns lines to print. Off in production.
