@@ -820,6 +820,10 @@ def _queue_closing(closing_id: int) -> None:
     enqueue(close_workshop, closing_id, key=f"workshop-closing:{closing_id}")
 
 
+class _LostLease(Exception):
+    """Another run took this closing over (our lease expired): stop without touching its row."""
+
+
 def _may_restart(closing: WorkshopClosing, now: dt.datetime) -> bool:
     """A pending run waits for the broker for CLOSING_STALE_AFTER; a running one may be resumed once its lease expired."""
     if closing.status == ClosingStatus.RUNNING:
@@ -901,18 +905,23 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
                 complete_course(user=user, course=course, channel=Channel.WORKSHOP, workshop=workshop)
                 certificate = had or Certificate.objects.valid().filter(holder=user, course=course).first()
                 Registration.objects.filter(pk=registration.pk).update(certificate=certificate)
-            field = "already_certified" if had else "issued"
-            step[field] = F(field) + 1
+                field = "already_certified" if had else "issued"
+                # The progress in the same transaction as the work: a worker killed in between loses both.
+                if not mine.update(heartbeat_at=timezone.now(), resume_after=registration.pk, **step, **{field: F(field) + 1}):
+                    raise _LostLease
+        except _LostLease:
+            logger.warning("Closing %s: run %s lost its lease; the run that took over goes on.", closing_id, run)
+            return WorkshopClosing.objects.get(pk=closing_id)
         except OperationalError as exc:  # transient: stop, mark failed, let the task retry the whole (idempotent) run
             mine.update(status=ClosingStatus.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:500])
             raise
         except Exception as exc:  # this attendee only (e.g. a profile that cannot be certified): report, go on
             logger.exception("Closing %s: could not complete registration %s", closing_id, registration.pk)
-            step["failed"] = F("failed") + 1
             last_error = f"{type(exc).__name__}: {exc}"[:500]
-        if not mine.update(heartbeat_at=timezone.now(), resume_after=registration.pk, **step):
-            logger.warning("Closing %s: run %s lost its lease; the run that took over goes on.", closing_id, run)
-            return WorkshopClosing.objects.get(pk=closing_id)
+            if not mine.update(
+                heartbeat_at=timezone.now(), resume_after=registration.pk, failed=F("failed") + 1, **step
+            ):
+                return WorkshopClosing.objects.get(pk=closing_id)
     failed = mine.values_list("failed", flat=True).first()
     mine.update(
         status=ClosingStatus.FAILED if failed else ClosingStatus.DONE,
