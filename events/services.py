@@ -474,13 +474,14 @@ def set_attendance(*, registration: Registration, attended: bool, by) -> Registr
     return current
 
 
-def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
+def cancel_workshop(*, workshop: WorkshopPage, by, reason: str = "中止となりました。") -> WorkshopPage:
     """Cancel a workshop: publish it with status 中止 (a new revision, so the history shows who and when). Publishing
     a cancelled workshop notifies everyone registered (`handle_workshop_published` → `apply_published_workshop`)."""
     live = WorkshopPage.objects.get(pk=workshop.pk)
     if live.is_cancelled:
         raise WorkshopError(messages.ALREADY_CANCELLED)
     live.status = WorkshopStatus.CANCELLED
+    live.cancellation_reason = (reason or "").strip()[:500]
     with transaction.atomic():
         revision = live.save_revision(user=by, log_action=True)
         revision.publish(user=by)

@@ -26,7 +26,7 @@ from lms.ids import parse_ids
 from .. import messages, selectors, services
 from ..exports import plan_xlsx, report_xlsx, roster_csv
 from ..forms import CancelWorkshopForm
-from ..models import Registration
+from ..models import Registration, WorkshopIndexPage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,7 +46,10 @@ def _roster_url(workshop) -> str:
 @login_required
 def index(request):
     upcoming, past = selectors.trainer_workshops(request.user)
-    return TemplateResponse(request, "events/trainer/index.html", {"upcoming": upcoming, "past": past})
+    index_page = WorkshopIndexPage.objects.order_by("path").first()
+    add_url = reverse("wagtailadmin_pages:add", args=("events", "workshoppage", index_page.pk)) if index_page else ""
+    context = {"upcoming": upcoming, "past": past, "add_url": add_url}
+    return TemplateResponse(request, "events/trainer/index.html", context)
 
 
 @never_cache
@@ -395,7 +398,7 @@ def cancel(request, pk: int):
     form = CancelWorkshopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_workshop(workshop=workshop, by=request.user)
+            services.cancel_workshop(workshop=workshop, by=request.user, reason=form.cleaned_data["reason"])
         except services.WorkshopError as exc:
             flash.error(request, exc.message)
         else:

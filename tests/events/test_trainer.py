@@ -306,12 +306,47 @@ def test_cancelling_needs_confirmation_then_notifies_everyone(client, trainer, d
     services.register_for_workshop(workshop=workshop, user=UserFactory(email="a@example.jp"))
     mail.outbox.clear()
     response = client.post(url("cancel", workshop), {})
-    assert str(messages.CANCEL_CONFIRM_REQUIRED) in response.content.decode()
+    body = response.content.decode()
+    assert str(messages.CANCEL_CONFIRM_REQUIRED) in body and str(messages.CANCEL_REASON_REQUIRED) in body
+    response = client.post(url("cancel", workshop), {"confirm": "on", "reason": "  "})
+    assert str(messages.CANCEL_REASON_REQUIRED) in response.content.decode()
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.PUBLISHED
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("cancel", workshop), {"confirm": "on"})
+        client.post(url("cancel", workshop), {"confirm": "on", "reason": "台風の接近により、会場が閉館となるため。"})
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.CANCELLED
-    assert [m.to for m in mail.outbox] == [["a@example.jp"]]
+    (notice,) = mail.outbox
+    assert notice.to == ["a@example.jp"]
+    html = notice.alternatives[0][0]
+    for text in (notice.body, html):
+        assert "台風の接近により、会場が閉館となるため。" in text
+        assert "取り消しは" not in text and "取り消してください" not in text  # never how to cancel a registration
+    body = client.get(url("workshop", workshop)).content.decode()
+    assert "出席を保存する" not in body and "当日参加コードを発行する" not in body
+
+
+def test_an_admin_cancellation_needs_a_reason(trainer):
+    from django.core.exceptions import ValidationError
+
+    workshop = make_workshop()
+    live = type(workshop).objects.get(pk=workshop.pk)
+    live.status = WorkshopStatus.CANCELLED
+    with pytest.raises(ValidationError) as exc:
+        live.save_revision().publish()
+    assert str(messages.CANCEL_REASON_REQUIRED) in str(exc.value)
+    assert type(workshop).objects.get(pk=workshop.pk).status == WorkshopStatus.PUBLISHED
+
+
+def test_the_console_offers_new_workshop_and_it_opens_the_add_form(client, trainer):
+    body = client.get("/trainer/").content.decode()
+    add = re.search(r'href="([^"]+)">新しい講座を作成<', body).group(1)
+    response = client.get(add)
+    assert response.status_code == 200 and 'name="starts_at"' in response.content.decode()
+
+
+def test_mypage_links_trainers_to_the_console_and_no_one_else(client, trainer):
+    assert "講師コンソールを開く" in client.get("/mypage/").content.decode()
+    client.force_login(UserFactory())
+    assert "講師コンソールを開く" not in client.get("/mypage/").content.decode()
