@@ -56,13 +56,18 @@ def index(request):
 @login_required
 def workshop(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = selectors.roster(workshop)
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    q = request.GET.get("q", "")[:50]
+    registrations = selectors.roster(workshop, order=order, q=q)
     active = [r for r in registrations if not r.is_cancelled]
     from ..forms import PaperParticipantForm, SignInSheetForm
 
     paper = list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
     context = {
         "workshop": workshop,
+        "order": order,
+        "orders": selectors.ROSTER_ORDERS,
+        "q": q,
         "paper": paper,
         "paper_form": PaperParticipantForm(),
         "import_form": SignInSheetForm(),
@@ -146,8 +151,11 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def roster_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = [r for r in selectors.roster(workshop) if not r.is_cancelled]
-    return _download(roster_csv(registrations), "text/csv; charset=utf-8", _filename(workshop, "名簿", "csv"))
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    registrations = selectors.roster(workshop, order=order)
+    encoding = "shift_jis" if request.GET.get("encoding") == "sjis" else "utf-8"
+    content = roster_csv(registrations, encoding=encoding)
+    return _download(content, f"text/csv; charset={encoding}", _filename(workshop, "名簿", "csv"))
 
 
 @require_GET

@@ -350,3 +350,41 @@ def test_mypage_links_trainers_to_the_console_and_no_one_else(client, trainer):
     assert "講師コンソールを開く" in client.get("/mypage/").content.decode()
     client.force_login(UserFactory())
     assert "講師コンソールを開く" not in client.get("/mypage/").content.decode()
+
+
+def test_the_roster_keeps_its_order_when_people_are_ticked_and_can_be_searched(client, trainer):
+    workshop = in_session()
+    late = confirmed(workshop, full_name="相田 後子", furigana="あいだ のちこ")
+    early = confirmed(workshop, full_name="和田 先子", furigana="わだ さきこ")
+    gone = confirmed(workshop, full_name="取消 三郎", furigana="とりけし さぶろう")
+    Registration.objects.filter(pk=late.pk).update(registered_at=timezone.now() + dt.timedelta(minutes=5))
+    gone.status, gone.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
+    gone.save()
+
+    def rows(**params):
+        body = client.get(url("workshop", workshop), params).content.decode()
+        roster = body[body.index("<tbody>"):body.index("</tbody>")]
+        return re.findall(r'<th scope="row">([^<]+)</th>', roster), body
+
+    before, body = rows()
+    assert before == ["相田 後子", "和田 先子"]  # 50音順
+    assert "取消 三郎（とりけし さぶろう）" in body  # cancelled people are listed by name
+    assert early.user.email in body  # contact column
+    client.post(url("attendance", workshop), {"shown": [late.pk, early.pk], "attended": [early.pk]})
+    assert rows()[0] == before  # a tick never moves a row
+    assert rows(order="registered")[0] == ["和田 先子", "相田 後子"]
+    assert rows(q="わだ")[0] == ["和田 先子"]
+
+
+def test_the_roster_csv_in_shift_jis_with_a_file_name_naming_workshop_and_date(client, trainer):
+    from urllib.parse import unquote
+
+    workshop = make_workshop(title="鳥取市つながりサポーター養成講座")
+    confirmed(workshop, full_name="𠮷田 花子", furigana="よしだ はなこ")
+    response = client.get(url("roster_csv", workshop), {"encoding": "sjis"})
+    text = response.content.decode("cp932")
+    assert not response.content.startswith(b"\xef\xbb\xbf")
+    assert "〓田 花子" in text and "よしだ はなこ" in text
+    disposition = unquote(response["Content-Disposition"])
+    day = timezone.localtime(workshop.starts_at).strftime("%Y%m%d")
+    assert f"{day}_鳥取市つながりサポーター養成講座_名簿.csv" in disposition
