@@ -578,17 +578,12 @@ def record_workshop_change(*, workshop: WorkshopPage, by=None):
             setattr(state, field, value)
         state.save()
         change = WorkshopChange.objects.create(workshop_id=live.pk, changed_at=timezone.now(), changed_by=by, changes=changes)
-        change_id = change.pk
+        from lms.outbox.services import enqueue
 
-        def send():
-            from .tasks import notify_workshop_changed
+        from .tasks import notify_workshop_changed
 
-            try:
-                notify_workshop_changed.delay(change_id)
-            except Exception:  # the broker is down: the change stands; `resend_change_notices` can queue it again
-                logger.exception("Could not queue the notices of workshop change %s", change_id)
-
-        transaction.on_commit(send)
+        # through the outbox: with the broker down the notices are kept and sent when it is back
+        enqueue(notify_workshop_changed, change.pk, key=f"workshop-changed:{change.pk}")
     return change
 
 
