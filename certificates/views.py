@@ -290,22 +290,49 @@ def organisation_link(request):
     form = InviteCodeForm(request.POST)
     if form.is_valid():
         try:
-            organisation = link_to_organisation(user=request.user, code=form.cleaned_data["code"])
+            organisation = link_to_organisation(
+                user=request.user, code=form.cleaned_data["code"], consent_to_share=form.cleaned_data["consent_to_share"]
+            )
         except CertificateError as exc:
             flash.error(request, exc.message)
         else:
             flash.success(request, str(messages.LINKED).format(organisation=organisation.name))
     else:
-        flash.error(request, form.errors["code"][0])
+        for errors in form.errors.values():
+            flash.error(request, errors[0])
     return redirect(reverse("accounts:mypage") + "#organisation")
 
 
+@never_cache
 @login_required
-@require_POST
 def organisation_unlink(request):
-    unlink_from_organisation(user=request.user)
-    flash.success(request, messages.UNLINKED)
-    return redirect(reverse("accounts:mypage") + "#organisation")
+    """Unlinking cannot be undone (a new invite code is needed to link again): a POST without `confirm=yes` (or a
+    GET) shows what will happen and asks to confirm, without JavaScript."""
+    back = reverse("accounts:mypage") + "#organisation"
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        unlink_from_organisation(user=request.user)
+        flash.success(request, messages.UNLINKED)
+        return redirect(back)
+    profile = getattr(request.user, "profile", None)
+    organisation = profile.employer if profile is not None else None
+    if organisation is None:
+        return redirect(back)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": "団体との連携を解除しますか",
+            "lead": f"{organisation.name}との連携を解除します。",
+            "points": [
+                "解除すると、あなたの修了状況はこの団体の担当者に表示されなくなります。",
+                "もう一度連携するには、団体から新しく招待コードを受け取る必要があります。",
+                "修了証そのものは有効なままです。",
+            ],
+            "action": reverse("certificates:organisation_unlink"),
+            "confirm_label": "連携を解除する",
+            "cancel_url": back,
+        },
+    )
 
 
 def _admin_organisations(user):

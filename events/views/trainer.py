@@ -175,6 +175,8 @@ def _checkin_code(request, workshop) -> dict:
         "url": url,
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "expires_at": services.checkin_token_expires_at(now).isoformat(),
+        "seconds_left": max(0, int((services.checkin_token_expires_at(now) - now).total_seconds())),
+        "attended": Registration.objects.attended().filter(workshop_id=workshop.pk).count(),
         "rotate_seconds": services.CHECKIN_ROTATE_SECONDS,
         "open": workshop.attendance_is_open(now) and workshop.live,
     }
@@ -184,7 +186,11 @@ def _checkin_code(request, workshop) -> dict:
 @login_required
 def check_in_screen(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    context = {"workshop": workshop, "code": _checkin_code(request, workshop)}
+    context = {
+        "workshop": workshop,
+        "code": _checkin_code(request, workshop),
+        "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
+    }
     return TemplateResponse(request, "events/trainer/check_in_screen.html", context)
 
 
@@ -194,9 +200,7 @@ def check_in_screen(request, pk: int):
 def check_in_code(request, pk: int):
     """The current code as JSON: the screen fetches it every few seconds and swaps the image when it changes."""
     workshop = _workshop_or_404(request, pk)
-    code = _checkin_code(request, workshop)
-    code["attended"] = Registration.objects.attended().filter(workshop_id=workshop.pk).count()
-    return JsonResponse(code)
+    return JsonResponse(_checkin_code(request, workshop))
 
 
 # --- Paper participants -------------------------------------------------------------------------------------------

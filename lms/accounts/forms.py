@@ -48,6 +48,8 @@ class ResidenceFieldsMixin:
                 Municipality.objects.selectable().in_prefecture(prefecture_code).values_list("code", "name")
             )
             self.fields["municipality"].widget.choices = [("", _("選んでください")), *options]
+            # Whose list this is: region-select.js rebuilds it on `pageshow` when the prefecture differs.
+            self.fields["municipality"].widget.attrs["data-prefecture"] = prefecture_code
         else:
             self.fields["municipality"].widget.choices = [("", msg.PREFECTURE_FIRST)]
 
@@ -107,16 +109,21 @@ def _person_fields():
             choices=[("", _("回答しない")), *OccupationField.choices],
             required=False,
         ),
+        # Not pre-ticked: a consent is only a consent when the person gives it (任意).
         "consent_statistics": forms.BooleanField(
-            label=_("地域ごとの受講状況の統計（集計値のみ・個人は特定されません）に含めてよい"),
-            required=False,
-            initial=True,
-        ),
-        "consent_employer_share": forms.BooleanField(
-            label=_("勤務先などの団体と連携したとき、修了状況を共有してよい"),
+            label=_("地域ごとの受講状況の統計（集計値のみ・個人は特定されません）に含めてよい（任意）"),
             required=False,
         ),
     }
+
+
+def _employer_share_field(organisation):
+    """Shown in the profile only while the person is linked to an organisation: unticking it ends the link
+    (lms.accounts.services.update_learner_profile). Consent to share is asked when linking (certificates)."""
+    return forms.BooleanField(
+        label=_("%(name)sに修了状況を共有する（外すと連携を解除します）") % {"name": organisation.name},
+        required=False,
+    )
 
 
 def _plain_email_label(field):
@@ -199,7 +206,6 @@ class SignupForm(PersonFieldsMixin, ResidenceFieldsMixin, AllauthSignupForm):
             "age_band",
             "occupation",
             "consent_statistics",
-            "consent_employer_share",
             "consent_terms",
         ]
         self.order_fields(order)
@@ -221,7 +227,6 @@ class SignupForm(PersonFieldsMixin, ResidenceFieldsMixin, AllauthSignupForm):
                 age_band=self.cleaned_data["age_band"],
                 occupation=self.cleaned_data.get("occupation", ""),
                 consent_statistics=self.cleaned_data.get("consent_statistics", False),
-                consent_employer_share=self.cleaned_data.get("consent_employer_share", False),
             )
         return user
 
@@ -243,6 +248,9 @@ class ProfileForm(PersonFieldsMixin, ResidenceFieldsMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields.update(_person_fields())
+        employer = profile.employer if profile is not None and profile.consent_employer_share else None
+        if employer is not None:
+            self.fields["consent_employer_share"] = _employer_share_field(employer)
         self._init_residence(_chosen_prefecture(self.data if self.is_bound else None, self.initial))
         self.order_fields(
             [
