@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SECRET_KEY": "p" * 60,
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tsunagari_never_used",
-    "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "CACHE_URL": "redis://127.0.0.1:6379/14",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
     "ALLOWED_HOSTS": "tsunagari.example.jp",
     "SITE_URL": "https://tsunagari.example.jp",
     "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
