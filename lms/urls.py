@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates.api import api as certificates_api
+from home import views as home_views
 from lms import views
 from lms.accounts.views import SignupView
 from lms.admin_views import WorkflowActionWithMessage
@@ -39,6 +40,7 @@ urlpatterns = [
     path("trainer/", include("events.urls")),
     path("c/", include("events.short_urls")),
     path("search/", include("search.urls")),
+    path("contact/", home_views.contact, name="contact"),
 ]
 
 if settings.DEBUG:

@@ -209,6 +209,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="つながりサポーター事務局 <no-reply@tsunagari.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The お問い合わせ form: messages per client (django-ratelimit syntax).
+CONTACT_RATE = env("CONTACT_RATE", default="5/h")
+
 # --- Accounts (django-allauth 65) ---------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
