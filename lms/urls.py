@@ -49,6 +49,12 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # Wagtail's private-page password form, rate-limited per client (before wagtail_urls, which has the same path).
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     # Everything else is a Wagtail page; this must stay last.
     path("", include(wagtail_urls)),
 ]

@@ -244,6 +244,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Guessing limits (django-ratelimit, per client; invite codes also per account): Wagtail private-page passwords
+# (lms/views.py) and organisation invite codes (certificates/views.py). Japanese 429 when over.
+PAGE_PASSWORD_RATE = env("PAGE_PASSWORD_RATE", default="10/h")
+INVITE_CODE_RATE = env("INVITE_CODE_RATE", default="10/h")
 # Behind a reverse proxy set this, or every user shares the proxy's address for rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
