@@ -231,9 +231,10 @@ def test_the_plan_lists_the_session_and_the_registrations_so_far(client, trainer
     sheet = load_workbook(io.BytesIO(response.content))["開催計画"]
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert values["講座名"] == "開催計画の講座"
-    assert values["定員"] == "1人"
-    assert values["申込者数（参加確定）"] == 1
-    assert values["キャンセル待ち"] == 1
+    assert values["定員（人）"] == 1
+    assert values["申込者数"] == 2
+    assert values["うち参加確定"] == 1
+    assert values["うちキャンセル待ち"] == 1
 
 
 # --- Check-in QR --------------------------------------------------------------------------------------------------
