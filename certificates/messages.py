@@ -37,6 +37,7 @@ FILE_NOT_READY = _("修了証のファイルを作成できませんでした。
 
 # Organisations
 INVITE_CODE_INVALID = _("招待コードが正しくありません。団体の担当者にご確認ください。")
+INVITE_CODE_TOO_MANY = _("招待コードの入力が続けて行われました。しばらく時間をおいてから、もう一度お試しください。")
 INVITE_CODE_REQUIRED = _("招待コードを入力してください。")
 SHARE_CONSENT_REQUIRED = _("団体と連携するには、修了状況を団体と共有することへの同意が必要です。同意する場合はチェックを入れてください。")
 LINKED = _("{organisation}と連携しました。修了状況が団体の担当者に表示されます。")
