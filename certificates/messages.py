@@ -26,6 +26,7 @@ BULK_FILE_NOT_CSV = _("CSVファイル（.csv または .txt）を選んでく�
 
 # Revocation
 REVOKE_REASON_REQUIRED = _("失効の理由を入力してください。")
+REVOKE_CONFIRM_REQUIRED = _("失効させると元に戻せません。確認のチェックを入れてから「失効させる」を押してください。")
 ALREADY_REVOKED = _("この修了証はすでに失効しています。")
 REVOKED_DONE = _("修了証を失効させました。")
 REISSUED_DONE = _("新しい修了証を発行しました。")
