@@ -241,6 +241,31 @@ class Suppressor:
         if self.enabled and status and not cell.public and not cell.implicit:
             cell.status = status
 
+    def digest(self) -> str:
+        """A hash of everything the decisions depend on: each cell's name, true count, shown count and kind, the
+        threshold and the rounding base (a stored plan is applied only to exactly these figures)."""
+        h = hashlib.sha256(f"{self.limit}|{self.base}|{self.salt}|{self.enabled}".encode())
+        for cell in self.counts:
+            h.update(f"\n{cell.name}={cell.value}/{cell.shown}/{int(cell.public)}{int(cell.implicit)}".encode())
+        return h.hexdigest()
+
+    def decisions(self) -> dict[str, list[str]]:
+        return {
+            status: sorted(c.name for c in self.counts if c.status == status) for status in (PRIMARY, SECONDARY)
+        }
+
+    def apply(self, decisions: dict[str, list[str]]) -> Suppressor:
+        """Take decisions computed earlier for the same figures (same digest) instead of auditing again."""
+        by_name: dict[str, list[Count]] = {}
+        for cell in self.counts:
+            by_name.setdefault(cell.name, []).append(cell)
+        for status in (PRIMARY, SECONDARY):
+            for name in decisions.get(status, []):
+                for cell in by_name.get(name, []):
+                    self.mark(cell, status)
+        self.resolved = True
+        return self
+
     # --- deciding ---------------------------------------------------------------------------------------------
 
     def resolve(self, *, budget_seconds: float | None = None) -> Suppressor:

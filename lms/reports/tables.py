@@ -308,7 +308,9 @@ def _quiz_for(structure: list, numbers: dict) -> list:
     return result
 
 
-def prefecture_plan(prefecture: Area, fy: int, *, budget_seconds: float | None = None) -> PrefecturePlan:
+def prefecture_plan(
+    prefecture: Area, fy: int, *, budget_seconds: float | None = None, use_stored: bool = True
+) -> PrefecturePlan:
     s = Suppressor(enabled=True, salt=f"fy{fy}")
     pref_figures = selectors.figures(prefecture, fy)
     structure = selectors.quiz_first_attempts(prefecture, fy)
@@ -330,7 +332,9 @@ def prefecture_plan(prefecture: Area, fy: int, *, budget_seconds: float | None =
             groups.setdefault(figure, (whole, []))[1].append(part)
     for whole, parts in groups.values():
         s.group(whole, parts)
-    s.resolve(budget_seconds=budget_seconds)
+    from .plans import decide
+
+    decide(s, prefecture.code, fy, budget_seconds=budget_seconds, use_stored=use_stored)
     return PrefecturePlan(prefecture, pref_figures, pref_cells, structure, municipalities, s)
 
 

@@ -82,10 +82,13 @@ class Knowledge:
     def equal(self, total: tuple, parts: list[tuple]) -> None:
         self.equations.append((total, parts))
 
-    def range_of(self, cell: tuple) -> tuple[float, float]:
+    def _model(self):
+        """The integer program over every cell seen (built once per state of the knowledge)."""
+        state = (len(self.bounds), len(self.equations), len(self.at_most), tuple(self.bounds.items())[-1:])
+        if getattr(self, "_built", None) and self._built[0] == state:
+            return self._built[1]
         cells = sorted(
-            {cell}
-            | set(self.bounds)
+            set(self.bounds)
             | {c for total, parts in self.equations for c in (total, *parts)}
             | {c for pair in self.at_most for c in pair},
             key=repr,
@@ -105,16 +108,18 @@ class Knowledge:
             low_rhs[r] = -np.inf
         lower = np.array([self.bounds.get(c, (0, math.inf))[0] for c in cells], dtype=float)
         upper = np.array([self.bounds.get(c, (0, math.inf))[1] for c in cells], dtype=float)
+        model = (index, Bounds(lower, upper), [LinearConstraint(a.tocsr(), low_rhs, high_rhs)], n)
+        self._built = (state, model)
+        return model
+
+    def range_of(self, cell: tuple) -> tuple[float, float]:
+        """The smallest and the largest true count of `cell` consistent with everything known (exact MILP)."""
+        index, bounds, constraints, n = self._model()
         found = []
         for sense in (1, -1):
             objective = np.zeros(n)
             objective[index[cell]] = sense
-            result = milp(
-                c=objective,
-                integrality=np.ones(n),
-                bounds=Bounds(lower, upper),
-                constraints=[LinearConstraint(a.tocsr(), low_rhs, high_rhs)],
-            )
+            result = milp(c=objective, integrality=np.ones(n), bounds=bounds, constraints=constraints)
             assert result.status in (0, 3), result.message  # infeasible would mean the reader model is wrong
             found.append(math.inf if result.status == 3 else round(result.x[index[cell]]))
         return found[0], found[1]
@@ -144,7 +149,7 @@ def read_area_report(k: Knowledge, tables: dict, *, code: str, name: str, prefec
                 if figure is None:
                     continue
                 k.see((code, figure), row[1], exact=exact or figure == "workshops_held", base=base, limit=limit)
-                columns = [c for c in range(3, len(row), 2)]
+                columns = list(range(3, len(row), 2))
                 others = ([prefecture[0]] if prefecture else []) + ["" if level != "nation" else None]
                 for column, other in zip(columns, others, strict=False):
                     if other is not None:
