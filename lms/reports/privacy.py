@@ -85,6 +85,7 @@ class Count:
     implicit: bool = False
     limit: int = 10
     name: str = ""
+    blank: bool = False  # a month still to come: known to be 0, shown empty
 
     @property
     def suppressed(self) -> bool:
@@ -97,6 +98,8 @@ class Count:
 
     @property
     def display(self) -> str:
+        if self.blank:
+            return ""
         if self.status == PRIMARY:
             return small_label(self.limit)
         if self.status == SECONDARY:
@@ -106,7 +109,7 @@ class Count:
     @property
     def export_value(self) -> int | str:
         """What a spreadsheet cell holds: the shown number, else the same label as on screen."""
-        return self.shown if not self.status else self.display
+        return self.shown if not self.status and not self.blank else self.display
 
     def __str__(self) -> str:
         return self.display
@@ -205,11 +208,12 @@ class Suppressor:
     resolved: bool = False
     result: AuditResult = field(default_factory=AuditResult)
 
-    def count(self, value: int | None, *, public: bool = False, name: str = "") -> Count:
+    def count(self, value: int | None, *, public: bool = False, name: str = "", future: bool = False) -> Count:
+        """One cell. `future`: a month still to come, known to be 0 (public, shown empty)."""
         value = int(value or 0)
-        public = public or not self.enabled
+        public = public or not self.enabled or (future and value == 0)
         shown = value if public else fixed_random_round(value, f"{self.salt}|{name}", self.base)
-        cell = Count(value, shown=shown, public=public, limit=self.limit, name=name)
+        cell = Count(value, shown=shown, public=public, limit=self.limit, name=name, blank=future and value == 0)
         self.counts.append(cell)
         return cell
 

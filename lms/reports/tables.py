@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from . import charts, selectors
@@ -201,9 +202,11 @@ def area_cells(
     """The cells of one area. At prefecture level (in a PrefecturePlan) every figure is public: exact, never hidden
     (the known totals of the municipalities' groups). Numbers of workshops held are public at every level."""
 
-    def count(value, key):
+    this_month = timezone.localdate().replace(day=1)
+
+    def count(value, key, *, future=False):
         public = prefecture_level or key == "workshops_held"
-        return s.count(value, public=public, name=f"{name}:{key}")
+        return s.count(value, public=public, name=f"{name}:{key}", future=future)
 
     headline = {key: count(getattr(figures, key), key) for key, _label in HEADLINE if key != "completed"}
     headline["completed"] = count(figures.completed_online + figures.completed_workshop, "completed")
@@ -216,7 +219,14 @@ def area_cells(
         ("occupation", [(key, label, values) for key, label, *values in figures.by_occupation]),
     ):
         cells = [
-            (key, label, [count(v, f"{kind}:{key}:{i}") for i, v in enumerate(values)])
+            (
+                key,
+                label,
+                [
+                    count(v, f"{kind}:{key}:{i}", future=kind == "month" and key > this_month.isoformat())
+                    for i, v in enumerate(values)
+                ],
+            )
             for key, label, values in rows
         ]
         for i, total in enumerate(totals):
@@ -487,7 +497,7 @@ _plans_lock = threading.Lock()
 def cached_prefecture_plan(prefecture: Area, fy: int) -> PrefecturePlan:
     from .rollups import data_version
 
-    version = data_version()
+    version = (*data_version(), timezone.localdate().replace(day=1))  # a new month un-blanks its row
     key = (prefecture.code, fy)
     with _plans_lock:
         hit = _plans.get(key)
@@ -573,6 +583,8 @@ def build_report(area: Area, fy: int) -> Report:
     )
 
     months = _breakdown_table(cells, "month", caption=f"月別（{fy}年度）", sheet="月別", first="月")
+    if fy >= selectors.current_fiscal_year():
+        months.note = "まだ来ていない月は空欄です。"
     ages = _breakdown_table(cells, "age", caption="年代別", sheet="年代別", first="年代")
     occupations = _breakdown_table(
         cells, "occupation", caption="職業分野別", sheet="職業分野別", first="職業分野"

@@ -12,19 +12,18 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Max, Sum
 
 from courses.seeding import seed_course
 from lms.accounts.models import LearnerProfile
-from django.db.models import Max, Sum
-
 from lms.reports import plans, rollups, selectors
 from lms.reports.models import (
-    SuppressionPlan,
     CityLearnerMonth,
     CityQuizYear,
     NationLearnerMonth,
     PrefectureLearnerMonth,
     PrefectureQuizYear,
+    SuppressionPlan,
 )
 
 PREFECTURE = "13"  # 東京都: the most municipalities with learners
@@ -76,7 +75,7 @@ def run(ctx) -> dict:
     if LearnerProfile.objects.count() < learners:  # (a kept database may already hold them)
         t0 = time.perf_counter()
         with open(os.devnull, "w") as quiet:
-            call_command("synth_learners", count=learners, seed=1, force=True, no_rollups=True, stdout=quiet)
+            call_command("synth_learners", count=learners, seed=1, no_rollups=True, stdout=quiet)
         synth_s = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
     rollups.rebuild_all()

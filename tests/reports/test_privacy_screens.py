@@ -308,3 +308,19 @@ def test_without_population_the_ranking_is_by_shown_completions_and_never_puts_z
     completed = [int(row[5].replace(",", "")) for row in ranked]
     assert completed == sorted(completed, reverse=True) and all(c > 0 for c in completed)
     assert all(row[5] in (SMALL, SECONDARY) for row in table[:-1] if row[0] == "—")
+
+
+def test_months_still_to_come_are_blank_not_zero(client, small_data):
+    import time_machine
+
+    client.force_login(officer(prefecture=TOTTORI_PREF))
+    with time_machine.travel("2026-12-03 12:00 +0900", tick=False):
+        for path, name in ((f"pref/{TOTTORI_PREF}", "鳥取県"), (f"muni/{TOTTORI_CITY}", "鳥取市")):
+            screen, from_csv, from_xlsx = _fetch(client, path)
+            months = next(rows for caption, rows in screen.items() if caption.startswith("月別"))
+            by_month = {row[0]: row[1:] for row in months}
+            for label in ("2027年1月", "2027年2月", "2027年3月"):
+                assert by_month[label] == ["", "", ""], (name, label)
+            assert by_month["2026年12月"] != ["", "", ""]
+            csv_months = next(rows for caption, rows in from_csv.items() if caption.startswith("月別"))
+            assert {row[0]: row[1:4] for row in csv_months}["2027年3月"] == ["", "", ""]
