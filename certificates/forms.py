@@ -75,6 +75,10 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": messages.REVOKE_REASON_REQUIRED},
     )
+    confirm = forms.BooleanField(
+        label=_("この修了証を失効させることを確認しました（元に戻せません）"),
+        error_messages={"required": messages.REVOKE_CONFIRM_REQUIRED},
+    )
 
     def clean_reason(self):
         reason = " ".join(self.cleaned_data["reason"].split())
@@ -89,4 +93,9 @@ class InviteCodeForm(forms.Form):
         max_length=40,
         error_messages={"required": messages.INVITE_CODE_REQUIRED},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    consent_to_share = forms.BooleanField(
+        label=_("この団体の担当者に、氏名・修了状況・修了証番号・発行日を共有することに同意します"),
+        required=True,
+        error_messages={"required": messages.SHARE_CONSENT_REQUIRED},
     )

@@ -73,8 +73,10 @@ def send_change_email(*, registration, change) -> None:
         "waitlisted": registration.is_waitlisted,
         "show_online_url": confirmed,
     }
-    body = render_to_string("events/email/changed.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"講座の日時・場所が変更になりました：{workshop.title}"
-    message = EmailMessage(subject=subject, body=body, to=[registration.user.email])
+    context = email_context(**context, kind="changed", subject=subject)
+    body = render_to_string("events/email/changed.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.user.email])
+    message.attach_alternative(render_to_string("events/email/notice.html", context), "text/html")
     message.attach("workshop.ics", workshop_attachment(workshop, include_online_url=confirmed), "text/calendar; charset=utf-8; method=PUBLISH")
     message.send()

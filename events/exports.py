@@ -4,6 +4,7 @@ as XLSX, built from the record itself so municipalities no longer retype them.""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 
@@ -40,6 +41,7 @@ ROSTER_HEADER = [
     "出席確認日時",
     "出席確認の方法",
     "修了証番号",
+    "連絡先（メール）",
 ]
 
 
@@ -61,17 +63,30 @@ def roster_rows(registrations) -> list[list[str]]:
                 _local(registration.checked_in_at),
                 registration.get_check_in_method_display() if registration.check_in_method else "",
                 registration.certificate.number if registration.certificate_id and registration.certificate else "",
+                registration.user.email,
             ]
         )
     return rows
 
 
-def roster_csv(registrations) -> bytes:
+def _geta(error: UnicodeEncodeError):
+    """A character Shift_JIS cannot hold (e.g. 𠮷) becomes 〓, the customary mark for a missing glyph."""
+    return "〓" * (error.end - error.start), error.end
+
+
+codecs.register_error("events_geta", _geta)
+
+
+def roster_csv(registrations, *, encoding: str = "utf-8") -> bytes:
+    """Everyone on the roster, cancelled people included (their status says so). UTF-8 with BOM (Excel opens it in
+    Japanese), or Shift_JIS for older Excel and municipal systems (characters it lacks become 〓)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROSTER_HEADER)
     for row in roster_rows(registrations):
         writer.writerow([safe_cell(cell) for cell in row])
+    if encoding == "shift_jis":
+        return buffer.getvalue().encode("cp932", errors="events_geta")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -158,7 +173,7 @@ def plan_xlsx(workshop, registrations) -> bytes:
     return _finish(workbook)
 
 
-def report_xlsx(workshop, registrations) -> bytes:
+def report_xlsx(workshop, registrations, paper=()) -> bytes:
     """実施報告: the session as held, the number who attended by age band and occupation field, and the number of
     certificates issued; a second sheet lists the attendees."""
     workbook = Workbook()
@@ -167,10 +182,12 @@ def report_xlsx(workshop, registrations) -> bytes:
     row = _write_facts(sheet, workshop, "つながりサポーター養成講座 実施報告")
     attended = [r for r in registrations if r.is_attended]
     registered = [r for r in registrations if not r.is_cancelled]
+    paper = list(paper)
     figures = [
         ("申込者数", len([r for r in registered if r.source == "online"])),
-        ("参加者数（出席）", len(attended)),
+        ("参加者数（出席）", len(attended) + len(paper)),
         ("うち当日参加", len([r for r in attended if r.source == "walk_in"])),
+        ("うち紙の名簿で参加", len(paper)),
         ("修了証の発行数", len([r for r in attended if r.certificate_id])),
         ("作成日時", _local(timezone.now())),
     ]
@@ -178,7 +195,7 @@ def report_xlsx(workshop, registrations) -> bytes:
         sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
         sheet.cell(row=row, column=2, value=value)
         row += 1
-    _write_breakdown(sheet, row + 1, "参加者（出席）の内訳", breakdown(attended))
+    _write_breakdown(sheet, row + 1, "参加者（出席）の内訳", breakdown([*attended, *paper]))
     attendees = workbook.create_sheet("出席者名簿")
     for col, label in enumerate(ROSTER_HEADER, start=1):
         attendees.cell(row=1, column=col, value=label).font = Font(bold=True)

@@ -155,6 +155,12 @@ class WalkInCodeForm(forms.Form):
 
 
 class CancelWorkshopForm(forms.Form):
+    reason = forms.CharField(
+        label=_("中止の理由（お知らせのメールと講座のページに載せます）"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": messages.CANCEL_REASON_REQUIRED},
+    )
     confirm = forms.BooleanField(
         label=_("この講座を中止し、申し込んだ方全員にお知らせします"),
         error_messages={"required": messages.CANCEL_CONFIRM_REQUIRED},
@@ -190,3 +196,59 @@ class ChangeWorkshopForm(forms.Form):
             "capacity": workshop.capacity,
         }
         return cls(data, initial=initial)
+
+
+class PaperParticipantForm(forms.Form):
+    """One person from the paper sign-in sheet. The municipality is typed as on the sheet (鳥取県鳥取市) and read by
+    the same rule as the import."""
+
+    full_name = forms.CharField(label=_("氏名"), max_length=100, error_messages={"required": _("氏名を入力してください。")})
+    furigana = forms.CharField(label=_("ふりがな"), max_length=100, error_messages={"required": _("ふりがなを入力してください。")})
+    municipality = forms.CharField(
+        label=_("お住まいの市区町村"), max_length=40, help_text=_("例: 鳥取県鳥取市"),
+        error_messages={"required": _("お住まいの市区町村を入力してください。")},
+    )
+    age_band = forms.ChoiceField(label=_("年代"), error_messages={"required": _("年代を選んでください。")})
+    occupation = forms.ChoiceField(label=_("職業分野（任意）"), required=False)
+    consent_statistics = forms.ChoiceField(
+        label=_("地域の統計に含めることへの同意（用紙の記入のとおり）"),
+        choices=[("yes", _("はい")), ("no", _("いいえ"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("用紙の同意欄のとおり、「はい」か「いいえ」を選んでください。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from lms.accounts.enums import AgeBand, OccupationField
+
+        super().__init__(*args, **kwargs)
+        self.fields["age_band"].choices = [("", _("選んでください")), *AgeBand.choices]
+        self.fields["occupation"].choices = [("", _("未記入")), *OccupationField.choices]
+
+    def clean_municipality(self):
+        from lms.regions.models import Municipality
+
+        from .imports import _municipality
+
+        value = self.cleaned_data["municipality"].strip()
+        cache = {"__all__": list(Municipality.objects.active().select_related("prefecture"))}
+        return _municipality(value, cache)
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["consent_statistics"] = data["consent_statistics"] == "yes"
+        return data
+
+
+class SignInSheetForm(forms.Form):
+    file = forms.FileField(
+        label=_("紙の名簿のファイル（CSV または Excel）"),
+        error_messages={"required": _("取り込むファイルを選んでください。")},
+    )
+
+
+class ClaimCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("受け取りコード（修了証に印刷された12文字）"), max_length=40,
+        error_messages={"required": _("受け取りコードを入力してください。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

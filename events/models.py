@@ -21,6 +21,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lms.accounts.enums import AgeBand, OccupationField
 from lms.regions.models import Municipality
 
 from . import messages
@@ -134,6 +135,9 @@ class WorkshopPage(RoutablePageMixin, Page):
     is_campaign_event = models.BooleanField(
         _("孤独・孤立対策強化月間の取組"), default=False, help_text=_("5月の強化月間の取組として開催するときに選びます。")
     )
+    cancellation_reason = models.CharField(
+        _("中止の理由"), max_length=500, blank=True, help_text=_("中止のお知らせのメールと講座のページに載せます。")
+    )
     status = models.CharField(
         _("開催状況"),
         max_length=20,
@@ -172,6 +176,7 @@ class WorkshopPage(RoutablePageMixin, Page):
         ),
         FieldPanel("is_campaign_event"),
         FieldPanel("status"),
+        FieldPanel("cancellation_reason"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("description"),
@@ -224,10 +229,13 @@ class WorkshopPage(RoutablePageMixin, Page):
         below the seats already given (confirmed people are never silently put on the waitlist)."""
         if not self.pk:
             return {}
-        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity").first()
+        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity", "status").first()
         if stored is None:
             return {}
         errors = {}
+        becomes_cancelled = self.status == WorkshopStatus.CANCELLED and stored["status"] != WorkshopStatus.CANCELLED
+        if becomes_cancelled and not (self.cancellation_reason or "").strip():
+            errors["cancellation_reason"] = messages.CANCEL_REASON_REQUIRED
         if self.starts_at and self.starts_at != stored["starts_at"] and self.starts_at < timezone.now():
             errors["starts_at"] = messages.MOVED_INTO_THE_PAST
         if self.capacity is not None and self.capacity != stored["capacity"]:
@@ -290,6 +298,16 @@ class WorkshopPage(RoutablePageMixin, Page):
         from .permissions import WorkshopPermissionTester
 
         return WorkshopPermissionTester(user, self)
+
+    # One path for trainers' workshops (docs/workshops.md): a workshop is its organiser's own event listing, so its
+    # trainers publish it directly; the editors' moderation workflow (home/0005, assigned at the root) does not
+    # apply, and the admin then offers 公開 only — never also 「承認を申請」.
+    @property
+    def has_workflow(self):
+        return False
+
+    def get_workflow(self):
+        return None
 
     # --- routes ------------------------------------------------------------------------------------------------
 
@@ -476,6 +494,54 @@ class WorkshopChangeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change_id} / {self.registration_id}"
+
+
+class PaperParticipant(models.Model):
+    """Someone who attended in person without an account or e-mail (often an older resident), recorded by the trainer
+    from the paper sign-in sheet: counted in the workshop's numbers and, if they agreed on the sheet, in the regional
+    figures (aggregated only, like everyone). They receive a printed 修了証 with a one-time claim code that attaches
+    a certificate to an account if they sign up later. Deleted on request (`services.delete_paper_participant`)."""
+
+    workshop = models.ForeignKey(WorkshopPage, on_delete=models.CASCADE, related_name="paper_participants")
+    full_name = models.CharField(_("氏名"), max_length=100)
+    furigana = models.CharField(_("ふりがな"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("お住まいの市区町村")
+    )
+    age_band = models.CharField(_("年代"), max_length=10, choices=AgeBand.choices)
+    occupation = models.CharField(_("職業分野"), max_length=20, choices=OccupationField.choices, blank=True)
+    consent_statistics = models.BooleanField(_("地域の統計に含めることに同意（用紙に記入）"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("登録日時"))
+    claim_code = models.CharField(_("受け取りコード"), max_length=14, unique=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(_("受け取り日時"), null=True, blank=True)
+    certificate = models.ForeignKey(
+        "certificates.Certificate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("紙の名簿で参加した方")
+        verbose_name_plural = _("紙の名簿で参加した方")
+        ordering = ["furigana", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} / {self.pk}"
+
+    @property
+    def is_attended(self) -> bool:  # the sheet is the attendance record
+        return True
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.claimed_at is not None
+
+    @property
+    def number(self) -> str:
+        """The printed certificate's number (before it is claimed into an account)."""
+        return f"P{self.workshop_id:05d}-{self.pk:05d}"
 
 
 class WalkInCode(models.Model):

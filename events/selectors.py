@@ -202,20 +202,46 @@ def get_manageable_workshop(user, pk: int) -> WorkshopPage | None:
     )
 
 
-def roster(workshop: WorkshopPage) -> list[Registration]:
-    """Everyone registered, attended first then confirmed, then the waitlist in order, then cancellations."""
-    order = Case(
-        When(status=RegistrationStatus.ATTENDED, then=Value(0)),
-        When(status=RegistrationStatus.CONFIRMED, then=Value(1)),
-        When(status=RegistrationStatus.WAITLISTED, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
+ROSTER_ORDERS = {"furigana": "50音順（ふりがな）", "registered": "申し込み順"}
+
+
+def roster(workshop: WorkshopPage, *, order: str = "furigana", q: str = "") -> list[Registration]:
+    """Everyone registered, in a stable order the trainer chooses — 50音順 of furigana or registration order — that
+    never depends on attendance, so ticking never moves a row. `q` narrows to names or furigana containing it."""
+    queryset = Registration.objects.filter(workshop_id=workshop.pk).select_related(
+        "user__profile__municipality__prefecture", "certificate"
     )
-    return list(
-        Registration.objects.filter(workshop_id=workshop.pk)
-        .select_related("user__profile__municipality__prefecture", "certificate")
-        .annotate(status_order=order)
-        .order_by("status_order", "id")
+    q = " ".join((q or "").split())[:50]
+    if q:
+        compact = q.replace(" ", "")
+        queryset = queryset.filter(
+            Q(user__profile__full_name__icontains=q) | Q(user__profile__furigana__icontains=q)
+            | Q(user__profile__full_name__icontains=compact) | Q(user__profile__furigana__icontains=compact)
+        )
+    if order == "registered":
+        return list(queryset.order_by("registered_at", "id"))
+    return list(queryset.order_by("user__profile__furigana", "id"))
+
+
+def paper_participants(workshop: WorkshopPage) -> list:
+    return list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
+
+
+def paper_attendance_for_reports(workshops: QuerySet | None = None) -> QuerySet:
+    """For the regional reports (lms.reports): people who attended on paper and agreed on the sheet to be counted,
+    as rows of (workshop id, workshop municipality, participant municipality, age band, occupation, n). Cancelled
+    workshops are left out. The reports add these to the workshop attendance they count from registrations;
+    they carry no account, so they never appear in account-based figures."""
+    from .enums import WorkshopStatus
+    from .models import PaperParticipant
+
+    queryset = PaperParticipant.objects.filter(consent_statistics=True).exclude(workshop__status=WorkshopStatus.CANCELLED)
+    if workshops is not None:
+        queryset = queryset.filter(workshop__in=workshops)
+    return (
+        queryset.values("workshop_id", "workshop__municipality_id", "municipality_id", "age_band", "occupation")
+        .annotate(n=Count("pk"))
+        .order_by("workshop_id", "municipality_id", "age_band", "occupation")
     )
 
 
@@ -238,7 +264,8 @@ def breakdown(registrations) -> Breakdown:
     columns = [value for value, _label in occupations]
     table: OrderedDict[str, list[int]] = OrderedDict((band, [0] * len(columns)) for band, _label in AgeBand.choices)
     for registration in registrations:
-        profile = getattr(registration.user, "profile", None)
+        # a registration (its user's profile) or a paper participant (who carries the fields themselves)
+        profile = getattr(registration.user, "profile", None) if hasattr(registration, "user") else registration
         band = profile.age_band if profile else ""
         occupation = profile.occupation if profile else ""
         if band not in table:

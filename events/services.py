@@ -200,7 +200,8 @@ def _promote_waitlist(workshop: WorkshopPage, now: dt.datetime) -> list[Registra
     promoted = list(Registration.objects.waitlisted().filter(workshop_id=workshop.pk)[:free])
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = now
+        # Stamped here, under the lock (not the caller's `now`, taken before it): stamps follow promotion order.
+        registration.confirmed_at = timezone.now()
         registration.save(update_fields=["status", "confirmed_at"])
         _queue_notice(registration.pk, NoticeKind.PROMOTED)
     return promoted
@@ -474,13 +475,14 @@ def set_attendance(*, registration: Registration, attended: bool, by) -> Registr
     return current
 
 
-def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
+def cancel_workshop(*, workshop: WorkshopPage, by, reason: str = "中止となりました。") -> WorkshopPage:
     """Cancel a workshop: publish it with status 中止 (a new revision, so the history shows who and when). Publishing
     a cancelled workshop notifies everyone registered (`handle_workshop_published` → `apply_published_workshop`)."""
     live = WorkshopPage.objects.get(pk=workshop.pk)
     if live.is_cancelled:
         raise WorkshopError(messages.ALREADY_CANCELLED)
     live.status = WorkshopStatus.CANCELLED
+    live.cancellation_reason = (reason or "").strip()[:500]
     with transaction.atomic():
         revision = live.save_revision(user=by, log_action=True)
         revision.publish(user=by)
@@ -494,14 +496,11 @@ def apply_published_workshop(*, workshop: WorkshopPage, by=None) -> None:
     if not workshop.is_cancelled:
         record_workshop_change(workshop=workshop, by=by)
     if workshop.is_cancelled:
-        workshop_id = workshop.pk
+        from lms.outbox.services import enqueue
 
-        def send():
-            from .tasks import notify_workshop_cancelled
+        from .tasks import notify_workshop_cancelled
 
-            notify_workshop_cancelled.delay(workshop_id)
-
-        transaction.on_commit(send)
+        enqueue(notify_workshop_cancelled, workshop.pk, key=f"workshop-cancelled:{workshop.pk}")
     else:
         promote_waitlist(workshop=workshop)
 
@@ -579,17 +578,12 @@ def record_workshop_change(*, workshop: WorkshopPage, by=None):
             setattr(state, field, value)
         state.save()
         change = WorkshopChange.objects.create(workshop_id=live.pk, changed_at=timezone.now(), changed_by=by, changes=changes)
-        change_id = change.pk
+        from lms.outbox.services import enqueue
 
-        def send():
-            from .tasks import notify_workshop_changed
+        from .tasks import notify_workshop_changed
 
-            try:
-                notify_workshop_changed.delay(change_id)
-            except Exception:  # the broker is down: the change stands; `resend_change_notices` can queue it again
-                logger.exception("Could not queue the notices of workshop change %s", change_id)
-
-        transaction.on_commit(send)
+        # through the outbox: with the broker down the notices are kept and sent when it is back
+        enqueue(notify_workshop_changed, change.pk, key=f"workshop-changed:{change.pk}")
     return change
 
 
@@ -686,15 +680,13 @@ def change_workshop(*, workshop: WorkshopPage, by, **fields) -> WorkshopPage:
 
 
 def _queue_notice(registration_id: int, kind: NoticeKind) -> None:
-    def send():
-        from .tasks import send_registration_notice
+    """Send the e-mail after commit, through the outbox (kept and sent later if the broker is down). The key and the
+    notice row's unique (registration, kind) make it one e-mail however often it is queued or retried."""
+    from lms.outbox.services import enqueue
 
-        try:
-            send_registration_notice.delay(registration_id, kind.value)
-        except Exception:  # the broker is down: the registration stands; the e-mail is lost, and logged
-            logger.exception("Could not queue notice %s for registration %s", kind, registration_id)
+    from .tasks import send_registration_notice
 
-    transaction.on_commit(send)
+    enqueue(send_registration_notice, registration_id, kind.value, key=f"notice:{registration_id}:{kind.value}")
 
 
 def _notice_still_relevant(registration: Registration, kind: NoticeKind) -> bool:
@@ -812,18 +804,13 @@ def request_workshop_closing(*, workshop: WorkshopPage, by) -> WorkshopClosing:
 
 
 def _queue_closing(closing_id: int) -> None:
-    def send():
-        from .tasks import close_workshop
+    """Run the closing after commit, through the outbox: with the broker down it stays 待機中 and starts when the
+    broker is back."""
+    from lms.outbox.services import enqueue
 
-        try:
-            close_workshop.delay(closing_id)
-        except Exception as exc:  # the broker is down: say so on the status row; closing again retries
-            logger.exception("Could not queue closing %s", closing_id)
-            WorkshopClosing.objects.filter(pk=closing_id).update(
-                status=ClosingStatus.FAILED, error=f"キューに登録できませんでした: {type(exc).__name__}"
-            )
+    from .tasks import close_workshop
 
-    transaction.on_commit(send)
+    enqueue(close_workshop, closing_id, key=f"workshop-closing:{closing_id}")
 
 
 def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
@@ -906,3 +893,143 @@ def _claimable(stale: dt.datetime) -> Q:
     return Q(status__in=(ClosingStatus.PENDING, ClosingStatus.FAILED)) | Q(
         status=ClosingStatus.RUNNING, started_at__lt=stale
     )
+
+
+# --- Paper participants (no account, no e-mail) -------------------------------------------------------------------
+
+CLAIM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper by older eyes
+PAPER_FIELDS = ("full_name", "furigana", "municipality", "age_band", "occupation", "consent_statistics")
+
+
+def _new_claim_code() -> str:
+    raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_claim_code(text: str) -> str:
+    import unicodedata
+
+    raw = "".join(ch for ch in unicodedata.normalize("NFKC", text or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else ""
+
+
+def _name_key(text: str) -> str:
+    """Names compared as people write them: NFKC, no spaces, katakana folded to hiragana."""
+    import unicodedata
+
+    text = "".join(unicodedata.normalize("NFKC", text or "").split())
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+
+
+def _refuse_unless_paper_allowed(workshop: WorkshopPage) -> None:
+    if not workshop.attendance_is_open(by_trainer=True):
+        raise WorkshopError(messages.PAPER_NOT_IN_WINDOW)
+
+
+def _duplicate_paper(workshop_id: int, full_name: str, furigana: str, exclude_keys: set | None = None) -> bool:
+    from .models import PaperParticipant
+
+    key = (_name_key(full_name), _name_key(furigana))
+    return any(
+        (_name_key(n), _name_key(f)) == key
+        for n, f in PaperParticipant.objects.filter(workshop_id=workshop_id).values_list("full_name", "furigana")
+    )
+
+
+def _build_paper(*, workshop: WorkshopPage, by, values: dict):
+    from .models import PaperParticipant
+
+    participant = PaperParticipant(workshop=workshop, created_by=by, created_at=timezone.now(), claim_code=_new_claim_code(), **values)
+    participant.full_clean(exclude=["workshop", "created_by", "claimed_by", "certificate", "claim_code"])
+    return participant
+
+
+@transaction.atomic
+def add_paper_participant(*, workshop: WorkshopPage, by, **values):
+    """The trainer records one person from the paper sign-in sheet (they attended). Refused: outside the attendance
+    window or on a cancelled workshop, the same name and furigana twice."""
+    _refuse_unless_paper_allowed(workshop)
+    _lock_workshop(workshop.pk)
+    if _duplicate_paper(workshop.pk, values["full_name"], values["furigana"]):
+        raise WorkshopError(messages.PAPER_DUPLICATE)
+    participant = _build_paper(workshop=workshop, by=by, values=values)
+    participant.save()
+    return participant
+
+
+def import_paper_participants(*, workshop: WorkshopPage, by, rows: list[tuple[int, dict]]) -> list:
+    """Save every row of a sign-in sheet, or none: `rows` are (line number, parsed values) from
+    `events.imports.read_sign_in_sheet`, already checked one by one; duplicates within the file and with people
+    already recorded are refused here. Raises ImportRefused with the row-by-row report."""
+    from .imports import ImportRefused
+
+    _refuse_unless_paper_allowed(workshop)
+    errors = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, values in rows:
+        key = (_name_key(values["full_name"]), _name_key(values["furigana"]))
+        if key in seen:
+            errors.append(str(messages.IMPORT_ROW_ERROR % {"row": line, "message": messages.IMPORT_DUPLICATE_ROW % {"other": seen[key]}}))
+        elif _duplicate_paper(workshop.pk, values["full_name"], values["furigana"]):
+            errors.append(str(messages.IMPORT_ROW_ERROR % {"row": line, "message": messages.PAPER_DUPLICATE}))
+        seen.setdefault(key, line)
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        _lock_workshop(workshop.pk)
+        created = []
+        for _line, values in rows:
+            participant = _build_paper(workshop=workshop, by=by, values=values)
+            participant.save()
+            created.append(participant)
+    return created
+
+
+@transaction.atomic
+def delete_paper_participant(*, participant, by) -> None:
+    """Deletion on request: the record goes (the workshop's numbers drop by one). A certificate already claimed into
+    an account stays with that account (its holder deletes it there)."""
+    logger.info("Paper participant %s of workshop %s deleted by user %s", participant.pk, participant.workshop_id, getattr(by, "pk", None))
+    participant.delete()
+
+
+@transaction.atomic
+def claim_paper_certificate(*, code: str, user):
+    """A paper participant who signed up types the code printed on their 修了証: the workshop's completion and a
+    certificate are issued to their account. Refused (nothing changed): unknown code, a code already used, or an
+    account whose name and furigana both differ from the printed certificate (another person)."""
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.selectors import get_primary_course
+    from courses.services import complete_course
+
+    from .models import PaperParticipant
+
+    if user is None or not user.is_authenticated:
+        raise WorkshopError(messages.CLAIM_LOGIN)
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        raise WorkshopError(messages.PROFILE_REQUIRED)
+    normalised = normalise_claim_code(code)
+    participant = (
+        PaperParticipant.objects.select_for_update(of=("self",)).select_related("workshop").filter(claim_code=normalised).first()
+        if normalised
+        else None
+    )
+    if participant is None:
+        raise WorkshopError(messages.CLAIM_CODE_INVALID)
+    if participant.is_claimed:
+        raise WorkshopError(messages.CLAIM_ALREADY_USED)
+    same_name = _name_key(profile.full_name) == _name_key(participant.full_name)
+    same_furigana = _name_key(profile.furigana) == _name_key(participant.furigana)
+    if not (same_name or same_furigana):
+        raise WorkshopError(messages.CLAIM_OTHER_PERSON)
+    course = get_primary_course()
+    if course is None:
+        raise WorkshopError(messages.CLOSE_NO_COURSE)
+    complete_course(user=user, course=course, channel=Channel.WORKSHOP, workshop=participant.workshop)
+    participant.certificate = Certificate.objects.valid().filter(holder=user, course=course).first()
+    participant.claimed_by = user
+    participant.claimed_at = timezone.now()
+    participant.save(update_fields=["certificate", "claimed_by", "claimed_at"])
+    return participant

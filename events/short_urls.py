@@ -9,5 +9,6 @@ app_name = "events_short"
 
 urlpatterns = [
     path("", public.enter_walk_in_code, name="walk_in_code"),
+    path("claim/", public.claim_certificate, name="claim"),
     path("<str:token>/", public.short_check_in, name="check_in"),
 ]

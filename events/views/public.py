@@ -134,6 +134,9 @@ def workshop_cancel_registration(request, workshop: WorkshopPage):
     if registration is None:
         flash.error(request, messages.NOT_REGISTERED)
         return HttpResponseRedirect(workshop.get_url(request))
+    if request.POST.get("confirm") != "yes":
+        # Cancelling gives the seat away (to the first on the waitlist): confirm first, without JavaScript.
+        return _confirm_cancellation(request, workshop, registration)
     try:
         services.cancel_registration(registration=registration, user=request.user)
     except services.WorkshopError as exc:
@@ -141,6 +144,31 @@ def workshop_cancel_registration(request, workshop: WorkshopPage):
     else:
         flash.success(request, messages.REGISTRATION_CANCELLED)
     return HttpResponseRedirect(workshop.get_url(request))
+
+
+def _confirm_cancellation(request, workshop: WorkshopPage, registration):
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    starts = timezone.localtime(workshop.starts_at)
+    points = [f"講座：{workshop.title}（{starts:%Y年%-m月%-d日 %H:%M}〜）"]
+    if registration.is_waitlisted:
+        points.append("キャンセル待ちの順番はなくなります。")
+    else:
+        points.append("あなたの席は、キャンセル待ちの方に繰り上げられます。もう一度申し込んでも、同じ席に戻れるとは限りません。")
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": "申し込みを取り消しますか",
+            "lead": "次の講座への申し込みを取り消します。",
+            "points": points,
+            "action": workshop.get_url(request) + workshop.reverse_subpage("cancel"),
+            "confirm_label": "申し込みを取り消す",
+            "cancel_url": workshop.get_url(request),
+            "cancel_label": "取り消さずに戻る",
+        },
+    )
 
 
 def workshop_ical(request, workshop: WorkshopPage):
@@ -250,3 +278,34 @@ def enter_walk_in_code(request):
     elif request.method == "POST":
         status = 400
     return _private(TemplateResponse(request, "events/walk_in_code.html", {"form": form}, status=status))
+
+
+CLAIM_RATE = "10/15m"
+
+
+def claim_certificate(request):
+    """/c/claim/: someone who attended on paper signs up and types the code printed on their 修了証."""
+    from django_ratelimit.core import is_ratelimited
+
+    from ..forms import ClaimCodeForm
+
+    if not request.user.is_authenticated:
+        flash.info(request, messages.CLAIM_LOGIN)
+        return redirect(login_url_for(request.get_full_path()))
+    form = ClaimCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if is_ratelimited(request, group="events.claim", key="user", rate=CLAIM_RATE, method="POST", increment=True):
+                form.add_error("code", messages.CLAIM_TOO_MANY)
+                status = 429
+            else:
+                try:
+                    services.claim_paper_certificate(code=form.cleaned_data["code"], user=request.user)
+                except services.WorkshopError as exc:
+                    form.add_error("code", exc.message)
+                else:
+                    flash.success(request, messages.CLAIM_DONE)
+                    return redirect("accounts:mypage")
+    return _private(TemplateResponse(request, "events/claim.html", {"form": form}, status=status))

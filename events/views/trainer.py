@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.ids import parse_ids
+
 from .. import messages, selectors, services
 from ..exports import plan_xlsx, report_xlsx, roster_csv
 from ..forms import CancelWorkshopForm
-from ..models import Registration
+from ..models import Registration, WorkshopIndexPage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,23 +46,38 @@ def _roster_url(workshop) -> str:
 @login_required
 def index(request):
     upcoming, past = selectors.trainer_workshops(request.user)
-    return TemplateResponse(request, "events/trainer/index.html", {"upcoming": upcoming, "past": past})
+    index_page = WorkshopIndexPage.objects.order_by("path").first()
+    add_url = reverse("wagtailadmin_pages:add", args=("events", "workshoppage", index_page.pk)) if index_page else ""
+    context = {"upcoming": upcoming, "past": past, "add_url": add_url}
+    return TemplateResponse(request, "events/trainer/index.html", context)
 
 
 @never_cache
 @login_required
 def workshop(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = selectors.roster(workshop)
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    q = request.GET.get("q", "")[:50]
+    registrations = selectors.roster(workshop, order=order, q=q)
     active = [r for r in registrations if not r.is_cancelled]
+    from ..forms import PaperParticipantForm, SignInSheetForm
+
+    paper = list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
     context = {
         "workshop": workshop,
+        "order": order,
+        "orders": selectors.ROSTER_ORDERS,
+        "q": q,
+        "paper": paper,
+        "paper_form": PaperParticipantForm(),
+        "import_form": SignInSheetForm(),
         "registrations": active,
         "cancelled": [r for r in registrations if r.is_cancelled],
         "counts": {
             "confirmed": sum(1 for r in active if r.status == "confirmed"),
             "waitlisted": sum(1 for r in active if r.is_waitlisted),
             "attended": sum(1 for r in active if r.is_attended),
+            "paper": len(paper),
         },
         "walk_in_codes": services.active_walk_in_codes(workshop),
         "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
@@ -79,8 +96,8 @@ def workshop(request, pk: int):
 def attendance(request, pk: int):
     """The roster's ticks: `shown` lists the rows on the form, `attended` the ticked ones."""
     workshop = _workshop_or_404(request, pk)
-    shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
-    ticked = {int(v) for v in request.POST.getlist("attended") if v.isdigit()} & shown
+    shown = parse_ids(request.POST.getlist("shown"))
+    ticked = parse_ids(request.POST.getlist("attended")) & shown
     errors = []
     for registration in Registration.objects.filter(workshop_id=workshop.pk, pk__in=shown).select_related("user__profile"):
         wanted = registration.pk in ticked
@@ -112,9 +129,20 @@ def walk_in(request, pk: int):
     return redirect(_roster_url(workshop) + "#walk-in")
 
 
+def _filename(workshop, what: str, ext: str) -> str:
+    """A file name that says which workshop and date: 20261210_鳥取市つながりサポーター養成講座_名簿.csv."""
+    import re
+
+    day = timezone.localtime(workshop.starts_at).strftime("%Y%m%d")
+    title = re.sub(r'[\\/:*?"<>|\s]+', "", workshop.title)[:40]
+    return f"{day}_{title}_{what}.{ext}"
+
+
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from django.utils.http import content_disposition_header
+
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -123,22 +151,25 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def roster_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = [r for r in selectors.roster(workshop) if not r.is_cancelled]
-    return _download(roster_csv(registrations), "text/csv; charset=utf-8", f"roster-{workshop.pk}.csv")
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    registrations = selectors.roster(workshop, order=order)
+    encoding = "shift_jis" if request.GET.get("encoding") == "sjis" else "utf-8"
+    content = roster_csv(registrations, encoding=encoding)
+    return _download(content, f"text/csv; charset={encoding}", _filename(workshop, "名簿", "csv"))
 
 
 @require_GET
 @login_required
 def plan_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, f"plan-{workshop.pk}.xlsx")
+    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, _filename(workshop, "開催計画", "xlsx"))
 
 
 @require_GET
 @login_required
 def report_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(report_xlsx(workshop, selectors.roster(workshop)), XLSX, f"report-{workshop.pk}.xlsx")
+    return _download(report_xlsx(workshop, selectors.roster(workshop), selectors.paper_participants(workshop)), XLSX, _filename(workshop, "実施報告", "xlsx"))
 
 
 # --- Check-in QR ---------------------------------------------------------------------------------------------------
@@ -155,6 +186,8 @@ def _checkin_code(request, workshop) -> dict:
         "url": url,
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "expires_at": services.checkin_token_expires_at(now).isoformat(),
+        "seconds_left": max(0, int((services.checkin_token_expires_at(now) - now).total_seconds())),
+        "attended": Registration.objects.attended().filter(workshop_id=workshop.pk).count(),
         "rotate_seconds": services.CHECKIN_ROTATE_SECONDS,
         "open": workshop.attendance_is_open(now) and workshop.live,
     }
@@ -164,7 +197,11 @@ def _checkin_code(request, workshop) -> dict:
 @login_required
 def check_in_screen(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    context = {"workshop": workshop, "code": _checkin_code(request, workshop)}
+    context = {
+        "workshop": workshop,
+        "code": _checkin_code(request, workshop),
+        "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
+    }
     return TemplateResponse(request, "events/trainer/check_in_screen.html", context)
 
 
@@ -174,9 +211,109 @@ def check_in_screen(request, pk: int):
 def check_in_code(request, pk: int):
     """The current code as JSON: the screen fetches it every few seconds and swaps the image when it changes."""
     workshop = _workshop_or_404(request, pk)
-    code = _checkin_code(request, workshop)
-    code["attended"] = Registration.objects.attended().filter(workshop_id=workshop.pk).count()
-    return JsonResponse(code)
+    return JsonResponse(_checkin_code(request, workshop))
+
+
+# --- Paper participants -------------------------------------------------------------------------------------------
+
+
+def _paper_or_404(workshop, participant_pk: int):
+    from ..models import PaperParticipant
+
+    participant = PaperParticipant.objects.filter(workshop_id=workshop.pk, pk=participant_pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@require_POST
+@login_required
+def paper_add(request, pk: int):
+    from ..forms import PaperParticipantForm
+
+    workshop = _workshop_or_404(request, pk)
+    form = PaperParticipantForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = services.add_paper_participant(workshop=workshop, by=request.user, **form.values())
+        except services.WorkshopError as exc:
+            flash.error(request, exc.message)
+        else:
+            flash.success(request, messages.PAPER_ADDED % {"name": participant.full_name})
+            return redirect(_roster_url(workshop) + "#paper")
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                flash.error(request, error)
+    return redirect(_roster_url(workshop) + "#paper")
+
+
+@require_POST
+@login_required
+def paper_import(request, pk: int):
+    from ..forms import SignInSheetForm
+    from ..imports import ImportRefused, read_sign_in_sheet
+
+    workshop = _workshop_or_404(request, pk)
+    form = SignInSheetForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [str(e) for e in form.errors.get("file", [])]
+    else:
+        try:
+            rows = read_sign_in_sheet(form.cleaned_data["file"])
+            created = services.import_paper_participants(workshop=workshop, by=request.user, rows=rows)
+        except ImportRefused as exc:
+            errors = exc.errors
+        except services.WorkshopError as exc:
+            errors = [str(exc.message)]
+        else:
+            flash.success(request, messages.IMPORT_DONE % {"count": len(created)})
+            return redirect(_roster_url(workshop) + "#paper")
+    context = {"workshop": workshop, "errors": errors}
+    return TemplateResponse(request, "events/trainer/import_report.html", context, status=400)
+
+
+@require_GET
+@login_required
+def paper_template(request, pk: int, kind: str):
+    from ..imports import template_csv, template_xlsx
+
+    workshop = _workshop_or_404(request, pk)
+    if kind == "xlsx":
+        return _download(template_xlsx(), XLSX, _filename(workshop, "紙の名簿ひな形", "xlsx"))
+    return _download(template_csv(), "text/csv; charset=utf-8", _filename(workshop, "紙の名簿ひな形", "csv"))
+
+
+@require_POST
+@login_required
+def paper_delete(request, pk: int, participant_pk: int):
+    workshop = _workshop_or_404(request, pk)
+    participant = _paper_or_404(workshop, participant_pk)
+    name = participant.full_name
+    services.delete_paper_participant(participant=participant, by=request.user)
+    flash.success(request, messages.PAPER_DELETED % {"name": name})
+    return redirect(_roster_url(workshop) + "#paper")
+
+
+@never_cache
+@require_GET
+@login_required
+def paper_certificates(request, pk: int):
+    """Printable 修了証 (A4) and a wallet card per paper participant, each with its one-time claim code."""
+    workshop = _workshop_or_404(request, pk)
+    participants = list(
+        workshop.paper_participants.filter(claimed_at__isnull=True).select_related("municipality__prefecture").order_by("furigana", "id")
+    )
+    only = request.GET.get("p", "")
+    if only.isdigit():
+        participants = [p for p in participants if p.pk == int(only)]
+    context = {
+        "workshop": workshop,
+        "participants": participants,
+        "claim_url": settings.SITE_URL.rstrip("/") + reverse("events_short:claim"),
+    }
+    return TemplateResponse(request, "events/trainer/paper_certificates.html", context)
 
 
 # --- Changing the date, time, place or capacity -------------------------------------------------------------------
@@ -269,7 +406,7 @@ def cancel(request, pk: int):
     form = CancelWorkshopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_workshop(workshop=workshop, by=request.user)
+            services.cancel_workshop(workshop=workshop, by=request.user, reason=form.cleaned_data["reason"])
         except services.WorkshopError as exc:
             flash.error(request, exc.message)
         else:
