@@ -39,17 +39,23 @@ def test_shift_jis_csv_round_trip(client):
     page = client.post("/verify/bulk/", {"file": upload})
     assert page.status_code == 200
     body = page.content.decode()
-    assert "有効 1件・失効 1件・見つからない番号 2件" in body
+    assert "有効 1件・失効 1件・再発行済み 0件・見つからない番号 1件・入力ミスがあるようです 0件・番号の形式ではありません 1件" in body
 
-    response = client.post("/verify/bulk/", {"numbers": page.context["numbers_text"], "format": "csv"})
+    response = client.post(
+        "/verify/bulk/", {"carried": page.context["carried"], "carried_kind": "csv", "format": "csv"}
+    )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     rows = _csv_rows(response)
-    assert rows[0][:3] == ["入力された番号", "修了証番号", "結果"]
-    assert [row[2] for row in rows[1:]] == ["有効", "失効", "見つかりません", "見つかりません"]
-    assert rows[1][1] == valid.number
-    assert rows[1][3] == "髙橋 𠮷男"  # characters outside CP932 survive in the UTF-8 output
-    assert rows[4][0] == "'=1+1"  # neutralised: Excel shows it as text
+    # 行番号, the employer's own columns as given, then the result (氏名 is a name column: checked)
+    assert rows[0][:6] == ["行番号", "氏名", "修了証番号", "修了証番号（正規化）", "結果", "要確認"]
+    assert rows[0][6] == "氏名照合"
+    assert [row[0] for row in rows[1:]] == ["2", "3", "4", "5"]
+    assert [row[4] for row in rows[1:]] == ["有効", "失効", "見つかりません", "修了証番号の形式ではありません"]
+    assert rows[1][1] == "鈴木 一郎" and rows[1][3] == valid.number
+    assert rows[1][6] == "不一致"  # 鈴木 一郎 is not the name printed on the certificate
+    assert rows[1][7] == "髙橋 𠮷男"  # characters outside CP932 survive in the UTF-8 output
+    assert rows[4][1] == "'=HYPERLINK(\"http://x\")" and rows[4][2] == "'=1+1"  # neutralised: Excel shows text
 
 
 def test_utf8_csv_with_and_without_bom_is_read():
@@ -67,7 +73,8 @@ def test_pasted_numbers_are_checked(client):
     certificate = CertificateFactory()
     response = client.post("/verify/bulk/", {"numbers": f"{certificate.number}\n\nbad number\n"})
     assert response.status_code == 200
-    assert "有効 1件・失効 0件・見つからない番号 1件" in response.content.decode()
+    assert "有効 1件・失効 0件・再発行済み 0件・見つからない番号 0件・入力ミスがあるようです 0件・番号の形式ではありません 1件" in response.content.decode()
+    assert "空行 1行" in response.content.decode()
 
 
 @pytest.mark.parametrize(
