@@ -34,6 +34,7 @@ class BulkVerifyForm(forms.Form):
     numbers = forms.CharField(
         label=_("修了証番号（1行に1件、1,000件まで）"),
         required=False,
+        strip=False,  # every line keeps its row, trailing blank lines too
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
     file = forms.FileField(

@@ -188,3 +188,43 @@ def test_api_never_reveals_a_name_the_holder_chose_to_hide(client):
     assert body["signed_payload"]["holder"] == holder_digest(
         number=certificate.number, name="山田 太郎", furigana="やまだ たろう"
     )
+
+
+def test_unreadable_json_is_a_japanese_400(client):
+    response = client.post("/api/v1/certificates/verify", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    _schema_validator(client, "ErrorOut").validate(response.json())
+    assert response.json() == {
+        "detail": "リクエストの本文を読み取れませんでした。JSON（UTF-8）で送ってください。",
+        "code": "bad_request",
+    }
+
+
+def test_a_body_too_large_is_a_japanese_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        "/api/v1/certificates/verify", {"numbers": ["0000-0000-0000-0000-0"] * 100}, content_type="application/json"
+    )
+    assert response.status_code == 413
+    _schema_validator(client, "ErrorOut").validate(response.json())
+    assert response.json()["detail"].startswith("リクエストが大きすぎます")
+
+
+def test_bulk_api_429_says_when_to_retry(client, settings):
+    settings.CERTIFICATE_BULK_RATE = "1/m"
+    payload = {"numbers": ["0000-0000-0000-0000-0"]}
+    assert client.post("/api/v1/certificates/verify", payload, content_type="application/json").status_code == 200
+    response = client.post("/api/v1/certificates/verify", payload, content_type="application/json")
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert response.json()["code"] == "too_many_requests"
+
+
+def test_every_error_is_documented_in_the_openapi_schema(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    verify = spec["paths"]["/api/v1/certificates/verify"]["post"]["responses"]
+    assert {"400", "413", "422", "429"} <= set(verify)
+    single = spec["paths"]["/api/v1/certificates/{number}"]["get"]["responses"]
+    assert {"404", "429"} <= set(single)
+    outcome = spec["components"]["schemas"]["VerificationOutcome"]["enum"]
+    assert {"forged", "reissued", "mistyped", "malformed"} <= set(outcome)
+    assert "forged" in spec["components"]["schemas"]["VerifyResultOut"]["properties"]["result"]["description"]
