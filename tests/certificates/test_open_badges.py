@@ -14,7 +14,7 @@ from pathlib import Path
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from openbadgeslib.ob3 import OB3Verifier, OB3VerificationError
+from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 
 from certificates.services import reissue_with_current_name
 from tests.accounts.factories import UserFactory

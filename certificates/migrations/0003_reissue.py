@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0001_certificates_verifications_invites_issuer'),
+        ('certificates', '0002_certificate_issued_notice'),
         ('courses', '0001_course_module_pages_and_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
