@@ -210,10 +210,13 @@ def _queue_render(certificate_id: int) -> None:
 
 
 def signature_is_genuine(certificate: Certificate, signature: str | None = None) -> bool:
-    """Does `signature` (default: the stored one) verify over the certificate's facts as recorded now?"""
-    return signing.verify(
-        kid=certificate.key_id, data=signed_payload(certificate), signature=signature or certificate.signature
-    )
+    """Does `signature` (default, when None: the stored one) verify over the certificate's facts as recorded now?
+    An empty signature (a QR link cut to `?s=`) is a signature that does not verify, never the stored one."""
+    if signature is None:
+        signature = certificate.signature
+    if not signature:
+        return False
+    return signing.verify(kid=certificate.key_id, data=signed_payload(certificate), signature=signature)
 
 
 def verification_url(certificate: Certificate, *, absolute: bool = True) -> str:
@@ -493,9 +496,12 @@ def rotate_invite(*, organisation, created_by=None) -> OrganisationInvite:
 
 
 @transaction.atomic
-def link_to_organisation(*, user, code: str):
-    """A member links themselves to their employer with its invite code, consenting to share their certification
-    status with it. Returns the organisation; raises CertificateError for a wrong code."""
+def link_to_organisation(*, user, code: str, consent_to_share: bool):
+    """A member links themselves to their employer with its invite code. The link shows the organisation their
+    certification status, so it needs their explicit consent (`consent_to_share`, a box they tick — never assumed):
+    without it nothing changes. Returns the organisation; raises CertificateError for a wrong code or no consent."""
+    if consent_to_share is not True:
+        raise CertificateError(messages.SHARE_CONSENT_REQUIRED)
     normalised = normalise_invite_code(code)
     if not normalised:
         raise CertificateError(messages.INVITE_CODE_INVALID if code and code.strip() else messages.INVITE_CODE_REQUIRED)

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.ids import parse_ids
+
 from .. import messages, selectors, services
 from ..exports import plan_xlsx, report_xlsx, roster_csv
 from ..forms import CancelWorkshopForm
@@ -86,8 +88,8 @@ def workshop(request, pk: int):
 def attendance(request, pk: int):
     """The roster's ticks: `shown` lists the rows on the form, `attended` the ticked ones."""
     workshop = _workshop_or_404(request, pk)
-    shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
-    ticked = {int(v) for v in request.POST.getlist("attended") if v.isdigit()} & shown
+    shown = parse_ids(request.POST.getlist("shown"))
+    ticked = parse_ids(request.POST.getlist("attended")) & shown
     errors = []
     for registration in Registration.objects.filter(workshop_id=workshop.pk, pk__in=shown).select_related("user__profile"):
         wanted = registration.pk in ticked
@@ -173,6 +175,8 @@ def _checkin_code(request, workshop) -> dict:
         "url": url,
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "expires_at": services.checkin_token_expires_at(now).isoformat(),
+        "seconds_left": max(0, int((services.checkin_token_expires_at(now) - now).total_seconds())),
+        "attended": Registration.objects.attended().filter(workshop_id=workshop.pk).count(),
         "rotate_seconds": services.CHECKIN_ROTATE_SECONDS,
         "open": workshop.attendance_is_open(now) and workshop.live,
     }
@@ -182,7 +186,11 @@ def _checkin_code(request, workshop) -> dict:
 @login_required
 def check_in_screen(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    context = {"workshop": workshop, "code": _checkin_code(request, workshop)}
+    context = {
+        "workshop": workshop,
+        "code": _checkin_code(request, workshop),
+        "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
+    }
     return TemplateResponse(request, "events/trainer/check_in_screen.html", context)
 
 
@@ -192,9 +200,7 @@ def check_in_screen(request, pk: int):
 def check_in_code(request, pk: int):
     """The current code as JSON: the screen fetches it every few seconds and swaps the image when it changes."""
     workshop = _workshop_or_404(request, pk)
-    code = _checkin_code(request, workshop)
-    code["attended"] = Registration.objects.attended().filter(workshop_id=workshop.pk).count()
-    return JsonResponse(code)
+    return JsonResponse(_checkin_code(request, workshop))
 
 
 # --- Paper participants -------------------------------------------------------------------------------------------

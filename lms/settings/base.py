@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Oversized bodies get a Japanese 413 before the CSRF middleware parses them (lms/middleware.py).
+    "lms.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     # Staff screens: 403 for users without a role, MFA required for those with one.
     "lms.accounts.middleware.StaffAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # An <int:…> URL id beyond 64 bits is a 404 before any view runs (lms/middleware.py).
+    "lms.middleware.OutOfRangeIdMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -180,6 +184,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads (e.g. the employers' CSV) are capped by their views too; this is the hard ceiling.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Per-path caps on the whole body, checked on Content-Length before anything parses it (lms/middleware.py): the
+# bulk check takes a 1 MB CSV or 1,000 pasted numbers; the bulk API 1,000 numbers of at most 64 characters.
+REQUEST_BODY_LIMITS = {"/verify/bulk/": 1024 * 1024 + 64 * 1024, "/api/v1/certificates/verify": 128 * 1024}
 
 # --- E-mail -------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -206,6 +213,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【つながりサポーター】"
 ACCOUNT_FORMS = {"signup": "lms.accounts.forms.SignupForm", "login": "lms.accounts.forms.LoginForm"}
+# Length limit on every address form; the reset form answers the same for registered and unknown addresses.
+ACCOUNT_FORMS |= {"add_email": "lms.accounts.forms.AddEmailForm", "reset_password": "lms.accounts.forms.ResetPasswordForm"}
 # Our adapter gives allauth's e-mails the service's name, URLs and link lifetimes (templates: account/email/).
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the person when their password, e-mail address or 2FA changes
@@ -317,6 +326,8 @@ CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", 
 # Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
+# The bulk page and API together: numbers per client (each number counts one; certificates/ratelimit.py).
+CERTIFICATE_BULK_NUMBERS_RATE = env("CERTIFICATE_BULK_NUMBERS_RATE", default="2000/h")
 
 # --- Security -------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

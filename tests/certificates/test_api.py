@@ -207,7 +207,7 @@ def test_a_body_too_large_is_a_japanese_413(client, settings):
     )
     assert response.status_code == 413
     _schema_validator(client, "ErrorOut").validate(response.json())
-    assert response.json()["detail"].startswith("リクエストが大きすぎます")
+    assert "大きすぎます" in response.json()["detail"]
 
 
 def test_bulk_api_429_says_when_to_retry(client, settings):
