@@ -140,17 +140,12 @@ def notify_certificate_issued(*, certificate: Certificate) -> None:
     """Tell the holder by e-mail that `certificate` was issued (online completion or a workshop), after the
     surrounding transaction commits. Safe to call more than once: the e-mail is sent at most once per certificate
     (`send_issued_notice`), and one that could not be queued is sent by the sweep (`send_pending_issued_notices`)."""
+    from lms.outbox.services import enqueue
+
     from .tasks import send_certificate_issued_notice
 
-    certificate_id = certificate.pk
-
-    def send():
-        try:
-            send_certificate_issued_notice.delay(certificate_id)
-        except Exception:  # the broker is down: the sweep sends it later
-            logger.exception("Could not queue the issued notice of certificate %s", certificate_id)
-
-    transaction.on_commit(send)
+    # Through the outbox (issue 15): with the broker down it is kept and published when the broker is back.
+    enqueue(send_certificate_issued_notice, certificate.pk, key=f"certificate-issued-notice:{certificate.pk}")
 
 
 def send_issued_notice(*, certificate_id: int) -> bool:
@@ -198,15 +193,13 @@ def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int
 
 
 def _queue_render(certificate_id: int) -> None:
+    """Render the files after commit, through the outbox: with the broker down the work is kept and published when
+    it is back (and the files are rendered on demand at the first download meanwhile)."""
+    from lms.outbox.services import enqueue
+
     from .tasks import render_certificate_files
 
-    def send():
-        try:
-            render_certificate_files.delay(certificate_id)
-        except Exception:  # the broker is down: the files are rendered on demand at the first download
-            logger.exception("Could not queue rendering of certificate %s", certificate_id)
-
-    transaction.on_commit(send)
+    enqueue(render_certificate_files, certificate_id, key=f"certificate-render:{certificate_id}")
 
 
 def signature_is_genuine(certificate: Certificate, signature: str | None = None) -> bool:

@@ -1,3 +1,6 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -18,11 +21,22 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# The database is unreachable (or, on SQLite, locked for longer than the busy timeout): not a bug of the page.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 def server_error(request):
-    # No context processors that touch the database: the database may be why we are here.
-    from django.http import HttpResponseServerError
+    """500, or a Japanese maintenance page with 503 and Retry-After when the database is what failed (issue 15).
+
+    No context processors that touch the database: the database may be why we are here."""
+    from django.http import HttpResponse, HttpResponseServerError
     from django.template import loader
 
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
