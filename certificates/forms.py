@@ -100,6 +100,10 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": messages.REVOKE_REASON_REQUIRED},
     )
+    confirm = forms.BooleanField(
+        label=_("この修了証を失効させることを確認しました（元に戻せません）"),
+        error_messages={"required": messages.REVOKE_CONFIRM_REQUIRED},
+    )
 
     def clean_reason(self):
         reason = " ".join(self.cleaned_data["reason"].split())

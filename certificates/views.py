@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from lms.accounts.enums import Role
 from lms.accounts.models import Organisation
@@ -42,6 +43,7 @@ from .storage import certificate_storage
 
 VERIFY_GROUP = "certificates.verify"
 BULK_GROUP = "certificates.bulk"
+INVITE_GROUP = "certificates.invite-code"
 
 _OUTCOME_MESSAGES = {
     VerificationOutcome.VALID: messages.VALID,
@@ -284,6 +286,12 @@ def name_display(request, number: str):
 @login_required
 @require_POST
 def organisation_link(request):
+    # Invite codes are guessable only by trying: each account and each client may try a few an hour
+    # (settings.INVITE_CODE_RATE), so many accounts from one address do not multiply the tries.
+    if limited(request, group=INVITE_GROUP, rate=settings.INVITE_CODE_RATE) or is_ratelimited(
+        request, group=INVITE_GROUP, key="user", rate=settings.INVITE_CODE_RATE, increment=True
+    ):
+        return too_many_requests(request, messages.INVITE_CODE_TOO_MANY)
     form = InviteCodeForm(request.POST)
     if form.is_valid():
         try:

@@ -475,13 +475,14 @@ def set_attendance(*, registration: Registration, attended: bool, by) -> Registr
     return current
 
 
-def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
+def cancel_workshop(*, workshop: WorkshopPage, by, reason: str = "中止となりました。") -> WorkshopPage:
     """Cancel a workshop: publish it with status 中止 (a new revision, so the history shows who and when). Publishing
     a cancelled workshop notifies everyone registered (`handle_workshop_published` → `apply_published_workshop`)."""
     live = WorkshopPage.objects.get(pk=workshop.pk)
     if live.is_cancelled:
         raise WorkshopError(messages.ALREADY_CANCELLED)
     live.status = WorkshopStatus.CANCELLED
+    live.cancellation_reason = (reason or "").strip()[:500]
     with transaction.atomic():
         revision = live.save_revision(user=by, log_action=True)
         revision.publish(user=by)
@@ -577,17 +578,12 @@ def record_workshop_change(*, workshop: WorkshopPage, by=None):
             setattr(state, field, value)
         state.save()
         change = WorkshopChange.objects.create(workshop_id=live.pk, changed_at=timezone.now(), changed_by=by, changes=changes)
-        change_id = change.pk
+        from lms.outbox.services import enqueue
 
-        def send():
-            from .tasks import notify_workshop_changed
+        from .tasks import notify_workshop_changed
 
-            try:
-                notify_workshop_changed.delay(change_id)
-            except Exception:  # the broker is down: the change stands; `resend_change_notices` can queue it again
-                logger.exception("Could not queue the notices of workshop change %s", change_id)
-
-        transaction.on_commit(send)
+        # through the outbox: with the broker down the notices are kept and sent when it is back
+        enqueue(notify_workshop_changed, change.pk, key=f"workshop-changed:{change.pk}")
     return change
 
 

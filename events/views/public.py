@@ -134,6 +134,9 @@ def workshop_cancel_registration(request, workshop: WorkshopPage):
     if registration is None:
         flash.error(request, messages.NOT_REGISTERED)
         return HttpResponseRedirect(workshop.get_url(request))
+    if request.POST.get("confirm") != "yes":
+        # Cancelling gives the seat away (to the first on the waitlist): confirm first, without JavaScript.
+        return _confirm_cancellation(request, workshop, registration)
     try:
         services.cancel_registration(registration=registration, user=request.user)
     except services.WorkshopError as exc:
@@ -141,6 +144,31 @@ def workshop_cancel_registration(request, workshop: WorkshopPage):
     else:
         flash.success(request, messages.REGISTRATION_CANCELLED)
     return HttpResponseRedirect(workshop.get_url(request))
+
+
+def _confirm_cancellation(request, workshop: WorkshopPage, registration):
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    starts = timezone.localtime(workshop.starts_at)
+    points = [f"講座：{workshop.title}（{starts:%Y年%-m月%-d日 %H:%M}〜）"]
+    if registration.is_waitlisted:
+        points.append("キャンセル待ちの順番はなくなります。")
+    else:
+        points.append("あなたの席は、キャンセル待ちの方に繰り上げられます。もう一度申し込んでも、同じ席に戻れるとは限りません。")
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": "申し込みを取り消しますか",
+            "lead": "次の講座への申し込みを取り消します。",
+            "points": points,
+            "action": workshop.get_url(request) + workshop.reverse_subpage("cancel"),
+            "confirm_label": "申し込みを取り消す",
+            "cancel_url": workshop.get_url(request),
+            "cancel_label": "取り消さずに戻る",
+        },
+    )
 
 
 def workshop_ical(request, workshop: WorkshopPage):

@@ -209,6 +209,9 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="つながりサポーター事務局 <no-reply@tsunagari.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The お問い合わせ form: messages per client (django-ratelimit syntax).
+CONTACT_RATE = env("CONTACT_RATE", default="5/h")
+
 # --- Accounts (django-allauth 65) ---------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -241,6 +244,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Guessing limits (django-ratelimit, per client; invite codes also per account): Wagtail private-page passwords
+# (lms/views.py) and organisation invite codes (certificates/views.py). Japanese 429 when over.
+PAGE_PASSWORD_RATE = env("PAGE_PASSWORD_RATE", default="10/h")
+INVITE_CODE_RATE = env("INVITE_CODE_RATE", default="10/h")
 # Behind a reverse proxy set this, or every user shares the proxy's address for rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

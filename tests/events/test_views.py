@@ -213,7 +213,11 @@ def test_registering_and_cancelling_through_the_page(client):
     assert str(messages.ALREADY_REGISTERED) in response.content.decode()
     assert Registration.objects.filter(user=learner).count() == 1
 
-    response = client.post(workshop.url + "cancel/", follow=True)
+    confirm = client.post(workshop.url + "cancel/")
+    assert confirm.status_code == 200 and "申し込みを取り消しますか" in confirm.content.decode()
+    assert 'name="confirm" value="yes"' in confirm.content.decode()
+    assert Registration.objects.get(user=learner).status == RegistrationStatus.CONFIRMED  # nothing changed yet
+    response = client.post(workshop.url + "cancel/", {"confirm": "yes"}, follow=True)
     assert str(messages.REGISTRATION_CANCELLED) in response.content.decode()
     assert Registration.objects.get(user=learner).status == RegistrationStatus.CANCELLED
 
