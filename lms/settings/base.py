@@ -327,6 +327,8 @@ CELERY_BEAT_SCHEDULE = {
     "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
+    # Waitlist offers near the start that were not confirmed in time pass to the next person.
+    "workshop-waitlist-offers": {"task": "events.tasks.expire_waitlist_offers", "schedule": 300.0},
     # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).
     "report-rollups": {"task": "lms.reports.tasks.refresh_report_rollups", "schedule": 60.0},
     # ... and rebuilt whole every night (minutes at 1,000,000 learners), which heals anything the refresh missed.
