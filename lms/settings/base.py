@@ -364,6 +364,8 @@ CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", 
 # Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
+# Printed-name checks (initials mode): page and API, per client.
+CERTIFICATE_NAME_CHECK_RATE = env("CERTIFICATE_NAME_CHECK_RATE", default="10/m")
 # The bulk page and API together: numbers per client (each number counts one; certificates/ratelimit.py).
 CERTIFICATE_BULK_NUMBERS_RATE = env("CERTIFICATE_BULK_NUMBERS_RATE", default="2000/h")
 
