@@ -186,10 +186,32 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static")
 STATIC_URL = "/static/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Rendered certificate PDFs are private: their own storage outside MEDIA_ROOT (never under /media/, even in
+# development; system check certificates.E003). Local disk by default; with CERTIFICATE_S3_BUCKET set, an
+# S3-compatible bucket through django-storages (`pip install '.[s3]'`; docs/certificate-files.md).
+CERTIFICATE_FILES_ROOT = env.path("CERTIFICATE_FILES_ROOT", default=BASE_DIR / "var" / "certificates")
+CERTIFICATE_S3_BUCKET = env("CERTIFICATE_S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "certificates": {
+        "BACKEND": "certificates.storage.PrivateCertificateStorage",
+        "OPTIONS": {"location": str(CERTIFICATE_FILES_ROOT), "base_url": None},
+    },
 }
+if CERTIFICATE_S3_BUCKET:
+    STORAGES["certificates"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CERTIFICATE_S3_BUCKET,
+            "endpoint_url": env("CERTIFICATE_S3_ENDPOINT_URL", default=None),
+            "region_name": env("CERTIFICATE_S3_REGION", default=None),
+            "location": env("CERTIFICATE_S3_PREFIX", default="certificates"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads (e.g. the employers' CSV) are capped by their views too; this is the hard ceiling.
