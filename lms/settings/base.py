@@ -354,6 +354,8 @@ CELERY_BEAT_SCHEDULE = {
     "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
+    # Waitlist offers near the start that were not confirmed in time pass to the next person.
+    "workshop-waitlist-offers": {"task": "events.tasks.expire_waitlist_offers", "schedule": 300.0},
     # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).
     "report-rollups": {"task": "lms.reports.tasks.refresh_report_rollups", "schedule": 60.0},
     # ... and rebuilt whole every night (minutes at 1,000,000 learners), which heals anything the refresh missed.
@@ -389,6 +391,8 @@ CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", 
 # Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
+# Printed-name checks (initials mode): page and API, per client.
+CERTIFICATE_NAME_CHECK_RATE = env("CERTIFICATE_NAME_CHECK_RATE", default="10/m")
 # The bulk page and API together: numbers per client (each number counts one; certificates/ratelimit.py).
 CERTIFICATE_BULK_NUMBERS_RATE = env("CERTIFICATE_BULK_NUMBERS_RATE", default="2000/h")
 
