@@ -325,6 +325,4 @@ LOGGING = {
     },
 }
 
-# Staff must set up TOTP before any staff screen (lms/accounts/middleware.py). Not configurable by environment;
-# tests that exercise other staff behaviour give their users a TOTP device instead of turning this off.
-STAFF_MFA_REQUIRED = True
+# Staff screens need TOTP completed in the session, always (lms/accounts/mfa.py); there is no setting to turn it off.
