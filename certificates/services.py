@@ -127,7 +127,69 @@ def issue_certificate(*, holder, course, source: CertificateSource | str, worksh
         else:  # pragma: no cover - three collisions in a row cannot happen by chance
             raise RuntimeError("Could not allocate a certificate number.")
     _queue_render(certificate.pk)
+    notify_certificate_issued(certificate=certificate)
     return certificate
+
+
+def notify_certificate_issued(*, certificate: Certificate) -> None:
+    """Tell the holder by e-mail that `certificate` was issued (online completion or a workshop), after the
+    surrounding transaction commits. Safe to call more than once: the e-mail is sent at most once per certificate
+    (`send_issued_notice`), and one that could not be queued is sent by the sweep (`send_pending_issued_notices`)."""
+    from .tasks import send_certificate_issued_notice
+
+    certificate_id = certificate.pk
+
+    def send():
+        try:
+            send_certificate_issued_notice.delay(certificate_id)
+        except Exception:  # the broker is down: the sweep sends it later
+            logger.exception("Could not queue the issued notice of certificate %s", certificate_id)
+
+    transaction.on_commit(send)
+
+
+def send_issued_notice(*, certificate_id: int) -> bool:
+    """Send the "修了証を発行しました" e-mail once: the certificate row is claimed first (an atomic UPDATE of
+    `issued_notice_sent_at`) and released if sending fails, so a retry sends it and a second run sends nothing.
+    Nothing is sent for a revoked or erased certificate or an inactive holder. Returns whether it was sent now."""
+    from .emails import build_issued_email
+
+    now = timezone.now()
+    claimed = Certificate.objects.filter(
+        pk=certificate_id,
+        issued_notice_sent_at__isnull=True,
+        status=CertificateStatus.VALID,
+        personal_data_erased_at__isnull=True,
+        holder__is_active=True,
+    ).update(issued_notice_sent_at=now)
+    if not claimed:
+        return False
+    certificate = Certificate.objects.select_related("holder__profile", "workshop").get(pk=certificate_id)
+    try:
+        build_issued_email(certificate=certificate).send()
+    except Exception:
+        Certificate.objects.filter(pk=certificate_id, issued_notice_sent_at=now).update(issued_notice_sent_at=None)
+        raise
+    return True
+
+
+def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int = 7, limit: int = 500) -> list[int]:
+    """Valid certificates issued in the last week whose e-mail was never sent (e.g. the broker was down)."""
+    from datetime import timedelta
+
+    now = timezone.now()
+    return list(
+        Certificate.objects.valid()
+        .filter(
+            issued_notice_sent_at__isnull=True,
+            personal_data_erased_at__isnull=True,
+            holder__is_active=True,
+            issued_at__lte=now - timedelta(seconds=older_than_seconds),
+            issued_at__gte=now - timedelta(days=within_days),
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _queue_render(certificate_id: int) -> None:
@@ -143,10 +205,13 @@ def _queue_render(certificate_id: int) -> None:
 
 
 def signature_is_genuine(certificate: Certificate, signature: str | None = None) -> bool:
-    """Does `signature` (default: the stored one) verify over the certificate's facts as recorded now?"""
-    return signing.verify(
-        kid=certificate.key_id, data=signed_payload(certificate), signature=signature or certificate.signature
-    )
+    """Does `signature` (default, when None: the stored one) verify over the certificate's facts as recorded now?
+    An empty signature (a QR link cut to `?s=`) is a signature that does not verify, never the stored one."""
+    if signature is None:
+        signature = certificate.signature
+    if not signature:
+        return False
+    return signing.verify(kid=certificate.key_id, data=signed_payload(certificate), signature=signature)
 
 
 def verification_url(certificate: Certificate, *, absolute: bool = True) -> str:
@@ -343,9 +408,12 @@ def rotate_invite(*, organisation, created_by=None) -> OrganisationInvite:
 
 
 @transaction.atomic
-def link_to_organisation(*, user, code: str):
-    """A member links themselves to their employer with its invite code, consenting to share their certification
-    status with it. Returns the organisation; raises CertificateError for a wrong code."""
+def link_to_organisation(*, user, code: str, consent_to_share: bool):
+    """A member links themselves to their employer with its invite code. The link shows the organisation their
+    certification status, so it needs their explicit consent (`consent_to_share`, a box they tick — never assumed):
+    without it nothing changes. Returns the organisation; raises CertificateError for a wrong code or no consent."""
+    if consent_to_share is not True:
+        raise CertificateError(messages.SHARE_CONSENT_REQUIRED)
     normalised = normalise_invite_code(code)
     if not normalised:
         raise CertificateError(messages.INVITE_CODE_INVALID if code and code.strip() else messages.INVITE_CODE_REQUIRED)

@@ -10,6 +10,7 @@ from certificates.api import api as certificates_api
 from lms import views
 from lms.accounts.mfa import enrolment_required
 from lms.accounts.views import SignupView
+from lms.admin_views import WorkflowActionWithMessage
 
 
 class AllauthLoginRedirect(RedirectView):
@@ -32,6 +33,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/login/", AllauthLoginRedirect.as_view(), name="wagtailadmin_login_redirect"),
     path("_util/login/", AllauthLoginRedirect.as_view(), name="wagtailcore_login_redirect"),
+    # Wagtail's workflow action (approve / request changes from the dashboard), with a message naming the go-live
+    # time; same path and behaviour otherwise (lms/admin_views.py).
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        WorkflowActionWithMessage.as_view(),
+        name="workflow_action_with_message",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/signup/", SignupView.as_view(), name="account_signup"),
@@ -43,6 +51,7 @@ urlpatterns = [
     path("api/v1/", certificates_api.urls),
     path("", include("certificates.urls")),
     path("trainer/", include("events.urls")),
+    path("c/", include("events.short_urls")),
     path("search/", include("search.urls")),
 ]
 

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Oversized bodies get a Japanese 413 before the CSRF middleware parses them (lms/middleware.py).
+    "lms.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     # Staff screens: 403 for users without a role, MFA required for those with one.
     "lms.accounts.middleware.StaffAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # An <int:…> URL id beyond 64 bits is a 404 before any view runs (lms/middleware.py).
+    "lms.middleware.OutOfRangeIdMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -157,7 +161,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# The project's own catalogue first (lms/locale, from makemessages), then lms/locale-vendor: Japanese for the
+# strings Wagtail's own catalogues leave in English or word misleadingly (docs/admin-japanese.md).
+LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale-vendor"]
 
 # Static files, served by WhiteNoise in every environment.
 STATICFILES_FINDERS = [
@@ -178,6 +184,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads (e.g. the employers' CSV) are capped by their views too; this is the hard ceiling.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Per-path caps on the whole body, checked on Content-Length before anything parses it (lms/middleware.py): the
+# bulk check takes a 1 MB CSV or 1,000 pasted numbers; the bulk API 1,000 numbers of at most 64 characters.
+REQUEST_BODY_LIMITS = {"/verify/bulk/": 1024 * 1024 + 64 * 1024, "/api/v1/certificates/verify": 128 * 1024}
 
 # --- E-mail -------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -204,6 +213,13 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【つながりサポーター】"
 ACCOUNT_FORMS = {"signup": "lms.accounts.forms.SignupForm", "login": "lms.accounts.forms.LoginForm"}
+# Length limit on every address form; the reset form answers the same for registered and unknown addresses.
+ACCOUNT_FORMS |= {"add_email": "lms.accounts.forms.AddEmailForm", "reset_password": "lms.accounts.forms.ResetPasswordForm"}
+# Our adapter gives allauth's e-mails the service's name, URLs and link lifetimes (templates: account/email/).
+ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the person when their password, e-mail address or 2FA changes
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # said in the confirmation e-mail
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60  # a reset link works for 24 hours (said in the e-mail)
 # allauth's defaults, written out so they are visible and reviewable.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -238,6 +254,10 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# No external requests from the admin: Gravatar off (Wagtail then shows its default avatar from static files) and
+# one time zone (the account page otherwise lists ~600 English zone names).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_USER_TIME_ZONES = ["Asia/Tokyo"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -267,6 +287,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
+    # "修了証を発行しました" e-mails that could not be queued at issue time (each is sent at most once).
+    "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
     # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).
@@ -304,6 +326,8 @@ CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", 
 # Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
+# The bulk page and API together: numbers per client (each number counts one; certificates/ratelimit.py).
+CERTIFICATE_BULK_NUMBERS_RATE = env("CERTIFICATE_BULK_NUMBERS_RATE", default="2000/h")
 
 # --- Security -------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
