@@ -10,7 +10,8 @@
   address, opened in the same browser session within 30 minutes (`start_enrolment` / `confirm_enrolment`). allauth's
   activation view is wrapped by `enrolment_required` (lms/urls.py). Adding the device counts as completing TOTP in
   that session (the user typed a code from it).
-- **Notifications.** The account's address is told (in Japanese) whenever a device is added or removed.
+- **Notifications.** The account's address is told (in Japanese) whenever a device is added or removed: allauth's
+  security notifications (ACCOUNT_EMAIL_NOTIFICATIONS, templates in lms/templates/mfa/email/).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from . import messages as msg
 SECOND_FACTORS = {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
 FIRST_FACTORS = {"password", "password_reset", "code", "socialaccount"}
 DEVICE_TYPES = {Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN}
-DEVICE_LABELS = {Authenticator.Type.TOTP: "TOTP・確認コード", Authenticator.Type.WEBAUTHN: "セキュリティキー"}
 
 ENROLMENT_LINK_SECONDS = 30 * 60
 ENROLMENT_WINDOW_SECONDS = 15 * 60
@@ -174,31 +174,15 @@ def enrolment_required(view):
         if not enrolment_allowed(request):
             messages.warning(request, msg.MFA_ENROLMENT_LINK_REQUIRED)
             return redirect("accounts:mfa_enrol")
-        return view(request, *args, **kwargs)
+        before = set(Authenticator.objects.filter(user=request.user, type__in=DEVICE_TYPES).values_list("pk", flat=True))
+        response = view(request, *args, **kwargs)
+        if request.method == "POST":
+            added = Authenticator.objects.filter(user=request.user, type__in=DEVICE_TYPES).exclude(pk__in=before).first()
+            if added is not None:
+                # The user just typed a code from the new device: this session has completed TOTP.
+                record_authentication(request, request.user, "mfa", id=added.pk, type=added.type, enrolled=True)
+                request.session.pop(_ALLOWED_UNTIL_KEY, None)
+                request.__dict__.pop("_lms_session_completed_mfa", None)
+        return response
 
     return wrapper
-
-
-# --- Signals (connected in apps.py) ------------------------------------------------------------------------------
-
-
-def _notify(request, user, template: str, authenticator) -> None:
-    context = {"user": user, "kind": DEVICE_LABELS.get(authenticator.type, authenticator.type)}
-    get_adapter(request).send_mail(template, user.email, context)
-
-
-def on_authenticator_added(sender, request, user, authenticator, **kwargs) -> None:
-    if authenticator.type not in DEVICE_TYPES:
-        return
-    if request is not None and getattr(request, "user", None) == user:
-        # The user just typed a code from this device: this session has completed TOTP.
-        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
-        request.session.pop(_ALLOWED_UNTIL_KEY, None)
-        request.__dict__.pop("_lms_session_completed_mfa", None)
-    _notify(request, user, "accounts/email/mfa_device_added", authenticator)
-
-
-def on_authenticator_removed(sender, request, user, authenticator, **kwargs) -> None:
-    if authenticator.type not in DEVICE_TYPES:
-        return
-    _notify(request, user, "accounts/email/mfa_device_removed", authenticator)
