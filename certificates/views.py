@@ -16,13 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from lms.accounts import policy
 from lms.accounts.mfa import staff_session_response
 
 from . import bulk, messages, signing
 from .enums import VerificationChannel, VerificationOutcome
-from .forms import BulkVerifyForm, InviteCodeForm, NameDisplayForm, VerifyForm
+from .forms import BulkVerifyForm, InviteCodeForm, NameCheckForm, NameDisplayForm, VerifyForm
 from .models import Certificate
 from .numbering import parse_number
 from .ratelimit import BULK_NUMBERS_GROUP, budget_left, limited, spend_budget, too_many_requests
@@ -36,17 +37,20 @@ from .services import (
     set_name_display,
     unlink_from_organisation,
     verify_certificate,
-    verify_many,
 )
 from .storage import certificate_storage
 
 VERIFY_GROUP = "certificates.verify"
 BULK_GROUP = "certificates.bulk"
+INVITE_GROUP = "certificates.invite-code"
 
 _OUTCOME_MESSAGES = {
     VerificationOutcome.VALID: messages.VALID,
     VerificationOutcome.REVOKED: messages.REVOKED,
+    VerificationOutcome.REISSUED: messages.REISSUED,
     VerificationOutcome.NOT_FOUND: messages.NOT_FOUND,
+    VerificationOutcome.MISTYPED: messages.MISTYPED,
+    VerificationOutcome.MALFORMED: messages.MALFORMED,
     VerificationOutcome.FORGED: messages.FORGED,
 }
 
@@ -55,7 +59,7 @@ _OUTCOME_MESSAGES = {
 # built from the row just read (status, revocation time, name as chosen, …) and the issuer's name, so a revocation
 # or any change shows at once. Not-found answers are never cached, so unknown and malformed numbers keep taking the
 # same path and time. Signed-in users (whose header and messages differ) always get a fresh rendering.
-VERIFY_PAGE_CACHE_VERSION = 2
+VERIFY_PAGE_CACHE_VERSION = 3
 VERIFY_PAGE_CACHE_SECONDS = 600
 
 
@@ -80,9 +84,9 @@ def _page_cache_key(request, result, typed: str) -> str | None:
     return f"certificates:verify-page:{digest}"
 
 
-def _result_response(request, result, form=None, *, typed: str = ""):
-    status = 404 if result.outcome == VerificationOutcome.NOT_FOUND else 200
-    key = _page_cache_key(request, result, typed)
+def _result_response(request, result, form=None, *, typed: str = "", extra=None):
+    status = 200 if result.certificate is not None else 404
+    key = _page_cache_key(request, result, typed) if not extra else None
     content = cache.get(key) if key else None
     if content is not None:
         response = HttpResponse(content, status=status)
@@ -95,6 +99,8 @@ def _result_response(request, result, form=None, *, typed: str = ""):
                 "result": result,
                 "outcome_message": _OUTCOME_MESSAGES[result.outcome],
                 "issuer_name": get_issuer_name() if result.found else "",
+                "name_check_form": NameCheckForm(),
+                **(extra or {}),
             },
             status=status,
         )
@@ -148,26 +154,27 @@ def bulk_verify(request):
     form = BulkVerifyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "certificates/bulk.html", {"form": form}, status=400)
+    bulk_input = form.cleaned_data["bulk_input"]
     numbers = form.cleaned_data["parsed_numbers"]
     if not spend_budget(
         request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE, amount=len(numbers)
     ):
         return too_many_requests(request)
-    results = verify_many(raw_numbers=numbers, channel=VerificationChannel.BULK)
-    rows = bulk.result_rows(numbers, results)
+    rows = bulk.verify_input(bulk_input, channel=VerificationChannel.BULK)
     if request.POST.get("format") == "csv":
-        response = HttpResponse(bulk.results_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(bulk.results_csv(bulk_input, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="certificate-verification.csv"'
         return response
-    counts = {outcome: sum(1 for r in rows if r["outcome"] == outcome) for outcome in VerificationOutcome}
     return render(
         request,
         "certificates/bulk.html",
         {
             "form": BulkVerifyForm(),
-            "rows": rows,
-            "counts": counts,
-            "numbers_text": "\n".join(numbers),
+            "rows": bulk.problems_first(rows),
+            "counts": bulk.count_outcomes(rows),
+            "with_names": bulk_input.name_column is not None,
+            "carried": bulk_input.source,
+            "carried_kind": bulk_input.kind,
         },
     )
 
@@ -280,6 +287,12 @@ def name_display(request, number: str):
 @login_required
 @require_POST
 def organisation_link(request):
+    # Invite codes are guessable only by trying: each account and each client may try a few an hour
+    # (settings.INVITE_CODE_RATE), so many accounts from one address do not multiply the tries.
+    if limited(request, group=INVITE_GROUP, rate=settings.INVITE_CODE_RATE) or is_ratelimited(
+        request, group=INVITE_GROUP, key="user", rate=settings.INVITE_CODE_RATE, increment=True
+    ):
+        return too_many_requests(request, messages.INVITE_CODE_TOO_MANY)
     form = InviteCodeForm(request.POST)
     if form.is_valid():
         try:
