@@ -35,6 +35,8 @@ ROUTES: list[tuple[str, str]] = [
     ("certificates/<str:number>/card/", CERTIFICATE_FILE),
     ("certificates/<str:number>/credential/", OWN_DATA),
     ("certificates/<str:number>/name-display/", OWN_DATA),
+    ("certificates/<str:number>/reissue/", OWN_DATA),  # the holder's own certificate only
+    ("certificates/status/revocation/", VERIFICATION),  # the signed revocation bitstring: no names
     ("certificates/achievements/<int:course_id>/", PUBLIC),
     ("organisation/link/", OWN_DATA),
     ("organisation/unlink/", OWN_DATA),
@@ -45,6 +47,9 @@ ROUTES: list[tuple[str, str]] = [
     ("c/claim/", OWN_DATA),
     ("c/<str:token>/", OWN_DATA),
     ("search/", PUBLIC),
+    ("contact/", PUBLIC),  # the contact form (what is sent is not shown back)
+    ("admin/sprite/", PUBLIC),  # the admin's icon sprite
+    ("admin/jsi18n/", PUBLIC),  # the admin's JavaScript translations
     ("admin/reports/regions/*", REPORTS),
     ("admin/*", ADMIN),
     ("^((?:[\\w\\-]+/)*)$", PUBLIC),  # Wagtail pages (private ones keep their own view restrictions)

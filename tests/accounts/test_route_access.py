@@ -123,7 +123,7 @@ def sign_in(client, demo, role):
 def outcome(response) -> str:
     if response.status_code in (301, 302):
         location = response["Location"]
-        if location.startswith("/accounts/login/"):
+        if location.startswith(("/accounts/login/", "/admin/login/")):  # the latter redirects to the former
             return LOGIN
         if location.startswith(("/accounts/2fa/reauthenticate/", "/mypage/security/enrol/")):
             return TOTP
@@ -164,10 +164,15 @@ def test_every_staff_route_refuses_each_role_that_may_not_enter(client, demo, ro
         url = concrete(route)
         got = outcome(client.get(url))
         checked += 1
-        # Anonymous visitors may also get 404 where a view looks its object up before Wagtail's sign-in redirect.
-        if got != expected and not (role == "anonymous" and got == DENIED):
+        # Anonymous visitors may also get 404 (a view looks its object up before Wagtail's sign-in redirect) or 405
+        # (a POST-only view); a staff session without TOTP gets 403/404 for a certificate number or organisation
+        # that does not exist (part 3 sends it to the TOTP step for real ones). None of these shows anything.
+        tolerated = (role == "anonymous" and got in (DENIED, "405")) or (
+            role == "superuser_password_only" and kind in (ra.CERTIFICATE_FILE, ra.EMPLOYER) and got == DENIED
+        )
+        if got != expected and not tolerated:
             wrong.append((url, expected, got))
-    assert wrong == []
+    assert wrong == [], "\n".join(map(str, wrong))
     if role in ("anonymous", "learner", "superuser_password_only"):
         assert checked > 200  # every admin route, not a sample
 
