@@ -115,6 +115,7 @@ def workshop_detail(request, workshop: WorkshopPage):
             "ical_url": page_url + workshop.reverse_subpage("ical"),
             "register_url": page_url + workshop.reverse_subpage("register"),
             "cancel_url": page_url + workshop.reverse_subpage("cancel"),
+            "accept_offer_url": page_url + workshop.reverse_subpage("accept_offer"),
             "login_url": login_url_for(page_url),
         }
     )
@@ -184,6 +185,24 @@ def _confirm_cancellation(request, workshop: WorkshopPage, registration):
             "cancel_label": "取り消さずに戻る",
         },
     )
+
+
+def workshop_accept_offer(request, workshop: WorkshopPage):
+    if request.method != "POST":
+        return redirect(workshop.get_url(request))
+    if not request.user.is_authenticated:
+        return redirect(login_url_for(workshop.get_url(request)))
+    registration = selectors.registration_for(workshop=workshop, user=request.user)
+    if registration is None:
+        flash.error(request, messages.OFFER_NOT_FOUND)
+        return HttpResponseRedirect(workshop.get_url(request))
+    try:
+        services.accept_offer(registration=registration, user=request.user)
+    except services.WorkshopError as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(request, messages.OFFER_ACCEPTED)
+    return HttpResponseRedirect(workshop.get_url(request))
 
 
 def workshop_ical(request, workshop: WorkshopPage):

@@ -393,30 +393,54 @@ class _Model:
 
 
 def _unsafe_cells(groups: list[Group], cells: list[Count], limit: int, base: int, result: AuditResult) -> list:
-    """The sensitive cells of one component whose provable range is too narrow."""
+    """The sensitive cells of one component whose provable range is too narrow. Few solves: a solution that puts as
+    many unproven sensitive cells as possible at 0 proves each of those can be 0 (repeated while it proves more);
+    for the rest each cell's minimum, then one solution pushing all of them up proves those it lifts by five; only
+    what is left gets its own maximum."""
     import numpy as np
 
     sensitive = [c for c in cells if is_sensitive(c, limit)]
     if not sensitive:
         return []
     model = _Model(groups, cells, limit, base)
-    # One solve first: a solution with as many sensitive cells at 0 as possible proves each of those can be 0.
-    objective = np.zeros(len(cells))
-    for cell in sensitive:
-        objective[model.index[id(cell)]] = 1
-    first = model.solve(objective)
-    result.solves += 1
-    unsafe = []
-    for cell in sensitive:
-        if first is not None and round(first.x[model.index[id(cell)]]) == 0:
-            continue
+    unproven = list(sensitive)
+    for _attempt in range(6):
+        objective = np.zeros(len(cells))
+        for cell in unproven:
+            objective[model.index[id(cell)]] = 1
+        solution = model.solve(objective)
+        result.solves += 1
+        if solution is None:
+            break
+        still = [c for c in unproven if round(solution.x[model.index[id(c)]]) > 0]
+        if len(still) == len(unproven):
+            break
+        unproven = still
+        if not unproven:
+            return []
+    lows = {}
+    for cell in unproven:
         low = model.bound(cell, 1)
         result.solves += 1
         if low is not None and low <= 0:
             continue
+        lows[id(cell)] = low
+    remaining = [c for c in unproven if id(c) in lows and lows[id(c)] is not None]
+    unsafe = [c for c in unproven if id(c) in lows and lows[id(c)] is None]
+    if remaining:
+        objective = np.zeros(len(cells))
+        for cell in remaining:
+            objective[model.index[id(cell)]] = -1
+        solution = model.solve(objective)
+        result.solves += 1
+        if solution is not None:
+            remaining = [
+                c for c in remaining if round(solution.x[model.index[id(c)]]) - lows[id(c)] + 1 < base
+            ]
+    for cell in remaining:
         high = model.bound(cell, -1)
         result.solves += 1
-        if low is None or high is None or not range_is_wide_enough(low, high, base):
+        if high is None or not range_is_wide_enough(lows[id(cell)], high, base):
             unsafe.append(cell)
     return unsafe
 

@@ -120,6 +120,8 @@ class Report:
     legend: list = field(default_factory=list)
     marker_note: str = ""
     rounding_base: int = 1
+    # The first thing a screen says: (figure, what is shown, why it is hidden or how it is rounded).
+    summary: list = field(default_factory=list)
 
     @property
     def period_label(self) -> str:
@@ -640,6 +642,8 @@ def build_report(area: Area, fy: int) -> Report:
             isinstance(cell, Count) and not cell.public for row in table.rows for cell in row
         )
     report.rounding_base = plan.suppressor.base if plan else 1
+    for key, label in (("registered", "登録者"), ("started", "受講開始者"), ("completed", "修了者")):
+        report.summary.append((label, cells.headline[key].display, _why_hidden(cells.headline[key], report)))
     if any(table.protected for table in tables):
         report.marker_note = markers_note(report.threshold, report.rounding_base)
     if area.level == NATION:
@@ -647,6 +651,18 @@ def build_report(area: Area, fy: int) -> Report:
         tables.insert(1, prefectures)
         report.tiles, report.legend, report.tile_caption = tiles_for(prefectures, fy)
     return report
+
+
+def _why_hidden(cell: Count, report: Report) -> str:
+    from .privacy import PRIMARY, SECONDARY
+
+    if cell.status == PRIMARY:
+        return f"{report.threshold}人未満（0〜{report.threshold - 1}人）のため、数を表示していません"
+    if cell.status == SECONDARY:
+        return "ほかの表の数と合わせて小さい数が分からないよう、伏せています"
+    if not cell.public:
+        return f"{report.rounding_base}の倍数に丸めた数です"
+    return ""
 
 
 def _per10k(key: str, cell: Count, population: int | None):
