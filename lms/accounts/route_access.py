@@ -47,7 +47,9 @@ ROUTES: list[tuple[str, str]] = [
     ("c/claim/", OWN_DATA),
     ("c/<str:token>/", OWN_DATA),
     ("search/", PUBLIC),
-    ("contact/", PUBLIC),  # the contact form (what is sent is not shown back)
+    ("contact/", PUBLIC),
+    ("accessibility/", PUBLIC),  # the accessibility statement
+    ("favicon.ico", PUBLIC),  # the contact form (what is sent is not shown back)
     ("admin/sprite/", PUBLIC),  # the admin's icon sprite
     ("admin/jsi18n/", PUBLIC),  # the admin's JavaScript translations
     ("admin/reports/regions/*", REPORTS),
