@@ -41,6 +41,9 @@ urlpatterns = [
     path("c/", include("events.short_urls")),
     path("search/", include("search.urls")),
     path("contact/", home_views.contact, name="contact"),
+    path("accessibility/", home_views.accessibility, name="accessibility"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
 ]
 
 if settings.DEBUG:

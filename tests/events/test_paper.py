@@ -229,3 +229,16 @@ def test_a_workshop_certificate_names_the_workshop_on_the_pdf_and_the_verify_pag
     assert "鳥取市社会福祉協議会" in pdf[0].get_textpage().get_text_range()
     body = client.get(f"/verify/{certificate.number}/").content.decode()
     assert "受講した養成講座" in body and "鳥取市つながりサポーター養成講座（第2回）" in body and "鳥取市社会福祉協議会" in body
+
+
+def test_mypage_does_not_say_all_eight_chapters_for_a_workshop_completion(client):
+    from courses.enums import Channel
+    from courses.services import complete_course
+
+    course = make_course()
+    workshop = in_session()
+    learner = UserFactory()
+    complete_course(user=learner, course=course, channel=Channel.WORKSHOP, workshop=workshop)
+    client.force_login(learner)
+    body = client.get("/mypage/").content.decode()
+    assert "養成講座への参加で修了しました" in body and "修了しました（全" not in body
