@@ -443,9 +443,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No personal data in logs (lms/logging.py): every handler redacts addresses, keys and tokens.
+    "filters": {"personal_data": {"()": "lms.logging.PersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # runserver's access log and Django's request warnings, through the redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint and fontTools are chatty at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -453,6 +460,4 @@ LOGGING = {
     },
 }
 
-# Staff must set up TOTP before any staff screen (lms/accounts/middleware.py). Not configurable by environment;
-# tests that exercise other staff behaviour give their users a TOTP device instead of turning this off.
-STAFF_MFA_REQUIRED = True
+# Staff screens need TOTP completed in the session, always (lms/accounts/mfa.py); there is no setting to turn it off.

@@ -195,7 +195,8 @@ def test_staff_with_permission_and_mfa_can_download(client):
     staff = UserFactory()
     staff.user_permissions.add(Permission.objects.get(codename="view_certificate"))
     client.force_login(staff)
-    assert client.get(f"/certificates/{certificate.number}/pdf/").status_code == 404  # no TOTP yet
+    response = client.get(f"/certificates/{certificate.number}/pdf/")  # no TOTP yet: set it up first
+    assert response.status_code == 302 and response["Location"].startswith("/mypage/security/enrol/")
     give_totp(staff)
     staff = type(staff).objects.get(pk=staff.pk)
     client.force_login(staff)
