@@ -80,6 +80,8 @@ class Certificate(models.Model):
     pdf_file = models.CharField(_("修了証PDFのファイル"), max_length=255, blank=True, editable=False)
     card_file = models.CharField(_("サポーターカードのファイル"), max_length=255, blank=True, editable=False)
     personal_data_erased_at = models.DateTimeField(_("個人情報の消去日時"), null=True, blank=True)
+    # The "修了証を発行しました" e-mail: set when it was sent (claimed before sending, cleared if sending failed).
+    issued_notice_sent_at = models.DateTimeField(_("発行のお知らせメールの送信日時"), null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 

@@ -127,7 +127,69 @@ def issue_certificate(*, holder, course, source: CertificateSource | str, worksh
         else:  # pragma: no cover - three collisions in a row cannot happen by chance
             raise RuntimeError("Could not allocate a certificate number.")
     _queue_render(certificate.pk)
+    notify_certificate_issued(certificate=certificate)
     return certificate
+
+
+def notify_certificate_issued(*, certificate: Certificate) -> None:
+    """Tell the holder by e-mail that `certificate` was issued (online completion or a workshop), after the
+    surrounding transaction commits. Safe to call more than once: the e-mail is sent at most once per certificate
+    (`send_issued_notice`), and one that could not be queued is sent by the sweep (`send_pending_issued_notices`)."""
+    from .tasks import send_certificate_issued_notice
+
+    certificate_id = certificate.pk
+
+    def send():
+        try:
+            send_certificate_issued_notice.delay(certificate_id)
+        except Exception:  # the broker is down: the sweep sends it later
+            logger.exception("Could not queue the issued notice of certificate %s", certificate_id)
+
+    transaction.on_commit(send)
+
+
+def send_issued_notice(*, certificate_id: int) -> bool:
+    """Send the "修了証を発行しました" e-mail once: the certificate row is claimed first (an atomic UPDATE of
+    `issued_notice_sent_at`) and released if sending fails, so a retry sends it and a second run sends nothing.
+    Nothing is sent for a revoked or erased certificate or an inactive holder. Returns whether it was sent now."""
+    from .emails import build_issued_email
+
+    now = timezone.now()
+    claimed = Certificate.objects.filter(
+        pk=certificate_id,
+        issued_notice_sent_at__isnull=True,
+        status=CertificateStatus.VALID,
+        personal_data_erased_at__isnull=True,
+        holder__is_active=True,
+    ).update(issued_notice_sent_at=now)
+    if not claimed:
+        return False
+    certificate = Certificate.objects.select_related("holder__profile", "workshop").get(pk=certificate_id)
+    try:
+        build_issued_email(certificate=certificate).send()
+    except Exception:
+        Certificate.objects.filter(pk=certificate_id, issued_notice_sent_at=now).update(issued_notice_sent_at=None)
+        raise
+    return True
+
+
+def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int = 7, limit: int = 500) -> list[int]:
+    """Valid certificates issued in the last week whose e-mail was never sent (e.g. the broker was down)."""
+    from datetime import timedelta
+
+    now = timezone.now()
+    return list(
+        Certificate.objects.valid()
+        .filter(
+            issued_notice_sent_at__isnull=True,
+            personal_data_erased_at__isnull=True,
+            holder__is_active=True,
+            issued_at__lte=now - timedelta(seconds=older_than_seconds),
+            issued_at__gte=now - timedelta(days=within_days),
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _queue_render(certificate_id: int) -> None:

@@ -55,3 +55,29 @@ def render_pending_certificates(older_than_seconds: int = 300, limit: int = 500)
     for certificate_id in ids:
         render_certificate_files.delay(certificate_id)
     return len(ids)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def send_certificate_issued_notice(self, certificate_id: int) -> bool:
+    """E-mail the holder that their certificate was issued; sent at most once (see services.send_issued_notice)."""
+    from .services import send_issued_notice
+
+    return send_issued_notice(certificate_id=certificate_id)
+
+
+@shared_task
+def send_pending_issued_notices() -> int:
+    """Sweep (Celery beat): queue the issued e-mail of recent certificates whose e-mail was never sent."""
+    from .services import pending_issued_notice_ids
+
+    ids = pending_issued_notice_ids()
+    for certificate_id in ids:
+        send_certificate_issued_notice.delay(certificate_id)
+    return len(ids)

@@ -1,12 +1,15 @@
 """E-mails to people registered for a workshop: confirmation, waitlist, promotion, the day-before reminder and the
-cancellation of the workshop. Plain text in Japanese, from templates in templates/events/email/, with an .ics."""
+cancellation of the workshop. In Japanese, as plain text (templates/events/email/<kind>.txt) and HTML
+(events/email/notice.html, on the service's e-mail base), with an .ics."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from lms.emails import email_context
 
 from .calendar import absolute_url, workshop_attachment
 from .enums import NoticeKind
@@ -36,11 +39,44 @@ def send_notice_email(*, registration, kind: NoticeKind) -> None:
         "position": waitlist_position(registration),
         "show_online_url": kind in (NoticeKind.CONFIRMED, NoticeKind.PROMOTED, NoticeKind.REMINDER),
     }
-    body = render_to_string(f"events/email/{kind.value}.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + SUBJECTS[kind].format(title=workshop.title)
-    message = EmailMessage(subject=subject, body=body, to=[registration.user.email])
+    context = email_context(**context, kind=kind.value, subject=subject)
+    body = render_to_string(f"events/email/{kind.value}.txt", context)
+    html = render_to_string("events/email/notice.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.user.email])
+    message.attach_alternative(html, "text/html")
     if kind in WITH_CALENDAR:
         ics = workshop_attachment(workshop, include_online_url=context["show_online_url"])
         method = "CANCEL" if workshop.is_cancelled else "PUBLISH"
         message.attach("workshop.ics", ics, f"text/calendar; charset=utf-8; method={method}")
+    message.send()
+
+
+def send_change_email(*, registration, change) -> None:
+    """What changed (before → after) and an updated .ics (same UID, higher SEQUENCE, so calendars move the event).
+    The online URL is given only to confirmed people, as in every other e-mail."""
+    workshop = registration.workshop
+    profile = getattr(registration.user, "profile", None)
+    confirmed = registration.is_confirmed
+    changes = [
+        c if c["field"] != "online_url" or confirmed else {**c, "before": "（参加確定の方にお知らせします）", "after": "（参加確定の方にお知らせします）"}
+        for c in change.changes
+    ]
+    context = {
+        "name": profile.full_name if profile and profile.full_name else registration.user.email,
+        "workshop": workshop,
+        "starts_at": timezone.localtime(workshop.starts_at),
+        "ends_at": timezone.localtime(workshop.ends_at),
+        "url": absolute_url(workshop),
+        "mypage_url": settings.SITE_URL.rstrip("/") + "/mypage/",
+        "changes": changes,
+        "waitlisted": registration.is_waitlisted,
+        "show_online_url": confirmed,
+    }
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"講座の日時・場所が変更になりました：{workshop.title}"
+    context = email_context(**context, kind="changed", subject=subject)
+    body = render_to_string("events/email/changed.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.user.email])
+    message.attach_alternative(render_to_string("events/email/notice.html", context), "text/html")
+    message.attach("workshop.ics", workshop_attachment(workshop, include_online_url=confirmed), "text/calendar; charset=utf-8; method=PUBLISH")
     message.send()

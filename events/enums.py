@@ -34,13 +34,18 @@ SEAT_TAKING_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDE
 
 class RegistrationSource(models.TextChoices):
     ONLINE = "online", _("申し込み")
-    WALK_IN = "walk_in", _("当日参加（講師が追加）")
+    WALK_IN = "walk_in", _("当日参加")
 
 
 class CheckInMethod(models.TextChoices):
+    """How attendance was taken. QR and CODE are confirmed by the person on their own phone; MANUAL is the trainer's
+    tick of someone who registered themselves. WALK_IN is the old "added by e-mail address" record, never confirmed by
+    the person: it is listed but never certified (see RegistrationQuerySet.certifiable)."""
+
     QR = "qr", _("QRコード")
+    CODE = "code", _("当日参加コード")
     MANUAL = "manual", _("講師が確認")
-    WALK_IN = "walk_in", _("当日参加")
+    WALK_IN = "walk_in", _("講師が追加（本人未確認）")
 
 
 class NoticeKind(models.TextChoices):

@@ -158,7 +158,7 @@ def plan_xlsx(workshop, registrations) -> bytes:
     return _finish(workbook)
 
 
-def report_xlsx(workshop, registrations) -> bytes:
+def report_xlsx(workshop, registrations, paper=()) -> bytes:
     """実施報告: the session as held, the number who attended by age band and occupation field, and the number of
     certificates issued; a second sheet lists the attendees."""
     workbook = Workbook()
@@ -167,10 +167,12 @@ def report_xlsx(workshop, registrations) -> bytes:
     row = _write_facts(sheet, workshop, "つながりサポーター養成講座 実施報告")
     attended = [r for r in registrations if r.is_attended]
     registered = [r for r in registrations if not r.is_cancelled]
+    paper = list(paper)
     figures = [
         ("申込者数", len([r for r in registered if r.source == "online"])),
-        ("参加者数（出席）", len(attended)),
+        ("参加者数（出席）", len(attended) + len(paper)),
         ("うち当日参加", len([r for r in attended if r.source == "walk_in"])),
+        ("うち紙の名簿で参加", len(paper)),
         ("修了証の発行数", len([r for r in attended if r.certificate_id])),
         ("作成日時", _local(timezone.now())),
     ]
@@ -178,7 +180,7 @@ def report_xlsx(workshop, registrations) -> bytes:
         sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
         sheet.cell(row=row, column=2, value=value)
         row += 1
-    _write_breakdown(sheet, row + 1, "参加者（出席）の内訳", breakdown(attended))
+    _write_breakdown(sheet, row + 1, "参加者（出席）の内訳", breakdown([*attended, *paper]))
     attendees = workbook.create_sheet("出席者名簿")
     for col, label in enumerate(ROSTER_HEADER, start=1):
         attendees.cell(row=1, column=col, value=label).font = Font(bold=True)

@@ -138,16 +138,111 @@ class WorkshopFilterForm(forms.Form):
         return result
 
 
-class WalkInForm(forms.Form):
-    email = forms.EmailField(
-        label=_("当日参加の方のメールアドレス"),
-        error_messages={"required": messages.WALK_IN_EMAIL_REQUIRED},
-        help_text=_("つながりサポーターのアカウントに登録しているメールアドレスです。"),
+class WalkInCodeForm(forms.Form):
+    """/c/: the six digits the trainer read out (full-width digits are accepted and folded)."""
+
+    code = forms.CharField(
+        label=_("当日参加コード（6桁の数字）"),
+        max_length=20,
+        error_messages={"required": messages.WALK_IN_CODE_REQUIRED},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9０-９]*"}),
     )
+
+    def clean_code(self):
+        import unicodedata
+
+        return "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
 
 
 class CancelWorkshopForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("この講座を中止し、申し込んだ方全員にお知らせします"),
         error_messages={"required": messages.CANCEL_CONFIRM_REQUIRED},
+    )
+
+
+class _LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ChangeWorkshopForm(forms.Form):
+    """The console's change of date, time, place, URL and capacity (Asia/Tokyo). The page's own rules decide what is
+    allowed (`services.preview_workshop_change`); this form only parses."""
+
+    starts_at = forms.DateTimeField(label=_("開始日時"), widget=_LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    ends_at = forms.DateTimeField(label=_("終了日時"), widget=_LocalDateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    venue_name = forms.CharField(label=_("会場名"), max_length=200, required=False)
+    venue_address = forms.CharField(label=_("会場の住所"), max_length=300, required=False)
+    online_url = forms.URLField(label=_("オンライン参加用URL"), required=False, assume_scheme="https")
+    capacity = forms.IntegerField(label=_("定員"), min_value=1, max_value=100000)
+
+    @classmethod
+    def for_workshop(cls, workshop, data=None):
+        initial = {
+            "starts_at": timezone.localtime(workshop.starts_at),
+            "ends_at": timezone.localtime(workshop.ends_at),
+            "venue_name": workshop.venue_name,
+            "venue_address": workshop.venue_address,
+            "online_url": workshop.online_url,
+            "capacity": workshop.capacity,
+        }
+        return cls(data, initial=initial)
+
+
+class PaperParticipantForm(forms.Form):
+    """One person from the paper sign-in sheet. The municipality is typed as on the sheet (鳥取県鳥取市) and read by
+    the same rule as the import."""
+
+    full_name = forms.CharField(label=_("氏名"), max_length=100, error_messages={"required": _("氏名を入力してください。")})
+    furigana = forms.CharField(label=_("ふりがな"), max_length=100, error_messages={"required": _("ふりがなを入力してください。")})
+    municipality = forms.CharField(
+        label=_("お住まいの市区町村"), max_length=40, help_text=_("例: 鳥取県鳥取市"),
+        error_messages={"required": _("お住まいの市区町村を入力してください。")},
+    )
+    age_band = forms.ChoiceField(label=_("年代"), error_messages={"required": _("年代を選んでください。")})
+    occupation = forms.ChoiceField(label=_("職業分野（任意）"), required=False)
+    consent_statistics = forms.ChoiceField(
+        label=_("地域の統計に含めることへの同意（用紙の記入のとおり）"),
+        choices=[("yes", _("はい")), ("no", _("いいえ"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("用紙の同意欄のとおり、「はい」か「いいえ」を選んでください。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from lms.accounts.enums import AgeBand, OccupationField
+
+        super().__init__(*args, **kwargs)
+        self.fields["age_band"].choices = [("", _("選んでください")), *AgeBand.choices]
+        self.fields["occupation"].choices = [("", _("未記入")), *OccupationField.choices]
+
+    def clean_municipality(self):
+        from lms.regions.models import Municipality
+
+        from .imports import _municipality
+
+        value = self.cleaned_data["municipality"].strip()
+        cache = {"__all__": list(Municipality.objects.active().select_related("prefecture"))}
+        return _municipality(value, cache)
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["consent_statistics"] = data["consent_statistics"] == "yes"
+        return data
+
+
+class SignInSheetForm(forms.Form):
+    file = forms.FileField(
+        label=_("紙の名簿のファイル（CSV または Excel）"),
+        error_messages={"required": _("取り込むファイルを選んでください。")},
+    )
+
+
+class ClaimCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("受け取りコード（修了証に印刷された12文字）"), max_length=40,
+        error_messages={"required": _("受け取りコードを入力してください。")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )

@@ -21,6 +21,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from lms.accounts.enums import AgeBand, OccupationField
 from lms.regions.models import Municipality
 
 from . import messages
@@ -36,9 +37,14 @@ from .enums import (
     WorkshopStatus,
 )
 from .forms import WorkshopPageForm
+from .panels import ChangeRecipientsPanel
 
-# Attendees may check in from this long before the start until the end of the session.
+# Attendance (a check-in, a walk-in, a trainer's tick) is taken from this long before the start …
 CHECK_IN_OPENS_BEFORE = dt.timedelta(minutes=30)
+# … until this long after the end for people confirming themselves on their phone (QR code, walk-in code) …
+CHECK_IN_CLOSES_AFTER = dt.timedelta(minutes=30)
+# … and until this long after the end for the trainer's ticks (copied from the paper sheet after the session).
+TICKS_CLOSE_AFTER = dt.timedelta(days=14)
 
 
 class WorkshopIndexPage(RoutablePageMixin, Page):
@@ -144,6 +150,7 @@ class WorkshopPage(RoutablePageMixin, Page):
         FieldPanel("description"),
         MultiFieldPanel(
             [
+                ChangeRecipientsPanel(),
                 FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
                 FieldPanel("municipality"),
                 FieldPanel("format"),
@@ -207,8 +214,28 @@ class WorkshopPage(RoutablePageMixin, Page):
                 errors["venue_address"] = messages.VENUE_REQUIRED
         if self.format in (WorkshopFormat.ONLINE, WorkshopFormat.HYBRID) and not self.online_url:
             errors["online_url"] = messages.ONLINE_URL_REQUIRED
+        if opens and self.starts_at and self.starts_at <= opens and "registration_closes_at" not in errors:
+            errors["starts_at"] = messages.START_BEFORE_REGISTRATION_OPENS
+        errors.update(self._change_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _change_errors(self) -> dict:
+        """Rules about changing a workshop people registered for: never moved into the past; the capacity never
+        below the seats already given (confirmed people are never silently put on the waitlist)."""
+        if not self.pk:
+            return {}
+        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity").first()
+        if stored is None:
+            return {}
+        errors = {}
+        if self.starts_at and self.starts_at != stored["starts_at"] and self.starts_at < timezone.now():
+            errors["starts_at"] = messages.MOVED_INTO_THE_PAST
+        if self.capacity is not None and self.capacity != stored["capacity"]:
+            taken = Registration.objects.filter(workshop_id=self.pk, status__in=SEAT_TAKING_STATUSES).count()
+            if self.capacity < taken:
+                errors["capacity"] = messages.CAPACITY_BELOW_CONFIRMED % {"taken": taken, "over": taken - self.capacity}
+        return errors
 
     @property
     def is_cancelled(self) -> bool:
@@ -229,9 +256,15 @@ class WorkshopPage(RoutablePageMixin, Page):
         opened = self.registration_opens_at is None or now >= self.registration_opens_at
         return opened and now < self.registration_deadline and not self.has_ended(now) and not self.is_cancelled
 
-    def check_in_is_open(self, now: dt.datetime | None = None) -> bool:
+    def attendance_is_open(self, now: dt.datetime | None = None, *, by_trainer: bool = False) -> bool:
+        """The one rule for when attendance may be taken or changed: never on a cancelled workshop; from shortly
+        before the start until a set time after the end (longer for the trainer's ticks than for self check-in)."""
         now = now or timezone.now()
-        return self.starts_at - CHECK_IN_OPENS_BEFORE <= now <= self.ends_at and not self.is_cancelled
+        closes_after = TICKS_CLOSE_AFTER if by_trainer else CHECK_IN_CLOSES_AFTER
+        return not self.is_cancelled and self.starts_at - CHECK_IN_OPENS_BEFORE <= now <= self.ends_at + closes_after
+
+    def check_in_is_open(self, now: dt.datetime | None = None) -> bool:
+        return self.attendance_is_open(now)
 
     @property
     def seats_left(self) -> int | None:
@@ -306,6 +339,11 @@ class RegistrationQuerySet(models.QuerySet):
     def attended(self):
         return self.filter(status=RegistrationStatus.ATTENDED)
 
+    def certifiable(self):
+        """Attendees closing may certify: everyone attended except the old trainer-added walk-ins, whom nobody
+        confirmed (the trainer typed an e-mail address; the person never did anything)."""
+        return self.attended().exclude(source=RegistrationSource.WALK_IN, check_in_method=CheckInMethod.WALK_IN)
+
 
 class Registration(models.Model):
     """One person's place at a workshop: confirmed, on the waitlist, cancelled, or attended (with when and how they
@@ -378,6 +416,138 @@ class Registration(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def is_unconfirmed_walk_in(self) -> bool:
+        """An old walk-in the trainer added by e-mail address: never confirmed by the person, never certified."""
+        return self.source == RegistrationSource.WALK_IN and self.check_in_method == CheckInMethod.WALK_IN
+
+
+# The facts of a workshop whose change every confirmed and waitlisted person is told about.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "format", "venue_name", "venue_address", "online_url")
+
+
+class WorkshopNotifiedState(models.Model):
+    """What people registered were last told about a workshop (its date, time, place and online URL): a publish
+    that differs from this records a WorkshopChange and tells them. Kept outside the page so a revision never
+    restores it."""
+
+    workshop = models.OneToOneField(WorkshopPage, on_delete=models.CASCADE, related_name="notified_state")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    format = models.CharField(max_length=20)
+    venue_name = models.CharField(max_length=200, blank=True)
+    venue_address = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField(blank=True)
+
+    class Meta:
+        verbose_name = _("お知らせ済みの日時と場所")
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id}: {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class WorkshopChange(models.Model):
+    """A published change of a workshop's date, time, place or online URL, with what changed (before → after, as
+    shown in the e-mail) and who changed it. Everyone confirmed or waitlisted then is told once (WorkshopChangeNotice)."""
+
+    workshop = models.ForeignKey(WorkshopPage, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(_("変更日時"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changes = models.JSONField(_("変更内容"), default=list)
+
+    class Meta:
+        verbose_name = _("講座の変更")
+        verbose_name_plural = _("講座の変更")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} / {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class WorkshopChangeNotice(models.Model):
+    """The change e-mail sent to one registration: claimed before sending (unique), released if sending fails."""
+
+    change = models.ForeignKey(WorkshopChange, on_delete=models.CASCADE, related_name="notices")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="change_notices")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["change", "registration"], name="events_one_change_notice")]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} / {self.registration_id}"
+
+
+class PaperParticipant(models.Model):
+    """Someone who attended in person without an account or e-mail (often an older resident), recorded by the trainer
+    from the paper sign-in sheet: counted in the workshop's numbers and, if they agreed on the sheet, in the regional
+    figures (aggregated only, like everyone). They receive a printed 修了証 with a one-time claim code that attaches
+    a certificate to an account if they sign up later. Deleted on request (`services.delete_paper_participant`)."""
+
+    workshop = models.ForeignKey(WorkshopPage, on_delete=models.CASCADE, related_name="paper_participants")
+    full_name = models.CharField(_("氏名"), max_length=100)
+    furigana = models.CharField(_("ふりがな"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("お住まいの市区町村")
+    )
+    age_band = models.CharField(_("年代"), max_length=10, choices=AgeBand.choices)
+    occupation = models.CharField(_("職業分野"), max_length=20, choices=OccupationField.choices, blank=True)
+    consent_statistics = models.BooleanField(_("地域の統計に含めることに同意（用紙に記入）"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("登録日時"))
+    claim_code = models.CharField(_("受け取りコード"), max_length=14, unique=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(_("受け取り日時"), null=True, blank=True)
+    certificate = models.ForeignKey(
+        "certificates.Certificate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("紙の名簿で参加した方")
+        verbose_name_plural = _("紙の名簿で参加した方")
+        ordering = ["furigana", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} / {self.pk}"
+
+    @property
+    def is_attended(self) -> bool:  # the sheet is the attendance record
+        return True
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.claimed_at is not None
+
+    @property
+    def number(self) -> str:
+        """The printed certificate's number (before it is claimed into an account)."""
+        return f"P{self.workshop_id:05d}-{self.pk:05d}"
+
+
+class WalkInCode(models.Model):
+    """A one-time code the trainer reads out to one walk-in, who types it at /c/ on their own phone (signed in):
+    that records their own attendance. Six digits, one use, a short life; the trainer never sees who used it
+    before they do, and nothing about any account is shown to the trainer at issue time."""
+
+    workshop = models.ForeignKey(WorkshopPage, on_delete=models.CASCADE, related_name="walk_in_codes")
+    code = models.CharField(_("コード"), max_length=6, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("発行日時"))
+    expires_at = models.DateTimeField(_("有効期限"))
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    used_at = models.DateTimeField(_("使用日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("当日参加コード")
+        verbose_name_plural = _("当日参加コード")
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} / {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class RegistrationNotice(models.Model):

@@ -219,6 +219,28 @@ def roster(workshop: WorkshopPage) -> list[Registration]:
     )
 
 
+def paper_participants(workshop: WorkshopPage) -> list:
+    return list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
+
+
+def paper_attendance_for_reports(workshops: QuerySet | None = None) -> QuerySet:
+    """For the regional reports (lms.reports): people who attended on paper and agreed on the sheet to be counted,
+    as rows of (workshop id, workshop municipality, participant municipality, age band, occupation, n). Cancelled
+    workshops are left out. The reports add these to the workshop attendance they count from registrations;
+    they carry no account, so they never appear in account-based figures."""
+    from .enums import WorkshopStatus
+    from .models import PaperParticipant
+
+    queryset = PaperParticipant.objects.filter(consent_statistics=True).exclude(workshop__status=WorkshopStatus.CANCELLED)
+    if workshops is not None:
+        queryset = queryset.filter(workshop__in=workshops)
+    return (
+        queryset.values("workshop_id", "workshop__municipality_id", "municipality_id", "age_band", "occupation")
+        .annotate(n=Count("pk"))
+        .order_by("workshop_id", "municipality_id", "age_band", "occupation")
+    )
+
+
 def closing_for(workshop: WorkshopPage) -> WorkshopClosing | None:
     return WorkshopClosing.objects.filter(workshop_id=workshop.pk).first()
 
@@ -238,7 +260,8 @@ def breakdown(registrations) -> Breakdown:
     columns = [value for value, _label in occupations]
     table: OrderedDict[str, list[int]] = OrderedDict((band, [0] * len(columns)) for band, _label in AgeBand.choices)
     for registration in registrations:
-        profile = getattr(registration.user, "profile", None)
+        # a registration (its user's profile) or a paper participant (who carries the fields themselves)
+        profile = getattr(registration.user, "profile", None) if hasattr(registration, "user") else registration
         band = profile.age_band if profile else ""
         occupation = profile.occupation if profile else ""
         if band not in table:

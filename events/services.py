@@ -10,13 +10,16 @@ order of arrival)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
+import secrets
 
-from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 
 from . import messages
@@ -29,7 +32,14 @@ from .enums import (
     RegistrationStatus,
     WorkshopStatus,
 )
-from .models import Registration, RegistrationNotice, WorkshopClosing, WorkshopIndexPage, WorkshopPage
+from .models import (
+    Registration,
+    RegistrationNotice,
+    WalkInCode,
+    WorkshopClosing,
+    WorkshopIndexPage,
+    WorkshopPage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -211,15 +221,33 @@ CHECKIN_VALID_SLOTS = 2  # a code is accepted in its own slot and the next one: 
 # A valid code scanned before signing in stays good this long for that browser: logging in takes longer than a code
 # lives.
 CHECKIN_LOGIN_GRACE = dt.timedelta(minutes=10)
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SIGNATURE_CHARS = 12  # 72 bits of HMAC-SHA256: a forgery would need ~2^71 guesses within one minute
 
 
 def checkin_slot(now: dt.datetime | None = None) -> int:
     return int((now or timezone.now()).timestamp()) // CHECKIN_ROTATE_SECONDS
 
 
+def _b36(number: int) -> str:
+    digits = ""
+    while True:
+        number, digit = divmod(number, 36)
+        digits = _B36[digit] + digits
+        if not number:
+            return digits
+
+
+def _checkin_signature(value: str) -> str:
+    digest = salted_hmac(CHECKIN_SALT, value, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode()[:_SIGNATURE_CHARS]
+
+
 def make_checkin_token(*, workshop: WorkshopPage, now: dt.datetime | None = None) -> str:
-    """The signed code the trainer's screen shows: the workshop and the current time slot."""
-    return signing.Signer(salt=CHECKIN_SALT).sign(f"{workshop.pk}.{checkin_slot(now)}")
+    """The short ASCII code the screen shows, `<workshop id>.<time slot>.<signature>` (ids in base 36): the whole
+    check-in URL `/c/<token>/` stays around 50 characters, a QR code of version 4–5 readable across a hall."""
+    value = f"{_b36(workshop.pk)}.{_b36(checkin_slot(now))}"
+    return f"{value}.{_checkin_signature(value)}"
 
 
 def checkin_token_expires_at(now: dt.datetime | None = None) -> dt.datetime:
@@ -227,12 +255,31 @@ def checkin_token_expires_at(now: dt.datetime | None = None) -> dt.datetime:
     return dt.datetime.fromtimestamp((slot + 1) * CHECKIN_ROTATE_SECONDS, tz=dt.UTC)
 
 
-def _read_checkin_token(*, workshop: WorkshopPage, token: str, now: dt.datetime) -> None:
+def _parse_checkin_token(token: str) -> tuple[int, int]:
+    """(workshop id, slot) of a genuine token; WorkshopError otherwise."""
     try:
-        value = signing.Signer(salt=CHECKIN_SALT).unsign(token or "")
-        workshop_id, slot = (int(part) for part in value.split("."))
-    except (signing.BadSignature, ValueError) as exc:
+        workshop_part, slot_part, signature = (token or "").split(".")
+        if len(workshop_part) > 12 or len(slot_part) > 12:
+            raise ValueError
+        workshop_id, slot = int(workshop_part, 36), int(slot_part, 36)
+    except ValueError as exc:
         raise WorkshopError(messages.CHECKIN_CODE_INVALID) from exc
+    if not constant_time_compare(signature, _checkin_signature(f"{workshop_part}.{slot_part}")):
+        raise WorkshopError(messages.CHECKIN_CODE_INVALID)
+    return workshop_id, slot
+
+
+def workshop_for_checkin_token(token: str) -> WorkshopPage | None:
+    """The workshop a genuine token (even an expired one) names, for the short URL /c/<token>/."""
+    try:
+        workshop_id, _slot = _parse_checkin_token(token)
+    except WorkshopError:
+        return None
+    return WorkshopPage.objects.live().filter(pk=workshop_id).first()
+
+
+def _read_checkin_token(*, workshop: WorkshopPage, token: str, now: dt.datetime) -> None:
+    workshop_id, slot = _parse_checkin_token(token)
     if workshop_id != workshop.pk:
         raise WorkshopError(messages.CHECKIN_CODE_INVALID)
     age = checkin_slot(now) - slot
@@ -248,28 +295,40 @@ def checkin_token_is_valid(*, workshop: WorkshopPage, token: str, now: dt.dateti
     return True
 
 
-def check_in(
-    *, workshop: WorkshopPage, user, token: str, scanned_at: dt.datetime | None = None
-) -> tuple[Registration, bool]:
-    """An attendee scans the screen's QR code: marks them present. Returns (registration, newly checked in).
+class NotRegisteredForCheckIn(WorkshopError):
+    """The person scanned a genuine code in the window but holds no seat: they may confirm themselves as a walk-in."""
 
-    Refused: a forged, other workshop's or expired code; outside the session window (30 minutes before the start
-    until the end); someone without a confirmed registration. Checking in twice changes nothing. `scanned_at` is
-    when this person's browser presented a valid code before signing in (kept by the view for a few minutes): it
-    stands in for a code that expired while they logged in."""
+    def __init__(self):
+        super().__init__(messages.CHECKIN_NOT_REGISTERED)
+
+
+def _check_scanned_code(*, workshop: WorkshopPage, user, token: str, scanned_at: dt.datetime | None, now) -> None:
     if user is None or not user.is_authenticated:
         raise WorkshopError(messages.LOGIN_TO_CHECK_IN)
-    now = timezone.now()
     try:
         _read_checkin_token(workshop=workshop, token=token, now=now)
     except WorkshopError:
         if scanned_at is None or scanned_at > now or now - scanned_at > CHECKIN_LOGIN_GRACE:
             raise
-    if not workshop.live or not workshop.check_in_is_open(now):
+    if not workshop.live or not workshop.attendance_is_open(now):
         raise WorkshopError(messages.CHECKIN_OUTSIDE_WINDOW)
+
+
+def check_in(
+    *, workshop: WorkshopPage, user, token: str, scanned_at: dt.datetime | None = None
+) -> tuple[Registration, bool]:
+    """An attendee scans the screen's QR code: marks them present. Returns (registration, newly checked in).
+
+    Refused: a forged, other workshop's or expired code; outside the attendance window or on a cancelled workshop;
+    someone without a confirmed registration (NotRegisteredForCheckIn: the view offers them to confirm themselves as
+    a walk-in, `check_in_as_walk_in`). Checking in twice changes nothing. `scanned_at` is when this person's browser
+    presented a valid code before signing in (kept by the view for a few minutes): it stands in for a code that
+    expired while they logged in."""
+    now = timezone.now()
+    _check_scanned_code(workshop=workshop, user=user, token=token, scanned_at=scanned_at, now=now)
     registration = Registration.objects.active().filter(workshop_id=workshop.pk, user=user).first()
     if registration is None or registration.is_waitlisted:
-        raise WorkshopError(messages.CHECKIN_NOT_REGISTERED)
+        raise NotRegisteredForCheckIn()
     if registration.is_attended:
         return registration, False
     # One conditional UPDATE: two scans at once record one check-in.
@@ -280,75 +339,139 @@ def check_in(
     return registration, updated == 1
 
 
-# --- Trainer console ----------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def set_attendance(*, registration: Registration, attended: bool, by) -> Registration:
-    """A trainer ticks (or unticks) someone on the roster. A waitlisted person who came anyway becomes an attendee.
-    Unticking is refused once their certificate has been issued for this workshop."""
-    current = Registration.objects.select_for_update().get(pk=registration.pk)
-    now = timezone.now()
-    if current.is_cancelled:
-        raise WorkshopError(messages.ATTENDANCE_CANCELLED_REGISTRATION)
-    if attended and not current.is_attended:
-        current.status = RegistrationStatus.ATTENDED
-        current.checked_in_at = now
-        current.check_in_method = CheckInMethod.MANUAL
-        current.checked_in_by = by
-        current.confirmed_at = current.confirmed_at or now
-        current.save(update_fields=["status", "checked_in_at", "check_in_method", "checked_in_by", "confirmed_at"])
-    elif not attended and current.is_attended:
-        if current.certificate_id:
-            raise WorkshopError(messages.ATTENDANCE_LOCKED_BY_CERTIFICATE)
-        current.status = RegistrationStatus.CONFIRMED
-        current.checked_in_at = None
-        current.check_in_method = ""
-        current.checked_in_by = None
-        current.save(update_fields=["status", "checked_in_at", "check_in_method", "checked_in_by"])
-    return current
-
-
-def find_user_by_email(email: str):
-    from allauth.account.models import EmailAddress
-
-    from lms.accounts.models import User
-
-    email = (email or "").strip()
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
-    if user is None:
-        address = EmailAddress.objects.filter(email__iexact=email, user__is_active=True).select_related("user").first()
-        user = address.user if address else None
-    return user
-
-
-@transaction.atomic
-def add_walk_in(*, workshop: WorkshopPage, email: str, by) -> Registration:
-    """Someone came without registering (or registered and is ticked on arrival): recorded as attended. They need an
-    account (the certificate is issued to it)."""
-    if workshop.is_cancelled:
-        raise WorkshopError(messages.WORKSHOP_CANCELLED)
-    user = find_user_by_email(email)
-    if user is None:
-        raise WorkshopError(messages.WALK_IN_UNKNOWN_EMAIL)
-    existing = Registration.objects.active().filter(workshop_id=workshop.pk, user=user).first()
+def _record_walk_in(*, workshop: WorkshopPage, user, method: CheckInMethod, now: dt.datetime) -> Registration:
+    """The person, signed in on their own phone, confirms they are here (call within a transaction). A waitlisted
+    registration becomes attended; someone with no registration gets a walk-in registration. Idempotent."""
+    if not hasattr(user, "profile"):
+        raise WorkshopError(messages.PROFILE_REQUIRED)
+    locked = _lock_workshop(workshop.pk)
+    if not locked.live or not locked.attendance_is_open(now):
+        raise WorkshopError(messages.CHECKIN_OUTSIDE_WINDOW)
+    existing = Registration.objects.active().filter(workshop_id=locked.pk, user=user).first()
     if existing is not None:
-        return set_attendance(registration=existing, attended=True, by=by)
-    now = timezone.now()
+        if not existing.is_attended:
+            existing.status = RegistrationStatus.ATTENDED
+            existing.checked_in_at = now
+            existing.check_in_method = method
+            existing.confirmed_at = existing.confirmed_at or now
+            existing.save(update_fields=["status", "checked_in_at", "check_in_method", "confirmed_at"])
+        return existing
     registration = Registration(
-        workshop=workshop,
+        workshop=locked,
         user=user,
         status=RegistrationStatus.ATTENDED,
         source=RegistrationSource.WALK_IN,
         registered_at=now,
         confirmed_at=now,
         checked_in_at=now,
-        check_in_method=CheckInMethod.WALK_IN,
-        checked_in_by=by,
+        check_in_method=method,
     )
     registration.full_clean(exclude=["workshop", "user", "checked_in_by", "certificate"], validate_constraints=False)
     registration.save()
     return registration
+
+
+@transaction.atomic
+def check_in_as_walk_in(*, workshop: WorkshopPage, user, token: str, scanned_at: dt.datetime | None = None) -> Registration:
+    """Someone without a seat scanned the QR code and pressed 「当日参加として出席する」: their own attendance."""
+    now = timezone.now()
+    _check_scanned_code(workshop=workshop, user=user, token=token, scanned_at=scanned_at, now=now)
+    return _record_walk_in(workshop=workshop, user=user, method=CheckInMethod.QR, now=now)
+
+
+WALK_IN_CODE_LIFETIME = dt.timedelta(minutes=15)
+
+
+@transaction.atomic
+def issue_walk_in_code(*, workshop: WorkshopPage, by) -> WalkInCode:
+    """A six-digit one-time code for one walk-in who cannot scan the QR code; the trainer reads it out. Only while
+    attendance is open; unique among the codes still usable anywhere."""
+    now = timezone.now()
+    if workshop.is_cancelled:
+        raise WorkshopError(messages.ATTENDANCE_WORKSHOP_CANCELLED)
+    if not workshop.attendance_is_open(now):
+        raise WorkshopError(messages.CHECKIN_OUTSIDE_WINDOW)
+    usable = WalkInCode.objects.filter(used_at__isnull=True, expires_at__gt=now)
+    for _attempt in range(20):
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if not usable.filter(code=code).exists():
+            break
+    return WalkInCode.objects.create(
+        workshop=workshop, code=code, created_by=by, created_at=now, expires_at=now + WALK_IN_CODE_LIFETIME
+    )
+
+
+@transaction.atomic
+def redeem_walk_in_code(*, code: str, user) -> Registration:
+    """The walk-in types the trainer's code at /c/ on their own phone: their attendance, once. An unknown, used or
+    expired code gets one message (it says nothing about which)."""
+    if user is None or not user.is_authenticated:
+        raise WorkshopError(messages.LOGIN_TO_ENTER_CODE)
+    code = (code or "").strip()
+    now = timezone.now()
+    candidate = (
+        WalkInCode.objects.filter(code=code, used_at__isnull=True, expires_at__gt=now).select_related("workshop").first()
+        if code.isdigit() and len(code) == 6
+        else None
+    )
+    if candidate is None:
+        raise WorkshopError(messages.WALK_IN_CODE_INVALID)
+    registration = _record_walk_in(workshop=candidate.workshop, user=user, method=CheckInMethod.CODE, now=now)
+    # One conditional UPDATE: the same code typed on two phones at once is used once (the other rolls back).
+    if not WalkInCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=now, used_by=user):
+        raise WorkshopError(messages.WALK_IN_CODE_INVALID)
+    return registration
+
+
+def active_walk_in_codes(workshop: WorkshopPage) -> list[WalkInCode]:
+    now = timezone.now()
+    return list(WalkInCode.objects.filter(workshop_id=workshop.pk, used_at__isnull=True, expires_at__gt=now).order_by("-id"))
+
+
+# --- Trainer console ----------------------------------------------------------------------------------------------
+
+
+def _workshop_is_closed(workshop_id: int) -> bool:
+    return WorkshopClosing.objects.filter(workshop_id=workshop_id).exclude(status=ClosingStatus.FAILED).exists()
+
+
+@transaction.atomic
+def set_attendance(*, registration: Registration, attended: bool, by) -> Registration:
+    """A trainer ticks (or unticks) someone who registered themselves. A waitlisted person who came anyway becomes an
+    attendee. Only while attendance is open (from 30 minutes before the start to 14 days after the end) and never on
+    a cancelled workshop; a tick can be undone until the workshop is closed (or their certificate issued)."""
+    current = Registration.objects.select_for_update(of=("self",)).select_related("workshop").get(pk=registration.pk)
+    now = timezone.now()
+    if current.is_cancelled:
+        raise WorkshopError(messages.ATTENDANCE_CANCELLED_REGISTRATION)
+    if current.workshop.is_cancelled:
+        raise WorkshopError(messages.ATTENDANCE_WORKSHOP_CANCELLED)
+    if attended == current.is_attended:
+        return current
+    if not current.workshop.attendance_is_open(now, by_trainer=True):
+        raise WorkshopError(messages.ATTENDANCE_OUTSIDE_WINDOW)
+    if attended:
+        current.status = RegistrationStatus.ATTENDED
+        current.checked_in_at = now
+        current.check_in_method = CheckInMethod.MANUAL
+        current.checked_in_by = by
+        current.confirmed_at = current.confirmed_at or now
+        current.save(update_fields=["status", "checked_in_at", "check_in_method", "checked_in_by", "confirmed_at"])
+        return current
+    if current.certificate_id:
+        raise WorkshopError(messages.ATTENDANCE_LOCKED_BY_CERTIFICATE)
+    if _workshop_is_closed(current.workshop_id):
+        raise WorkshopError(messages.ATTENDANCE_LOCKED_BY_CLOSING)
+    if current.source == RegistrationSource.WALK_IN:
+        current.status = RegistrationStatus.CANCELLED  # a walk-in who did not come has no registration to go back to
+        current.cancelled_at = now
+    else:
+        current.status = RegistrationStatus.CONFIRMED
+    current.checked_in_at = None
+    current.check_in_method = ""
+    current.checked_in_by = None
+    current.save(update_fields=["status", "cancelled_at", "checked_in_at", "check_in_method", "checked_in_by"])
+    return current
 
 
 def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
@@ -364,9 +487,12 @@ def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
     return WorkshopPage.objects.get(pk=workshop.pk)
 
 
-def apply_published_workshop(*, workshop: WorkshopPage) -> None:
+def apply_published_workshop(*, workshop: WorkshopPage, by=None) -> None:
     """A workshop was published (created, edited or cancelled): tell everyone registered if it is cancelled, else
-    give any seats a raised capacity freed to the waitlist."""
+    tell everyone confirmed or waitlisted what changed (date, time, place, URL) and give any seats a raised capacity
+    freed to the waitlist."""
+    if not workshop.is_cancelled:
+        record_workshop_change(workshop=workshop, by=by)
     if workshop.is_cancelled:
         workshop_id = workshop.pk
 
@@ -378,6 +504,182 @@ def apply_published_workshop(*, workshop: WorkshopPage) -> None:
         transaction.on_commit(send)
     else:
         promote_waitlist(workshop=workshop)
+
+
+# --- Changes of date, time, place or online URL ---------------------------------------------------------------
+
+CHANGE_LABELS = {
+    "date": "日時",
+    "format": "開催形式",
+    "venue_name": "会場名",
+    "venue_address": "会場の住所",
+    "online_url": "オンライン参加用URL",
+}
+
+
+def _when(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    text = date_format(start, "Y年n月j日（D）H:i") + "〜"
+    return text + (date_format(end, "H:i") if start.date() == end.date() else date_format(end, "Y年n月j日（D）H:i"))
+
+
+def describe_changes(before: dict, after: dict) -> list[dict]:
+    """What changed between two sets of NOTIFIED_FIELDS, as the e-mail and the console show it (before → after)."""
+    from .enums import WorkshopFormat
+
+    changes = []
+    if (before["starts_at"], before["ends_at"]) != (after["starts_at"], after["ends_at"]):
+        changes.append(
+            {"field": "date", "label": CHANGE_LABELS["date"], "before": _when(before["starts_at"], before["ends_at"]),
+             "after": _when(after["starts_at"], after["ends_at"])}
+        )
+    for field in ("format", "venue_name", "venue_address", "online_url"):
+        if (before[field] or "") != (after[field] or ""):
+            old, new = before[field] or "（なし）", after[field] or "（なし）"
+            if field == "format":
+                old, new = str(WorkshopFormat(before[field]).label), str(WorkshopFormat(after[field]).label)
+            changes.append({"field": field, "label": CHANGE_LABELS[field], "before": old, "after": new})
+    return changes
+
+
+def _notified_values(obj) -> dict:
+    from .models import NOTIFIED_FIELDS
+
+    return {field: getattr(obj, field) for field in NOTIFIED_FIELDS}
+
+
+def people_to_tell(workshop: WorkshopPage) -> list[Registration]:
+    """Everyone a change is sent to: confirmed (not yet attended) and waitlisted, in roster order."""
+    return list(
+        Registration.objects.filter(
+            workshop_id=workshop.pk, status__in=(RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+        )
+        .select_related("user__profile")
+        .order_by("status", "id")
+    )
+
+
+def record_workshop_change(*, workshop: WorkshopPage, by=None):
+    """Compare the published workshop with what people were last told; if its date, time, place or URL changed,
+    record the change and queue an e-mail (with an updated .ics: same UID, higher SEQUENCE) to every confirmed and
+    waitlisted person. The first publication only remembers the facts. Returns the change or None."""
+    from .models import WorkshopChange, WorkshopNotifiedState
+
+    with transaction.atomic():
+        live = _lock_workshop(workshop.pk)
+        current = _notified_values(live)
+        state = WorkshopNotifiedState.objects.filter(workshop_id=live.pk).first()
+        if state is None:
+            WorkshopNotifiedState.objects.create(workshop_id=live.pk, **current)
+            return None
+        changes = describe_changes(_notified_values(state), current)
+        if not changes:
+            return None
+        for field, value in current.items():
+            setattr(state, field, value)
+        state.save()
+        change = WorkshopChange.objects.create(workshop_id=live.pk, changed_at=timezone.now(), changed_by=by, changes=changes)
+        change_id = change.pk
+
+        def send():
+            from .tasks import notify_workshop_changed
+
+            try:
+                notify_workshop_changed.delay(change_id)
+            except Exception:  # the broker is down: the change stands; `resend_change_notices` can queue it again
+                logger.exception("Could not queue the notices of workshop change %s", change_id)
+
+        transaction.on_commit(send)
+    return change
+
+
+def queue_change_notices(*, change_id: int) -> int:
+    """Queue the change e-mail to everyone confirmed or waitlisted for the changed workshop (each is sent once)."""
+    from .models import WorkshopChange
+    from .tasks import send_change_notice
+
+    change = WorkshopChange.objects.filter(pk=change_id).select_related("workshop").first()
+    if change is None:
+        return 0
+    ids = [registration.pk for registration in people_to_tell(change.workshop)]
+    for registration_id in ids:
+        send_change_notice.delay(change_id, registration_id)
+    return len(ids)
+
+
+def send_change_notice(*, change_id: int, registration_id: int) -> bool:
+    """One change e-mail, at most once per change and person (claimed first, released if sending fails)."""
+    from .emails import send_change_email
+    from .models import WorkshopChange, WorkshopChangeNotice
+
+    change = WorkshopChange.objects.filter(pk=change_id).first()
+    registration = (
+        Registration.objects.select_related("workshop__municipality__prefecture", "user__profile")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if change is None or registration is None or not registration.user.is_active:
+        return False
+    if registration.is_cancelled or registration.workshop.is_cancelled:
+        return False
+    try:
+        with transaction.atomic():
+            notice = WorkshopChangeNotice.objects.create(change=change, registration=registration, sent_at=timezone.now())
+    except IntegrityError:
+        return False
+    try:
+        send_change_email(registration=registration, change=change)
+    except Exception:
+        notice.delete()
+        raise
+    return True
+
+
+CHANGEABLE_FIELDS = ("starts_at", "ends_at", "venue_name", "venue_address", "online_url", "capacity")
+
+
+def preview_workshop_change(*, workshop: WorkshopPage, **fields) -> tuple[list[dict], list[Registration], dict]:
+    """What a change from the console would do, before saving: (changes, people who will be told, errors by field).
+    The errors are the page's own rules (`WorkshopPage.clean`); lowering the capacity below the seats given names
+    the people who would lose theirs."""
+    candidate = WorkshopPage.objects.get(pk=workshop.pk)
+    before = _notified_values(candidate)
+    for field, value in fields.items():
+        if field not in CHANGEABLE_FIELDS:
+            raise ValueError(field)
+        setattr(candidate, field, value)
+    errors: dict = {}
+    try:
+        candidate.clean()
+    except ValidationError as exc:
+        errors = {field: [str(message) for message in messages_] for field, messages_ in exc.message_dict.items()}
+    if "capacity" in errors:
+        seated = list(
+            Registration.objects.seat_taking().filter(workshop_id=workshop.pk).select_related("user__profile").order_by("-confirmed_at", "-id")
+        )
+        over = seated[: max(0, len(seated) - candidate.capacity)]
+        names = "、".join(getattr(getattr(r.user, "profile", None), "full_name", "") or "（氏名未登録）" for r in over)
+        errors["capacity"].append(f"影響を受ける方（参加確定の新しい順）: {names}")
+    changes = describe_changes(before, _notified_values(candidate))
+    return changes, people_to_tell(workshop) if changes else [], errors
+
+
+def change_workshop(*, workshop: WorkshopPage, by, **fields) -> WorkshopPage:
+    """The trainer changes the date, time, place, URL or capacity in the console: a new revision of the live page,
+    published (the history shows who and when). Publishing tells everyone confirmed or waitlisted. Refused (nothing
+    saved) by the page's rules: into the past, before the registration window, below the seats given."""
+    changes, _people, errors = preview_workshop_change(workshop=workshop, **fields)
+    if errors:
+        raise ValidationError(errors)
+    live = WorkshopPage.objects.get(pk=workshop.pk)
+    if not changes and all(getattr(live, f) == v for f, v in fields.items()):
+        raise WorkshopError(messages.CHANGE_NOTHING)
+    for field, value in fields.items():
+        setattr(live, field, value)
+    with transaction.atomic():
+        revision = live.save_revision(user=by, log_action=True)
+        revision.publish(user=by)
+    return WorkshopPage.objects.get(pk=workshop.pk)
 
 
 # --- Notices (e-mail) -------------------------------------------------------------------------------------------------
@@ -490,7 +792,7 @@ def request_workshop_closing(*, workshop: WorkshopPage, by) -> WorkshopClosing:
         raise WorkshopError(messages.CLOSE_CANCELLED)
     if not workshop.has_started(now):
         raise WorkshopError(messages.CLOSE_NOT_STARTED)
-    if not Registration.objects.attended().filter(workshop_id=workshop.pk).exists():
+    if not Registration.objects.certifiable().filter(workshop_id=workshop.pk).exists():
         raise WorkshopError(messages.CLOSE_NO_ATTENDEES)
     if get_primary_course() is None:
         raise WorkshopError(messages.CLOSE_NO_COURSE)
@@ -558,7 +860,7 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
     workshop = closing.workshop
     course = get_primary_course()
     attendees = list(
-        Registration.objects.attended()
+        Registration.objects.certifiable()
         .filter(workshop_id=workshop.pk, user__is_active=True)
         .select_related("user__profile")
         .order_by("id")
@@ -604,3 +906,143 @@ def _claimable(stale: dt.datetime) -> Q:
     return Q(status__in=(ClosingStatus.PENDING, ClosingStatus.FAILED)) | Q(
         status=ClosingStatus.RUNNING, started_at__lt=stale
     )
+
+
+# --- Paper participants (no account, no e-mail) -------------------------------------------------------------------
+
+CLAIM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper by older eyes
+PAPER_FIELDS = ("full_name", "furigana", "municipality", "age_band", "occupation", "consent_statistics")
+
+
+def _new_claim_code() -> str:
+    raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_claim_code(text: str) -> str:
+    import unicodedata
+
+    raw = "".join(ch for ch in unicodedata.normalize("NFKC", text or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else ""
+
+
+def _name_key(text: str) -> str:
+    """Names compared as people write them: NFKC, no spaces, katakana folded to hiragana."""
+    import unicodedata
+
+    text = "".join(unicodedata.normalize("NFKC", text or "").split())
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+
+
+def _refuse_unless_paper_allowed(workshop: WorkshopPage) -> None:
+    if not workshop.attendance_is_open(by_trainer=True):
+        raise WorkshopError(messages.PAPER_NOT_IN_WINDOW)
+
+
+def _duplicate_paper(workshop_id: int, full_name: str, furigana: str, exclude_keys: set | None = None) -> bool:
+    from .models import PaperParticipant
+
+    key = (_name_key(full_name), _name_key(furigana))
+    return any(
+        (_name_key(n), _name_key(f)) == key
+        for n, f in PaperParticipant.objects.filter(workshop_id=workshop_id).values_list("full_name", "furigana")
+    )
+
+
+def _build_paper(*, workshop: WorkshopPage, by, values: dict):
+    from .models import PaperParticipant
+
+    participant = PaperParticipant(workshop=workshop, created_by=by, created_at=timezone.now(), claim_code=_new_claim_code(), **values)
+    participant.full_clean(exclude=["workshop", "created_by", "claimed_by", "certificate", "claim_code"])
+    return participant
+
+
+@transaction.atomic
+def add_paper_participant(*, workshop: WorkshopPage, by, **values):
+    """The trainer records one person from the paper sign-in sheet (they attended). Refused: outside the attendance
+    window or on a cancelled workshop, the same name and furigana twice."""
+    _refuse_unless_paper_allowed(workshop)
+    _lock_workshop(workshop.pk)
+    if _duplicate_paper(workshop.pk, values["full_name"], values["furigana"]):
+        raise WorkshopError(messages.PAPER_DUPLICATE)
+    participant = _build_paper(workshop=workshop, by=by, values=values)
+    participant.save()
+    return participant
+
+
+def import_paper_participants(*, workshop: WorkshopPage, by, rows: list[tuple[int, dict]]) -> list:
+    """Save every row of a sign-in sheet, or none: `rows` are (line number, parsed values) from
+    `events.imports.read_sign_in_sheet`, already checked one by one; duplicates within the file and with people
+    already recorded are refused here. Raises ImportRefused with the row-by-row report."""
+    from .imports import ImportRefused
+
+    _refuse_unless_paper_allowed(workshop)
+    errors = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, values in rows:
+        key = (_name_key(values["full_name"]), _name_key(values["furigana"]))
+        if key in seen:
+            errors.append(str(messages.IMPORT_ROW_ERROR % {"row": line, "message": messages.IMPORT_DUPLICATE_ROW % {"other": seen[key]}}))
+        elif _duplicate_paper(workshop.pk, values["full_name"], values["furigana"]):
+            errors.append(str(messages.IMPORT_ROW_ERROR % {"row": line, "message": messages.PAPER_DUPLICATE}))
+        seen.setdefault(key, line)
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        _lock_workshop(workshop.pk)
+        created = []
+        for _line, values in rows:
+            participant = _build_paper(workshop=workshop, by=by, values=values)
+            participant.save()
+            created.append(participant)
+    return created
+
+
+@transaction.atomic
+def delete_paper_participant(*, participant, by) -> None:
+    """Deletion on request: the record goes (the workshop's numbers drop by one). A certificate already claimed into
+    an account stays with that account (its holder deletes it there)."""
+    logger.info("Paper participant %s of workshop %s deleted by user %s", participant.pk, participant.workshop_id, getattr(by, "pk", None))
+    participant.delete()
+
+
+@transaction.atomic
+def claim_paper_certificate(*, code: str, user):
+    """A paper participant who signed up types the code printed on their 修了証: the workshop's completion and a
+    certificate are issued to their account. Refused (nothing changed): unknown code, a code already used, or an
+    account whose name and furigana both differ from the printed certificate (another person)."""
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.selectors import get_primary_course
+    from courses.services import complete_course
+
+    from .models import PaperParticipant
+
+    if user is None or not user.is_authenticated:
+        raise WorkshopError(messages.CLAIM_LOGIN)
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        raise WorkshopError(messages.PROFILE_REQUIRED)
+    normalised = normalise_claim_code(code)
+    participant = (
+        PaperParticipant.objects.select_for_update(of=("self",)).select_related("workshop").filter(claim_code=normalised).first()
+        if normalised
+        else None
+    )
+    if participant is None:
+        raise WorkshopError(messages.CLAIM_CODE_INVALID)
+    if participant.is_claimed:
+        raise WorkshopError(messages.CLAIM_ALREADY_USED)
+    same_name = _name_key(profile.full_name) == _name_key(participant.full_name)
+    same_furigana = _name_key(profile.furigana) == _name_key(participant.furigana)
+    if not (same_name or same_furigana):
+        raise WorkshopError(messages.CLAIM_OTHER_PERSON)
+    course = get_primary_course()
+    if course is None:
+        raise WorkshopError(messages.CLOSE_NO_COURSE)
+    complete_course(user=user, course=course, channel=Channel.WORKSHOP, workshop=participant.workshop)
+    participant.certificate = Certificate.objects.valid().filter(holder=user, course=course).first()
+    participant.claimed_by = user
+    participant.claimed_at = timezone.now()
+    participant.save(update_fields=["certificate", "claimed_by", "claimed_at"])
+    return participant

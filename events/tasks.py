@@ -31,6 +31,22 @@ def notify_workshop_cancelled(self, workshop_id: int) -> int:
     return queue_cancellation_notices(workshop_id=workshop_id)
 
 
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+def notify_workshop_changed(self, change_id: int) -> int:
+    """Queue the change e-mail to everyone confirmed or waitlisted for a changed workshop."""
+    from .services import queue_change_notices
+
+    return queue_change_notices(change_id=change_id)
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8, acks_late=True)
+def send_change_notice(self, change_id: int, registration_id: int) -> bool:
+    """One change e-mail to one person; sent at most once per change (WorkshopChangeNotice)."""
+    from .services import send_change_notice as send
+
+    return send(change_id=change_id, registration_id=registration_id)
+
+
 @shared_task(name="events.tasks.send_workshop_reminders", ignore_result=True)
 def send_workshop_reminders() -> int:
     """Hourly (CELERY_BEAT_SCHEDULE): the day-before reminders that are due."""

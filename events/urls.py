@@ -19,4 +19,10 @@ urlpatterns = [
     path("workshops/<int:pk>/close/", trainer.close, name="close"),
     path("workshops/<int:pk>/closing.json", trainer.closing_status, name="closing_status"),
     path("workshops/<int:pk>/cancel/", trainer.cancel, name="cancel"),
+    path("workshops/<int:pk>/change/", trainer.change, name="change"),
+    path("workshops/<int:pk>/paper/", trainer.paper_add, name="paper_add"),
+    path("workshops/<int:pk>/paper/import/", trainer.paper_import, name="paper_import"),
+    path("workshops/<int:pk>/paper/template.<str:kind>", trainer.paper_template, name="paper_template"),
+    path("workshops/<int:pk>/paper/<int:participant_pk>/delete/", trainer.paper_delete, name="paper_delete"),
+    path("workshops/<int:pk>/paper/certificates/", trainer.paper_certificates, name="paper_certificates"),
 ]

@@ -55,6 +55,7 @@ class ResourceStatus:
     open_now: bool
     current_period: ConsultationPeriod | None
     next_period: ConsultationPeriod | None
+    in_annual_closure: bool = False
 
     @property
     def is_time_limited(self) -> bool:
@@ -65,12 +66,23 @@ def _status(resource: ConsultationResource, on: dt.date) -> ResourceStatus:
     periods = sorted(resource.periods.all(), key=lambda p: p.starts_on)  # prefetched
     current = next((p for p in periods if p.starts_on <= on <= p.ends_on), None)
     upcoming = next((p for p in periods if p.starts_on > on), None)
+    closure = resource.closed_for_annual_closure(on)
     return ResourceStatus(
         resource=resource,
-        open_now=resource.always_available or current is not None,
+        # Open only on positive data: always available (outside its entered yearly closure), or an entered period
+        # covers the day. No period covering the day never makes a window "closed": the page says when it runs.
+        open_now=not closure and (resource.always_available or current is not None),
         current_period=current,
         next_period=upcoming,
+        in_annual_closure=closure,
     )
+
+
+def windows_missing_next_season(*, on: dt.date) -> list[ConsultationResource]:
+    """Time-limited windows with no entered period that covers `on` or starts later: the editors' dashboard warns
+    about them (the site then shows the seeds' words on when they run, never "closed")."""
+    resources = ConsultationResource.objects.filter(always_available=False).prefetch_related("periods")
+    return [r for r in resources if not any(p.ends_on >= on for p in r.periods.all())]
 
 
 def consultation_statuses(

@@ -14,25 +14,52 @@ from wagtail.models import Page, Site
 from .blocks import StandardBodyBlock
 from .models import CampaignIndexPage, CampaignPage, ConsultationResource, HomePage, StandardPage
 from .seed_pages import STANDARD_PAGES
-from .seed_resources import CONSULTATION_RESOURCES
+from .seed_resources import CONSULTATION_RESOURCES, PREVIOUS_SEED_VALUES
 
 CAMPAIGN_INDEX_SLUG = "campaign"  # /campaign/ is a public contract (DESIGN.md §6)
 
 
+def _field_default(field_name: str):
+    field = ConsultationResource._meta.get_field(field_name)
+    return field.get_default()
+
+
 @transaction.atomic
 def load_consultation_resources() -> list[str]:
-    """Create the seeds' consultation windows that do not exist yet (matched by `key`). Idempotent, and never
-    overwrites what an editor has changed since."""
-    created = 0
+    """Create the seeds' consultation windows that do not exist yet (matched by `key`), and bring the seeded facts of
+    existing ones up to date. Idempotent. A field is updated only while it still holds the value the seed wrote last
+    (`seeded_values`; for rows seeded before that record, `PREVIOUS_SEED_VALUES` or the field's blank default), so a
+    value an editor changed in the admin is never overwritten."""
+    created = updated = kept = 0
     for data in CONSULTATION_RESOURCES:
         values = {k: v for k, v in data.items() if k != "key"}
-        resource = ConsultationResource(key=data["key"], **values)
-        if ConsultationResource.objects.filter(key=data["key"]).exists():
+        resource = ConsultationResource.objects.select_for_update().filter(key=data["key"]).first()
+        if resource is None:
+            resource = ConsultationResource(key=data["key"], seeded_values=values, **values)
+            resource.full_clean()
+            resource.save()
+            created += 1
             continue
-        resource.full_clean()
-        resource.save()
-        created += 1
-    return [f"相談窓口: {created} 件を作成（合計 {ConsultationResource.objects.count()} 件）"]
+        previous = resource.seeded_values or PREVIOUS_SEED_VALUES.get(data["key"], {})
+        changed = []
+        for field, new in values.items():
+            current = getattr(resource, field)
+            if current == new:
+                continue
+            if current == previous.get(field, _field_default(field)):
+                setattr(resource, field, new)
+                changed.append(field)
+            else:
+                kept += 1  # an editor's value
+        if changed or resource.seeded_values != values:
+            resource.seeded_values = values
+            resource.full_clean()
+            resource.save()
+            updated += bool(changed)
+    return [
+        f"相談窓口: {created} 件を作成、{updated} 件を更新（編集者が変更した {kept} 項目はそのまま）"
+        f"（合計 {ConsultationResource.objects.count()} 件）"
+    ]
 
 
 def get_home_page() -> HomePage:

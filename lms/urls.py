@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from certificates.api import api as certificates_api
 from lms import views
 from lms.accounts.views import SignupView
+from lms.admin_views import WorkflowActionWithMessage
 
 
 class AdminLoginRedirect(RedirectView):
@@ -20,6 +21,13 @@ class AdminLoginRedirect(RedirectView):
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login_redirect"),
+    # Wagtail's workflow action (approve / request changes from the dashboard), with a message naming the go-live
+    # time; same path and behaviour otherwise (lms/admin_views.py).
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        WorkflowActionWithMessage.as_view(),
+        name="workflow_action_with_message",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/signup/", SignupView.as_view(), name="account_signup"),
@@ -29,6 +37,7 @@ urlpatterns = [
     path("api/v1/", certificates_api.urls),
     path("", include("certificates.urls")),
     path("trainer/", include("events.urls")),
+    path("c/", include("events.short_urls")),
     path("search/", include("search.urls")),
 ]
 

@@ -11,4 +11,5 @@ SEARCH_FAILED = _("検索中に問題が起きました。時間をおいても�
 STATUS_CANCELLED = _("中止")
 STATUS_ENDED = _("終了")
 STATUS_OPEN_NOW = _("受付中")
-STATUS_OUT_OF_PERIOD = _("受付期間外")
+# A time-limited window with no entered period covering today is never called closed (issue 16): it is "期間限定".
+STATUS_TIME_LIMITED = _("期間限定")

@@ -55,7 +55,7 @@ class Result:
     document: SearchDocument
     title_html: str
     snippet_html: str
-    status: str = ""  # e.g. 終了 / 中止 / 受付期間外
+    status: str = ""  # e.g. 終了 / 中止 / 受付中 / 期間限定
 
     @property
     def kind_label(self) -> str:
@@ -234,7 +234,7 @@ def _status(document: SearchDocument, now: dt.datetime) -> str:
         today = timezone.localtime(now).date().isoformat()
         if any(start <= today <= end for start, end in document.details.get("periods", [])):
             return str(messages.STATUS_OPEN_NOW)
-        return str(messages.STATUS_OUT_OF_PERIOD)
+        return str(messages.STATUS_TIME_LIMITED)
     return ""
 
 

@@ -162,12 +162,13 @@ def _scanned_at(request, workshop: WorkshopPage) -> dt.datetime | None:
         return None
 
 
-def workshop_check_in(request, workshop: WorkshopPage):
+def workshop_check_in(request, workshop: WorkshopPage, token: str | None = None):
     """Opened from the QR code on the trainer's screen, on the attendee's own phone: records their attendance.
 
     Someone not signed in is asked to sign in first; the code they scanned is remembered for a few minutes (it would
-    expire while they log in), and checked again when they come back."""
-    token = request.GET.get("t", "")
+    expire while they log in), and checked again when they come back. Someone signed in without a seat is offered to
+    confirm themselves as a walk-in (a POST from their own phone: nobody else can do it for them)."""
+    token = token if token is not None else request.POST.get("t") or request.GET.get("t", "")
     now = timezone.now()
     if not request.user.is_authenticated:
         if services.checkin_token_is_valid(workshop=workshop, token=token, now=now):
@@ -175,14 +176,108 @@ def workshop_check_in(request, workshop: WorkshopPage):
         flash.info(request, messages.LOGIN_TO_CHECK_IN)
         return redirect(login_url_for(request.get_full_path()))
     scanned_at = _scanned_at(request, workshop)
+    if scanned_at is None and services.checkin_token_is_valid(workshop=workshop, token=token, now=now):
+        # kept so the walk-in confirmation a moment later still counts after the code on the screen rotated
+        request.session[CHECKIN_SESSION_KEY] = {"w": workshop.pk, "at": now.timestamp()}
+        scanned_at = now
     context = workshop.get_context(request)
+    context["token"] = token
     try:
-        registration, newly = services.check_in(workshop=workshop, user=request.user, token=token, scanned_at=scanned_at)
+        if request.method == "POST":
+            registration = services.check_in_as_walk_in(
+                workshop=workshop, user=request.user, token=token, scanned_at=scanned_at
+            )
+            message = messages.WALK_IN_RECORDED
+        else:
+            registration, newly = services.check_in(
+                workshop=workshop, user=request.user, token=token, scanned_at=scanned_at
+            )
+            message = messages.CHECKIN_DONE if newly else messages.CHECKIN_ALREADY
+    except services.NotRegisteredForCheckIn:
+        context.update({"ok": False, "offer_walk_in": True, "message": messages.WALK_IN_CONFIRM_PROMPT})
+        return _private(TemplateResponse(request, "events/check_in.html", context))
     except services.WorkshopError as exc:
         context.update({"ok": False, "message": exc.message})
         return _private(TemplateResponse(request, "events/check_in.html", context, status=400))
     request.session.pop(CHECKIN_SESSION_KEY, None)
-    context.update(
-        {"ok": True, "message": messages.CHECKIN_DONE if newly else messages.CHECKIN_ALREADY, "registration": registration}
-    )
+    context.update({"ok": True, "message": message, "registration": registration})
     return _private(TemplateResponse(request, "events/check_in.html", context))
+
+
+# --- Short URLs: /c/<token>/ (the QR code) and /c/ (the walk-in code) --------------------------------------------
+
+
+def short_check_in(request, token: str):
+    """The check-in QR code's short ASCII URL; the token names the workshop."""
+    workshop = services.workshop_for_checkin_token(token)
+    if workshop is None:
+        context = {"ok": False, "message": messages.CHECKIN_CODE_INVALID, "page": None}
+        return _private(TemplateResponse(request, "events/check_in.html", context, status=404))
+    return workshop_check_in(request, workshop, token=token)
+
+
+WALK_IN_CODE_RATE = "10/15m"  # wrong or right, per signed-in person: a million codes cannot be tried
+
+
+def enter_walk_in_code(request):
+    """/c/: a walk-in types the code the trainer read out, on their own phone, signed in."""
+    from django_ratelimit.core import is_ratelimited
+
+    from ..forms import WalkInCodeForm
+
+    if not request.user.is_authenticated:
+        flash.info(request, messages.LOGIN_TO_ENTER_CODE)
+        return redirect(login_url_for(request.get_full_path()))
+    form = WalkInCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        limited = is_ratelimited(
+            request, group="events.walk_in_code", key="user", rate=WALK_IN_CODE_RATE, method="POST", increment=True
+        )
+        if limited:
+            form.add_error("code", messages.WALK_IN_CODE_TOO_MANY)
+            status = 429
+        else:
+            try:
+                registration = services.redeem_walk_in_code(code=form.cleaned_data["code"], user=request.user)
+            except services.WorkshopError as exc:
+                form.add_error("code", exc.message)
+                status = 400
+            else:
+                context = registration.workshop.get_context(request)
+                context.update({"ok": True, "message": messages.WALK_IN_RECORDED, "registration": registration})
+                return _private(TemplateResponse(request, "events/check_in.html", context))
+    elif request.method == "POST":
+        status = 400
+    return _private(TemplateResponse(request, "events/walk_in_code.html", {"form": form}, status=status))
+
+
+CLAIM_RATE = "10/15m"
+
+
+def claim_certificate(request):
+    """/c/claim/: someone who attended on paper signs up and types the code printed on their 修了証."""
+    from django_ratelimit.core import is_ratelimited
+
+    from ..forms import ClaimCodeForm
+
+    if not request.user.is_authenticated:
+        flash.info(request, messages.CLAIM_LOGIN)
+        return redirect(login_url_for(request.get_full_path()))
+    form = ClaimCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if is_ratelimited(request, group="events.claim", key="user", rate=CLAIM_RATE, method="POST", increment=True):
+                form.add_error("code", messages.CLAIM_TOO_MANY)
+                status = 429
+            else:
+                try:
+                    services.claim_paper_certificate(code=form.cleaned_data["code"], user=request.user)
+                except services.WorkshopError as exc:
+                    form.add_error("code", exc.message)
+                else:
+                    flash.success(request, messages.CLAIM_DONE)
+                    return redirect("accounts:mypage")
+    return _private(TemplateResponse(request, "events/claim.html", {"form": form}, status=status))

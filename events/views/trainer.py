@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import base64
 import io
-from urllib.parse import urlencode
 
 import qrcode
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -22,9 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import messages, selectors, services
-from ..calendar import absolute_url
 from ..exports import plan_xlsx, report_xlsx, roster_csv
-from ..forms import CancelWorkshopForm, WalkInForm
+from ..forms import CancelWorkshopForm
 from ..models import Registration
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,16 +53,26 @@ def workshop(request, pk: int):
     workshop = _workshop_or_404(request, pk)
     registrations = selectors.roster(workshop)
     active = [r for r in registrations if not r.is_cancelled]
+    from ..forms import PaperParticipantForm, SignInSheetForm
+
+    paper = list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
     context = {
         "workshop": workshop,
+        "paper": paper,
+        "paper_form": PaperParticipantForm(),
+        "import_form": SignInSheetForm(),
         "registrations": active,
         "cancelled": [r for r in registrations if r.is_cancelled],
         "counts": {
             "confirmed": sum(1 for r in active if r.status == "confirmed"),
             "waitlisted": sum(1 for r in active if r.is_waitlisted),
             "attended": sum(1 for r in active if r.is_attended),
+            "paper": len(paper),
         },
-        "walk_in_form": WalkInForm(),
+        "walk_in_codes": services.active_walk_in_codes(workshop),
+        "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
+        "attendance_open": workshop.attendance_is_open(by_trainer=True),
+        "check_in_open": workshop.attendance_is_open() and workshop.live,
         "closing": selectors.closing_for(workshop),
         "now": timezone.now(),
         "public_url": workshop.get_url(request) if workshop.live else "",
@@ -99,25 +108,31 @@ def attendance(request, pk: int):
 @require_POST
 @login_required
 def walk_in(request, pk: int):
+    """Issue a one-time code for one walk-in, who types it on their own phone (the trainer looks up no account)."""
     workshop = _workshop_or_404(request, pk)
-    form = WalkInForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors.get("email", []):
-            flash.error(request, error)
-        return redirect(_roster_url(workshop) + "#walk-in")
     try:
-        registration = services.add_walk_in(workshop=workshop, email=form.cleaned_data["email"], by=request.user)
+        code = services.issue_walk_in_code(workshop=workshop, by=request.user)
     except services.WorkshopError as exc:
         flash.error(request, exc.message)
     else:
-        profile = getattr(registration.user, "profile", None)
-        flash.success(request, messages.WALK_IN_ADDED % {"name": profile.full_name if profile else registration.user.email})
+        flash.success(request, messages.WALK_IN_CODE_ISSUED % {"code": code.code})
     return redirect(_roster_url(workshop) + "#walk-in")
 
 
+def _filename(workshop, what: str, ext: str) -> str:
+    """A file name that says which workshop and date: 20261210_鳥取市つながりサポーター養成講座_名簿.csv."""
+    import re
+
+    day = timezone.localtime(workshop.starts_at).strftime("%Y%m%d")
+    title = re.sub(r'[\\/:*?"<>|\s]+', "", workshop.title)[:40]
+    return f"{day}_{title}_{what}.{ext}"
+
+
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from django.utils.http import content_disposition_header
+
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -127,21 +142,21 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def roster_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
     registrations = [r for r in selectors.roster(workshop) if not r.is_cancelled]
-    return _download(roster_csv(registrations), "text/csv; charset=utf-8", f"roster-{workshop.pk}.csv")
+    return _download(roster_csv(registrations), "text/csv; charset=utf-8", _filename(workshop, "名簿", "csv"))
 
 
 @require_GET
 @login_required
 def plan_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, f"plan-{workshop.pk}.xlsx")
+    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, _filename(workshop, "開催計画", "xlsx"))
 
 
 @require_GET
 @login_required
 def report_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(report_xlsx(workshop, selectors.roster(workshop)), XLSX, f"report-{workshop.pk}.xlsx")
+    return _download(report_xlsx(workshop, selectors.roster(workshop), selectors.paper_participants(workshop)), XLSX, _filename(workshop, "実施報告", "xlsx"))
 
 
 # --- Check-in QR ---------------------------------------------------------------------------------------------------
@@ -150,8 +165,8 @@ def report_export(request, pk: int):
 def _checkin_code(request, workshop) -> dict:
     now = timezone.now()
     token = services.make_checkin_token(workshop=workshop, now=now)
-    url = absolute_url(workshop, request) + workshop.reverse_subpage("checkin") + "?" + urlencode({"t": token})
-    image = qrcode.make(url, box_size=10, border=2)
+    url = settings.SITE_URL.rstrip("/") + reverse("events_short:check_in", args=[token])
+    image = qrcode.make(url, box_size=10, border=4)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return {
@@ -159,7 +174,7 @@ def _checkin_code(request, workshop) -> dict:
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "expires_at": services.checkin_token_expires_at(now).isoformat(),
         "rotate_seconds": services.CHECKIN_ROTATE_SECONDS,
-        "open": workshop.check_in_is_open(now) and workshop.live,
+        "open": workshop.attendance_is_open(now) and workshop.live,
     }
 
 
@@ -180,6 +195,149 @@ def check_in_code(request, pk: int):
     code = _checkin_code(request, workshop)
     code["attended"] = Registration.objects.attended().filter(workshop_id=workshop.pk).count()
     return JsonResponse(code)
+
+
+# --- Paper participants -------------------------------------------------------------------------------------------
+
+
+def _paper_or_404(workshop, participant_pk: int):
+    from ..models import PaperParticipant
+
+    participant = PaperParticipant.objects.filter(workshop_id=workshop.pk, pk=participant_pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@require_POST
+@login_required
+def paper_add(request, pk: int):
+    from ..forms import PaperParticipantForm
+
+    workshop = _workshop_or_404(request, pk)
+    form = PaperParticipantForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = services.add_paper_participant(workshop=workshop, by=request.user, **form.values())
+        except services.WorkshopError as exc:
+            flash.error(request, exc.message)
+        else:
+            flash.success(request, messages.PAPER_ADDED % {"name": participant.full_name})
+            return redirect(_roster_url(workshop) + "#paper")
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                flash.error(request, error)
+    return redirect(_roster_url(workshop) + "#paper")
+
+
+@require_POST
+@login_required
+def paper_import(request, pk: int):
+    from ..forms import SignInSheetForm
+    from ..imports import ImportRefused, read_sign_in_sheet
+
+    workshop = _workshop_or_404(request, pk)
+    form = SignInSheetForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [str(e) for e in form.errors.get("file", [])]
+    else:
+        try:
+            rows = read_sign_in_sheet(form.cleaned_data["file"])
+            created = services.import_paper_participants(workshop=workshop, by=request.user, rows=rows)
+        except ImportRefused as exc:
+            errors = exc.errors
+        except services.WorkshopError as exc:
+            errors = [str(exc.message)]
+        else:
+            flash.success(request, messages.IMPORT_DONE % {"count": len(created)})
+            return redirect(_roster_url(workshop) + "#paper")
+    context = {"workshop": workshop, "errors": errors}
+    return TemplateResponse(request, "events/trainer/import_report.html", context, status=400)
+
+
+@require_GET
+@login_required
+def paper_template(request, pk: int, kind: str):
+    from ..imports import template_csv, template_xlsx
+
+    workshop = _workshop_or_404(request, pk)
+    if kind == "xlsx":
+        return _download(template_xlsx(), XLSX, _filename(workshop, "紙の名簿ひな形", "xlsx"))
+    return _download(template_csv(), "text/csv; charset=utf-8", _filename(workshop, "紙の名簿ひな形", "csv"))
+
+
+@require_POST
+@login_required
+def paper_delete(request, pk: int, participant_pk: int):
+    workshop = _workshop_or_404(request, pk)
+    participant = _paper_or_404(workshop, participant_pk)
+    name = participant.full_name
+    services.delete_paper_participant(participant=participant, by=request.user)
+    flash.success(request, messages.PAPER_DELETED % {"name": name})
+    return redirect(_roster_url(workshop) + "#paper")
+
+
+@never_cache
+@require_GET
+@login_required
+def paper_certificates(request, pk: int):
+    """Printable 修了証 (A4) and a wallet card per paper participant, each with its one-time claim code."""
+    workshop = _workshop_or_404(request, pk)
+    participants = list(
+        workshop.paper_participants.filter(claimed_at__isnull=True).select_related("municipality__prefecture").order_by("furigana", "id")
+    )
+    only = request.GET.get("p", "")
+    if only.isdigit():
+        participants = [p for p in participants if p.pk == int(only)]
+    context = {
+        "workshop": workshop,
+        "participants": participants,
+        "claim_url": settings.SITE_URL.rstrip("/") + reverse("events_short:claim"),
+    }
+    return TemplateResponse(request, "events/trainer/paper_certificates.html", context)
+
+
+# --- Changing the date, time, place or capacity -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def change(request, pk: int):
+    """Change the date, time, place, URL or capacity. The first POST shows what changes and who will be told (names);
+    the trainer then confirms. Bad input (into the past, before the registration window, below the seats given)
+    is shown on the form and nothing is saved."""
+    from django.core.exceptions import ValidationError
+
+    from ..forms import ChangeWorkshopForm
+
+    workshop = _workshop_or_404(request, pk)
+    if workshop.is_cancelled:
+        flash.info(request, messages.ALREADY_CANCELLED)
+        return redirect(_roster_url(workshop))
+    form = ChangeWorkshopForm.for_workshop(workshop, request.POST if request.method == "POST" else None)
+    context = {"workshop": workshop, "form": form, "preview": None}
+    if request.method == "POST" and form.is_valid():
+        fields = form.cleaned_data
+        changes, people, errors = services.preview_workshop_change(workshop=workshop, **fields)
+        for field, field_errors in errors.items():
+            for error in field_errors:
+                form.add_error(field if field in form.fields else None, error)
+        if not errors and request.POST.get("confirm") == "1":
+            try:
+                services.change_workshop(workshop=workshop, by=request.user, **fields)
+            except services.WorkshopError as exc:
+                flash.info(request, exc.message)
+            except ValidationError as exc:
+                for error in exc.messages:
+                    flash.error(request, error)
+            else:
+                flash.success(request, messages.CHANGE_SAVED % {"count": len(people) if changes else 0})
+            return redirect(_roster_url(workshop))
+        if not errors:
+            context["preview"] = {"changes": changes, "people": people}
+    return TemplateResponse(request, "events/trainer/change.html", context, status=400 if form.errors else 200)
 
 
 # --- Closing and cancelling ---------------------------------------------------------------------------------------

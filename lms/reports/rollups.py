@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q
+from django.db.models import BooleanField, Count, DateField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
@@ -94,11 +94,34 @@ def course_modules():
     return course, list(live_modules(course_path=course.path, depth=course.depth).values_list("id", flat=True))
 
 
+def verified_email_exists(user_ref: str):
+    """A verified e-mail address (allauth) exists for the user at `user_ref` (an OuterRef path)."""
+    from allauth.account.models import EmailAddress
+
+    return Exists(EmailAddress.objects.filter(user_id=OuterRef(user_ref), verified=True))
+
+
+def counted_filter(prefix: str = "") -> Q:
+    """Who is counted (the one rule; docs/reports-data.md): a learner whose account is active and not deleted, whose
+    e-mail address is verified, and who consented to statistics. An unverified sign-up counts nowhere, so junk
+    accounts cannot move a town's figures."""
+    return (
+        Q(
+            **{
+                f"{prefix}profile__consent_statistics": True,
+                f"{prefix}deleted_at__isnull": True,
+                f"{prefix}is_active": True,
+            }
+        )
+        & verified_email_exists(f"{prefix[:-2]}_id" if prefix else "pk")
+    )
+
+
 def _learner(prefix: str, codes: list[str] | None):
-    """Filter and annotations that put a raw row in its learner's cell: counted learners only (consent given, not
-    deleted), by the city they live in now (a ward's city). `codes`: only learners living in these municipalities
-    (see _with_wards), or None for everyone."""
-    filters = Q(**{f"{prefix}profile__consent_statistics": True, f"{prefix}deleted_at__isnull": True})
+    """Filter and annotations that put a raw row in its learner's cell: counted learners only (counted_filter), by
+    the city they live in now (a ward's city). `codes`: only learners living in these municipalities (see
+    _with_wards), or None for everyone."""
+    filters = counted_filter(prefix)
     if codes is not None:
         # One list of codes on the profile (not "code or parent"): the database can then go from the profile's
         # municipality index to the learners' rows instead of scanning a month of the whole country.
@@ -262,9 +285,10 @@ def insert_rows(model, columns: tuple[str, ...] | list[str], rows: Iterable[tupl
     if not rows:
         return
     table = model._meta.db_table
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)  # "primary" is a keyword
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
@@ -273,7 +297,7 @@ def insert_rows(model, columns: tuple[str, ...] | list[str], rows: Iterable[tupl
         placeholders = ", ".join(["%s"] * len(columns))
         for offset in range(0, len(rows), BATCH):
             cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 (fixed names)
+                f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (fixed names)
                 rows[offset : offset + BATCH],
             )
 
@@ -416,12 +440,12 @@ def _current_areas(user_ids: list[int]) -> dict[int, CountedLearner]:
         .annotate(
             r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
             r_pref=F("municipality__prefecture_id"),
-            r_deleted=F("user__deleted_at"),
+            r_counted=ExpressionWrapper(counted_filter("user__"), output_field=BooleanField()),
         )
-        .values_list("user_id", "consent_statistics", "r_deleted", "r_city", "r_pref", "age_band", "occupation")
+        .values_list("user_id", "r_counted", "r_city", "r_pref", "age_band", "occupation")
     )
-    for user_id, consent, deleted_at, city, pref, age, occ in rows:
-        counted = bool(consent) and deleted_at is None
+    for user_id, counted, city, pref, age, occ in rows:
+        counted = bool(counted)
         found[user_id] = CountedLearner(
             user_id=user_id,
             counted=counted,
@@ -493,19 +517,24 @@ def _lock_state(key: str) -> RollupState:
 
 def _snapshot_all() -> None:
     """CountedLearner for every counted learner, in one INSERT … SELECT."""
+    from allauth.account.models import EmailAddress
+
     from lms.accounts.models import LearnerProfile, User
     from lms.regions.models import Municipality
 
     CountedLearner.objects.all().delete()
-    profile, user, municipality = (m._meta.db_table for m in (LearnerProfile, User, Municipality))
+    profile, user, municipality, email = (
+        m._meta.db_table for m in (LearnerProfile, User, Municipality, EmailAddress)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {CountedLearner._meta.db_table} "  # noqa: S608 (fixed names)
             "(user_id, counted, prefecture_code, municipality_code, age_band, occupation) "
             "SELECT p.user_id, %s, m.prefecture_id, COALESCE(m.parent_id, m.code), p.age_band, p.occupation "
             f"FROM {profile} p JOIN {user} u ON u.id = p.user_id JOIN {municipality} m ON m.code = p.municipality_id "
-            "WHERE p.consent_statistics = %s AND u.deleted_at IS NULL",
-            [True, True],
+            "WHERE p.consent_statistics = %s AND u.deleted_at IS NULL AND u.is_active = %s "
+            f"AND EXISTS (SELECT 1 FROM {email} e WHERE e.user_id = u.id AND e.verified = %s)",
+            [True, True, True, True],
         )
 
 

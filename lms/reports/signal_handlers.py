@@ -23,3 +23,9 @@ def handle_certificate_saved(sender, instance, created=False, update_fields=None
 
 def handle_personal_data_erased(sender, user, **kwargs):
     mark_dirty([user.pk])
+
+
+def handle_email_address_changed(sender, instance, **kwargs):
+    """An e-mail address was verified, added or removed: whether its user is counted may have changed (only learners
+    with a verified address are counted). The refresh job recomputes their cells."""
+    mark_dirty([instance.user_id])

@@ -47,6 +47,7 @@ P_ATTEMPT = 0.93  # of learners who open a module, answer its quiz
 P_RETRY = 0.8  # after a failed attempt, try again (up to 3 attempts)
 P_CONTINUE = 0.95  # after passing, open the next module
 P_NO_CONSENT = 0.04
+P_UNVERIFIED = 0.03  # signed up but never confirmed the e-mail address: not counted
 P_DELETED = 0.01
 P_REVOKED = 0.005
 
@@ -59,6 +60,7 @@ COLUMNS = {
         "user_id", "full_name", "furigana", "municipality_id", "age_band", "occupation", "employer_id",
         "consent_terms_at", "consent_statistics", "consent_employer_share", "created_at", "updated_at",
     ),
+    "email": ("user_id", "email", "verified", "primary"),
     "enrolment": ("user_id", "course_id", "started_at", "completed_at", "channel", "workshop_id"),
     "progress": ("user_id", "module_id", "first_viewed_at", "passed_at", "best_score", "attempts_count"),
     "attempt": ("user_id", "module_id", "token", "answers", "results", "score", "passed", "submitted_at"),
@@ -72,6 +74,8 @@ COLUMNS = {
 
 
 def _models():
+    from allauth.account.models import EmailAddress
+
     from certificates.models import Certificate
     from courses.models import Enrolment, ModuleProgress, QuizAttempt
     from lms.accounts.models import LearnerProfile, User
@@ -79,6 +83,7 @@ def _models():
     return {
         "user": User,
         "profile": LearnerProfile,
+        "email": EmailAddress,
         "enrolment": Enrolment,
         "progress": ModuleProgress,
         "attempt": QuizAttempt,
@@ -220,6 +225,9 @@ class Generator:
                 (user_id, "" if deleted else "合成 受講者", "" if deleted else "ごうせい じゅこうしゃ", place, age,
                  occupation, None, joined, rng.random() >= P_NO_CONSENT, False, joined, joined)
             )  # fmt: skip
+            if not deleted:  # a deleted account has no e-mail address left (accounts.services.delete_account)
+                email = f"u{self.run}{user_id}@{SYNTH_DOMAIN}"
+                rows["email"].append((user_id, email, rng.random() >= P_UNVERIFIED, True))
             if course is not None:
                 self._progress(rows, user_id, joined)
         return rows
@@ -341,6 +349,7 @@ def delete_synthetic() -> int:
 
     models = _models()
     owned = (
+        (models["email"], "user_id"),
         (models["certificate"], "holder_id"),
         (models["attempt"], "user_id"),
         (models["progress"], "user_id"),

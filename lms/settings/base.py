@@ -157,7 +157,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# The project's own catalogue first (lms/locale, from makemessages), then lms/locale-vendor: Japanese for the
+# strings Wagtail's own catalogues leave in English or word misleadingly (docs/admin-japanese.md).
+LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale-vendor"]
 
 # Static files, served by WhiteNoise in every environment.
 STATICFILES_FINDERS = [
@@ -204,6 +206,11 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【つながりサポーター】"
 ACCOUNT_FORMS = {"signup": "lms.accounts.forms.SignupForm", "login": "lms.accounts.forms.LoginForm"}
+# Our adapter gives allauth's e-mails the service's name, URLs and link lifetimes (templates: account/email/).
+ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the person when their password, e-mail address or 2FA changes
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # said in the confirmation e-mail
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60  # a reset link works for 24 hours (said in the e-mail)
 # allauth's defaults, written out so they are visible and reviewable.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -238,6 +245,10 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# No external requests from the admin: Gravatar off (Wagtail then shows its default avatar from static files) and
+# one time zone (the account page otherwise lists ~600 English zone names).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_USER_TIME_ZONES = ["Asia/Tokyo"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -267,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
+    # "修了証を発行しました" e-mails that could not be queued at issue time (each is sent at most once).
+    "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
     # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).

@@ -323,11 +323,12 @@ def test_a_time_limited_window_says_whether_it_runs_today(client, course, module
 
     html = client.get(module.url).content.decode()
     assert "#9999（フリーダイヤル）" in html and "24時間365日" in html
-    assert "今日は実施期間ではありません" in html and "ただいま実施期間中です" not in html
+    assert "期間を限って実施している窓口です" in html and "ただいま実施期間中です" not in html
+    assert "実施期間ではありません" not in html and "受付期間外" not in html
 
     today = timezone.localdate()
     ConsultationPeriod.objects.create(
         resource=dial, starts_on=today - datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=1)
     )
     html = client.get(module.url).content.decode()
-    assert "ただいま実施期間中です" in html and "今日は実施期間ではありません" not in html
+    assert "ただいま実施期間中です" in html and "期間を限って実施している窓口です" not in html

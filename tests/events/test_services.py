@@ -218,9 +218,10 @@ def test_someone_else_cannot_cancel_a_registration():
 def test_an_attended_registration_cannot_be_cancelled():
     workshop = make_workshop()
     registration = register(workshop)
-    services.set_attendance(registration=registration, attended=True, by=None)
-    with pytest.raises(services.WorkshopError) as exc:
-        services.cancel_registration(registration=registration, user=registration.user)
+    with time_machine.travel(workshop.starts_at + dt.timedelta(minutes=5)):
+        services.set_attendance(registration=registration, attended=True, by=None)
+        with pytest.raises(services.WorkshopError) as exc:
+            services.cancel_registration(registration=registration, user=registration.user)
     assert exc.value.message == messages.CANNOT_CANCEL_ATTENDED
 
 
@@ -459,32 +460,151 @@ def test_a_cancelled_registration_cannot_be_ticked():
     assert exc.value.message == messages.ATTENDANCE_CANCELLED_REGISTRATION
 
 
-def test_a_walk_in_is_added_by_email_as_attended():
-    workshop = in_session()
+def test_ticks_are_refused_long_before_the_start_and_on_a_cancelled_workshop():
+    """Issue 17.2: a tick five months early, or on a 中止 workshop, was accepted (the learner lost the cancel button)."""
     trainer = make_trainer()
-    walker = UserFactory(email="walk.in@example.jp")
-    registration = services.add_walk_in(workshop=workshop, email="Walk.In@Example.jp ", by=trainer)
-    assert registration.user == walker
-    assert registration.status == RegistrationStatus.ATTENDED
-    assert registration.source == RegistrationSource.WALK_IN
-    again = services.add_walk_in(workshop=workshop, email="walk.in@example.jp", by=trainer)
-    assert again.pk == registration.pk
-    assert Registration.objects.filter(workshop=workshop).count() == 1
-
-
-def test_a_walk_in_with_an_unknown_email_is_refused():
-    workshop = in_session()
+    early = make_workshop(starts_in=dt.timedelta(days=150))
+    registration = confirmed(early)
     with pytest.raises(services.WorkshopError) as exc:
-        services.add_walk_in(workshop=workshop, email="nobody@example.jp", by=None)
-    assert exc.value.message == messages.WALK_IN_UNKNOWN_EMAIL
+        services.set_attendance(registration=registration, attended=True, by=trainer)
+    assert exc.value.message == messages.ATTENDANCE_OUTSIDE_WINDOW
+    cancelled = in_session()
+    on_cancelled = confirmed(cancelled)
+    services.cancel_workshop(workshop=cancelled, by=trainer)
+    with pytest.raises(services.WorkshopError) as exc:
+        services.set_attendance(registration=on_cancelled, attended=True, by=trainer)
+    assert exc.value.message == messages.ATTENDANCE_WORKSHOP_CANCELLED
+    assert not Registration.objects.filter(status=RegistrationStatus.ATTENDED).exists()
+
+
+def test_ticks_are_taken_from_shortly_before_the_start_until_the_set_time_after_the_end():
+    from events.models import CHECK_IN_OPENS_BEFORE, TICKS_CLOSE_AFTER
+
+    workshop = make_workshop(starts_in=dt.timedelta(days=1))
+    registration = confirmed(workshop)
+    with time_machine.travel(workshop.starts_at - CHECK_IN_OPENS_BEFORE - dt.timedelta(minutes=1)):
+        with pytest.raises(services.WorkshopError):
+            services.set_attendance(registration=registration, attended=True, by=None)
+    with time_machine.travel(workshop.starts_at - CHECK_IN_OPENS_BEFORE + dt.timedelta(minutes=1)):
+        assert services.set_attendance(registration=registration, attended=True, by=None).is_attended
+    with time_machine.travel(workshop.ends_at + TICKS_CLOSE_AFTER + dt.timedelta(minutes=1)):
+        with pytest.raises(services.WorkshopError) as exc:
+            services.set_attendance(registration=registration, attended=False, by=None)
+    assert exc.value.message == messages.ATTENDANCE_OUTSIDE_WINDOW
+    assert Registration.objects.get(pk=registration.pk).is_attended
+
+
+def test_a_tick_can_be_undone_until_the_workshop_is_closed(django_capture_on_commit_callbacks):
+    make_course()
+    workshop = in_session()
+    first, second = confirmed(workshop), confirmed(workshop)
+    services.set_attendance(registration=first, attended=True, by=None)
+    services.set_attendance(registration=first, attended=False, by=None)  # a mistake, undone
+    services.set_attendance(registration=second, attended=True, by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_workshop_closing(workshop=workshop, by=None)
+    services.set_attendance(registration=first, attended=True, by=None)  # late, ticked after closing: allowed
+    with pytest.raises(services.WorkshopError) as exc:
+        services.set_attendance(registration=first, attended=False, by=None)
+    assert exc.value.message == messages.ATTENDANCE_LOCKED_BY_CLOSING
+    assert Registration.objects.get(pk=first.pk).is_attended
+
+
+# --- Walk-ins confirm themselves (issue 13.5) -------------------------------------------------------------------
+
+
+def test_the_console_can_no_longer_add_a_walk_in_by_email_address():
+    assert not hasattr(services, "add_walk_in") and not hasattr(services, "find_user_by_email")
+
+
+def test_someone_without_a_registration_confirms_themselves_after_scanning_the_qr_code():
+    workshop = in_session()
+    walker = UserFactory()
+    token = services.make_checkin_token(workshop=workshop)
+    with pytest.raises(services.NotRegisteredForCheckIn):
+        services.check_in(workshop=workshop, user=walker, token=token)
+    assert not Registration.objects.exists()  # scanning alone records nothing: the person confirms
+    registration = services.check_in_as_walk_in(workshop=workshop, user=walker, token=token)
+    assert (registration.user, registration.status, registration.source, registration.check_in_method) == (
+        walker, RegistrationStatus.ATTENDED, RegistrationSource.WALK_IN, CheckInMethod.QR
+    )
+    assert registration.checked_in_by is None
+    again = services.check_in_as_walk_in(workshop=workshop, user=walker, token=token)
+    assert again.pk == registration.pk and Registration.objects.count() == 1
+
+
+def test_a_walk_in_confirmation_needs_a_genuine_current_code_in_the_window():
+    workshop = in_session()
+    walker = UserFactory()
+    with pytest.raises(services.WorkshopError):
+        services.check_in_as_walk_in(workshop=workshop, user=walker, token="1.2.forgedsignatu")
+    future = make_workshop(starts_in=dt.timedelta(days=3))
+    with pytest.raises(services.WorkshopError) as exc:
+        services.check_in_as_walk_in(workshop=future, user=walker, token=services.make_checkin_token(workshop=future))
+    assert exc.value.message == messages.CHECKIN_OUTSIDE_WINDOW
     assert not Registration.objects.exists()
 
 
-def test_a_registered_walk_in_is_ticked_not_duplicated():
+def test_a_walk_in_code_records_the_attendance_of_whoever_types_it_once():
     workshop = in_session()
-    registration = confirmed(workshop, UserFactory(email="came@example.jp"))
-    result = services.add_walk_in(workshop=workshop, email="came@example.jp", by=None)
-    assert result.pk == registration.pk and result.status == RegistrationStatus.ATTENDED
+    trainer = make_trainer()
+    code = services.issue_walk_in_code(workshop=workshop, by=trainer)
+    assert len(code.code) == 6 and code.code.isdigit()
+    walker, other = UserFactory(), UserFactory()
+    registration = services.redeem_walk_in_code(code=code.code, user=walker)
+    assert registration.user == walker and registration.check_in_method == CheckInMethod.CODE
+    assert registration.status == RegistrationStatus.ATTENDED
+    with pytest.raises(services.WorkshopError) as exc:
+        services.redeem_walk_in_code(code=code.code, user=other)
+    assert exc.value.message == messages.WALK_IN_CODE_INVALID
+    assert not Registration.objects.filter(user=other).exists()
+
+
+@pytest.mark.parametrize("typed", ["", "12345", "abcdef", "1234567"])
+def test_a_malformed_or_unknown_walk_in_code_changes_nothing(typed):
+    workshop = in_session()
+    services.issue_walk_in_code(workshop=workshop, by=None)
+    with pytest.raises(services.WorkshopError) as exc:
+        services.redeem_walk_in_code(code=typed, user=UserFactory())
+    assert exc.value.message == messages.WALK_IN_CODE_INVALID
+    assert not Registration.objects.exists()
+
+
+def test_an_expired_walk_in_code_is_refused_with_the_same_message():
+    workshop = in_session()
+    code = services.issue_walk_in_code(workshop=workshop, by=None)
+    with time_machine.travel(timezone.now() + services.WALK_IN_CODE_LIFETIME + dt.timedelta(seconds=1)):
+        with pytest.raises(services.WorkshopError) as exc:
+            services.redeem_walk_in_code(code=code.code, user=UserFactory())
+    assert exc.value.message == messages.WALK_IN_CODE_INVALID
+    assert not Registration.objects.exists()
+
+
+def test_no_walk_in_code_for_a_cancelled_or_far_away_workshop():
+    far = make_workshop(starts_in=dt.timedelta(days=30))
+    with pytest.raises(services.WorkshopError):
+        services.issue_walk_in_code(workshop=far, by=None)
+    cancelled = in_session()
+    services.cancel_workshop(workshop=cancelled, by=None)
+    cancelled.refresh_from_db()
+    with pytest.raises(services.WorkshopError):
+        services.issue_walk_in_code(workshop=cancelled, by=None)
+    assert not services.WalkInCode.objects.exists()
+
+
+def test_closing_never_certifies_an_old_trainer_added_walk_in(django_capture_on_commit_callbacks):
+    """Walk-ins used to be added by e-mail address and were certified even if absent: such rows stay unconfirmed."""
+    make_course()
+    workshop = in_session()
+    came = attended(workshop)
+    unconfirmed = Registration.objects.create(
+        workshop=workshop, user=UserFactory(), status=RegistrationStatus.ATTENDED, source=RegistrationSource.WALK_IN,
+        registered_at=timezone.now(), checked_in_at=timezone.now(), check_in_method=CheckInMethod.WALK_IN,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_workshop_closing(workshop=workshop, by=None)
+    assert Certificate.objects.filter(holder=came.user).exists()
+    assert not Certificate.objects.filter(holder=unconfirmed.user).exists()
 
 
 # --- Closing ------------------------------------------------------------------------------------------------------
@@ -538,7 +658,7 @@ def test_closing_again_after_a_late_walk_in_issues_only_the_new_certificate(djan
     attended(workshop)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_workshop_closing(workshop=workshop, by=None)
-    services.add_walk_in(workshop=workshop, email=UserFactory(email="late@example.jp").email, by=None)
+    services.redeem_walk_in_code(code=services.issue_walk_in_code(workshop=workshop, by=None).code, user=UserFactory())
     with django_capture_on_commit_callbacks(execute=True):
         closing = services.request_workshop_closing(workshop=workshop, by=None)
     closing.refresh_from_db()

@@ -285,6 +285,91 @@ def test_someone_not_signed_in_logs_in_and_is_then_checked_in_with_the_code_they
     assert Registration.objects.get(user=learner).status == RegistrationStatus.ATTENDED
 
 
+def test_the_short_check_in_url_is_ascii_and_its_qr_code_is_version_6_or_less(client, settings):
+    """Issue 17.5: the URL was 273 characters of %-escaped Japanese slug (QR version 11)."""
+    import qrcode
+
+    settings.SITE_URL = "https://tsunagari-supporter.example.lg.jp"
+    workshop = make_workshop(starts_in=dt.timedelta(minutes=-5), slug="とても長い日本語のスラッグ" * 4)
+    for pk in (workshop.pk, 10**9):  # a billion workshops later, still small
+        workshop.pk = pk
+        url = settings.SITE_URL + "/c/" + services.make_checkin_token(workshop=workshop) + "/"
+        assert url.isascii() and len(url) <= 80
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code.add_data(url)
+        code.make(fit=True)
+        assert code.version <= 6, (url, code.version)
+
+
+def test_an_attendee_checks_in_through_the_short_url(client):
+    workshop = in_session()
+    learner = UserFactory()
+    Registration.objects.create(workshop=workshop, user=learner, status=RegistrationStatus.CONFIRMED, registered_at=timezone.now())
+    client.force_login(learner)
+    response = client.get(f"/c/{services.make_checkin_token(workshop=workshop)}/")
+    assert response.status_code == 200 and str(messages.CHECKIN_DONE) in response.content.decode()
+    assert Registration.objects.get(user=learner).status == RegistrationStatus.ATTENDED
+
+
+@pytest.mark.parametrize("token", ["x", "1.2.3", "zzzzzzzzzzzzzzzzzzzzz.1.abc", "1.1.AAAAAAAAAAAA"])
+def test_a_forged_short_url_is_a_404_that_changes_nothing(client, token):
+    in_session()
+    client.force_login(UserFactory())
+    response = client.get(f"/c/{token}/")
+    assert response.status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_a_walk_in_of_an_unregistered_account_confirms_themselves_on_their_own_phone(client):
+    """Issue 13.5 "Done when": someone with no registration scans the QR code; nothing is recorded until they press
+    the button, and then only for themselves."""
+    workshop = in_session()
+    walker = UserFactory()
+    client.force_login(walker)
+    short = f"/c/{services.make_checkin_token(workshop=workshop)}/"
+    response = client.get(short)
+    assert response.status_code == 200 and "当日参加として出席する" in response.content.decode()
+    assert not Registration.objects.exists()
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=2)):  # the code on the screen moved on meanwhile
+        response = client.post(short)
+    assert response.status_code == 200 and str(messages.WALK_IN_RECORDED) in response.content.decode()
+    registration = Registration.objects.get()
+    assert registration.user == walker and registration.status == RegistrationStatus.ATTENDED
+    assert registration.checked_in_by is None
+
+
+def test_someone_who_never_scanned_cannot_post_a_walk_in(client):
+    workshop = in_session()
+    client.force_login(UserFactory())
+    token = services.make_checkin_token(workshop=workshop)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        response = client.post(f"/c/{token}/")
+    assert response.status_code == 400
+    assert not Registration.objects.exists()
+
+
+def test_the_walk_in_code_page_asks_to_log_in_and_limits_attempts(client):
+    workshop = in_session()
+    response = client.get("/c/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    client.force_login(UserFactory())
+    statuses = [client.post("/c/", {"code": f"{n:06d}"}).status_code for n in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    code = services.issue_walk_in_code(workshop=workshop, by=None)
+    response = client.post("/c/", {"code": code.code})  # even the right code waits: guessing is what is limited
+    assert response.status_code == 429 and str(messages.WALK_IN_CODE_TOO_MANY) in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_walk_in_code_in_full_width_digits_is_accepted(client):
+    workshop = in_session()
+    code = services.issue_walk_in_code(workshop=workshop, by=None)
+    client.force_login(UserFactory())
+    full_width = code.code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert client.post("/c/", {"code": full_width}).status_code == 200
+    assert Registration.objects.get().check_in_method == "code"
+
+
 # --- マイページ ---------------------------------------------------------------------------------------------------
 
 

@@ -104,7 +104,8 @@ def test_a_dial_period_ends_at_the_end_of_its_last_day_in_tokyo(client, dial_new
 def test_home_page_shows_the_next_period_of_a_time_limited_window(client, dial_new_year):
     with time_machine.travel(tokyo(2026, 12, 1, 12, 0), tick=False):
         html = _text(client.get("/").content.decode())
-    assert "次回は 12月28日〜1月4日 に実施します" in html
+    assert "次回の実施予定：12月28日〜1月4日" in html
+    assert "受付期間外" not in html and "受付中" not in html
 
 
 def test_home_page_without_consultation_windows_renders_no_empty_section(client, db):
@@ -121,7 +122,7 @@ def test_footer_keeps_the_dial_facts_outside_its_periods_without_saying_open(cli
         footer = _text(_footer(client.get("/about/").content.decode()))
     assert "孤独・孤立相談ダイヤル" in footer and "#9999（フリーダイヤル）" in footer
     assert "ゴールデンウィーク、年末年始に実施" in footer
-    assert "現在は受付期間外です" in footer
+    assert "受付期間外" not in footer  # never "closed" from the absence of a period
     assert "受付中" not in footer
 
 

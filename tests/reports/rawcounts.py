@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -37,10 +38,15 @@ def _in_area(municipality, area) -> bool:
 
 def raw_figures(area, fy: int, module_ids: list[int]) -> dict:
     """The same figures as lms.reports.selectors.figures (without population), from raw rows, in Python."""
+    verified = set(EmailAddress.objects.filter(verified=True).values_list("user_id", flat=True))
     counted = {
         p.user_id: p
         for p in LearnerProfile.objects.select_related("user", "municipality__parent")
-        if p.consent_statistics and p.user.deleted_at is None and _in_area(p.municipality, area)
+        if p.consent_statistics
+        and p.user.deleted_at is None
+        and p.user.is_active
+        and p.user_id in verified
+        and _in_area(p.municipality, area)
     }
     out = Counter()
     months, ages, occupations = Counter(), Counter(), Counter()

@@ -121,7 +121,7 @@ def test_past_workshop_is_hidden_by_default(site):
 def test_consultation_window_edits_and_periods_show_at_once(site):
     dial = ConsultationResource.objects.get(key="kodoku-koritsu-dial-9999")
     result = next(r for r in search(query="9999").results if r.document.kind == "consultation")
-    assert result.status == "受付期間外"
+    assert result.status == "期間限定"  # no period entered: never "closed"
     today = timezone.localdate()
     ConsultationPeriod.objects.create(resource=dial, starts_on=today, ends_on=today + dt.timedelta(days=3))
     result = next(r for r in search(query="9999").results if r.document.kind == "consultation")

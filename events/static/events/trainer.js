@@ -53,3 +53,13 @@
     poll();
   }
 })();
+
+/* Forms with data-confirm ask before submitting (deleting a paper participant's record). */
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+})();
