@@ -42,7 +42,7 @@ def test_every_block_and_question_cites_existing_seed_lines():
         (lambda m: m["body"][0].update(source="009:1"), "資料 009 がありません"),
         (lambda m: m["body"][0].update(source="p.12"), "形式が正しくありません"),
         (lambda m: m["questions"][0].update(source=""), "出典（source）がありません"),
-        (lambda m: m["questions"][0]["choices"][0].update(correct=True), "正解を1つにしてください"),
+        (lambda m: [c.update(correct=True) for c in m["questions"][0]["choices"]], "正解を1つにしてください"),
         (
             lambda m: [c.update(correct=False) for c in m["questions"][0]["choices"]],
             "正解の選択肢がありません",
