@@ -9,14 +9,17 @@ files (tests/certificates/golden/)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import wraps
 
 from django.conf import settings
+from django.http import JsonResponse
 from ninja import Field, NinjaAPI, Schema, Status
+from ninja.decorators import decorate_view
 
 from . import dates
 from .enums import CertificateStatus, VerificationChannel, VerificationOutcome
 from .forms import MAX_BULK_NUMBERS
-from .ratelimit import client_key
+from .ratelimit import BULK_NUMBERS_GROUP, budget_left, client_key, spend_budget
 from .selectors import get_issuer_name
 from .services import signed_fields, verification_url, verify_certificate, verify_many
 
@@ -101,6 +104,21 @@ def _limited(request, group: str, rate: str) -> bool:
 
 
 TOO_MANY = "短い時間に多くの照会がありました。1分ほど待ってから、もう一度お試しください。"
+
+
+def _refuse_before_parsing(run):
+    """Runs before django-ninja reads the JSON body: a client over the request rate or out of its numbers budget
+    gets the 429 without the body being parsed (its size is capped by settings.REQUEST_BODY_LIMITS)."""
+
+    @wraps(run)
+    def guarded(request, *args, **kwargs):
+        if _limited(request, "certificates.bulk", settings.CERTIFICATE_BULK_RATE) or not budget_left(
+            request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE
+        ):
+            return JsonResponse({"detail": TOO_MANY}, status=429, json_dumps_params={"ensure_ascii": False})
+        return run(request, *args, **kwargs)
+
+    return guarded
 NOT_FOUND = "この番号の修了証は見つかりませんでした。"
 
 
@@ -110,8 +128,11 @@ NOT_FOUND = "この番号の修了証は見つかりませんでした。"
     url_name="verify",
     summary="修了証をまとめて確認する（1,000件まで）",
 )
+@decorate_view(_refuse_before_parsing)
 def verify(request, payload: VerifyIn):
-    if _limited(request, "certificates.bulk", settings.CERTIFICATE_BULK_RATE):
+    if not spend_budget(
+        request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE, amount=len(payload.numbers)
+    ):
         return Status(429, {"detail": TOO_MANY})
     results = verify_many(raw_numbers=payload.numbers, channel=VerificationChannel.API)
     issuer_name = get_issuer_name() if any(r.certificate for r in results) else ""

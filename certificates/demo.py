@@ -32,7 +32,7 @@ def seed_certificates() -> list[str]:
         if organisation is not None:
             invite = get_or_create_invite(organisation=organisation)
             if supporter.profile.employer_id != organisation.pk:
-                link_to_organisation(user=supporter, code=invite.code)
+                link_to_organisation(user=supporter, code=invite.code, consent_to_share=True)
             lines.append(f"団体「{organisation.name}」の招待コード: {invite.code}")
     certificate = Certificate.objects.valid().get(holder=supporter, course=course)
     return [

@@ -90,3 +90,8 @@ class InviteCodeForm(forms.Form):
         error_messages={"required": messages.INVITE_CODE_REQUIRED},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    consent_to_share = forms.BooleanField(
+        label=_("この団体の担当者に、氏名・修了状況・修了証番号・発行日を共有することに同意します"),
+        required=True,
+        error_messages={"required": messages.SHARE_CONSENT_REQUIRED},
+    )

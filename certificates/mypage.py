@@ -37,3 +37,16 @@ def organisation_panel(request):
         "form": InviteCodeForm(),
         "admin_of": admin_of,
     }
+
+
+def completion_certificate(request, course):
+    """The holder's valid certificate for `course`, for the course's completion page."""
+    from .models import Certificate
+
+    if not request.user.is_authenticated:
+        return None
+    certificate = Certificate.objects.valid().for_holder(request.user).filter(course=course).first()
+    if certificate is None:
+        return "certificates/completion.html", {"certificate": None}
+    certificate.share_url = verification_url(certificate)
+    return "certificates/completion.html", {"certificate": certificate}

@@ -24,7 +24,63 @@ def limited(request, *, group: str, rate: str) -> bool:
     return is_ratelimited(request, group=group, key=client_key, rate=rate, increment=True)
 
 
-def too_many_requests(request):
-    response = render(request, "429.html", status=429)
+def too_many_requests(request, message=None):
+    response = render(request, "429.html", {"message": message}, status=429)
     response["Retry-After"] = "60"
     return response
+
+
+# --- The bulk budget: numbers, not requests ---------------------------------------------------------------------
+# One bulk request may carry 1,000 numbers, so counting requests would let one client look up 10,000 numbers a
+# minute at CERTIFICATE_BULK_RATE=10/m. Bulk look-ups (page and API together) spend CERTIFICATE_BULK_NUMBERS_RATE,
+# one unit per number, in a fixed window per client; a request that does not fit the rest of the window is refused
+# whole (nothing is looked up or recorded).
+
+BULK_NUMBERS_GROUP = "certificates.bulk-numbers"
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """django-ratelimit's syntax ("2000/h", "100/10m") → (count, seconds)."""
+    count, _, period = rate.partition("/")
+    unit = period[-1:]
+    multiplier = int(period[:-1]) if period[:-1] else 1
+    if not count.isdigit() or unit not in _PERIODS:
+        raise ValueError(f"invalid rate: {rate!r}")
+    return int(count), multiplier * _PERIODS[unit]
+
+
+def _budget_key(request, group: str, seconds: int) -> str:
+    import hashlib
+    import time
+
+    window = int(time.time()) // seconds
+    client = hashlib.sha256(client_key(group, request).encode()).hexdigest()[:32]
+    return f"ratelimit-numbers:{group}:{seconds}:{window}:{client}"
+
+
+def budget_left(request, *, group: str, rate: str) -> int:
+    from django.core.cache import cache
+
+    limit, seconds = parse_rate(rate)
+    return max(0, limit - int(cache.get(_budget_key(request, group, seconds)) or 0))
+
+
+def spend_budget(request, *, group: str, rate: str, amount: int) -> bool:
+    """Spend `amount` units of the client's budget; False (and nothing spent) when they do not fit."""
+    from django.core.cache import cache
+
+    limit, seconds = parse_rate(rate)
+    if amount > limit:
+        return False
+    key = _budget_key(request, group, seconds)
+    cache.add(key, 0, timeout=seconds + 1)
+    try:
+        used = cache.incr(key, amount)
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, amount, timeout=seconds + 1)
+        used = amount
+    if used > limit:
+        cache.decr(key, amount)
+        return False
+    return True

@@ -135,17 +135,12 @@ def notify_certificate_issued(*, certificate: Certificate) -> None:
     """Tell the holder by e-mail that `certificate` was issued (online completion or a workshop), after the
     surrounding transaction commits. Safe to call more than once: the e-mail is sent at most once per certificate
     (`send_issued_notice`), and one that could not be queued is sent by the sweep (`send_pending_issued_notices`)."""
+    from lms.outbox.services import enqueue
+
     from .tasks import send_certificate_issued_notice
 
-    certificate_id = certificate.pk
-
-    def send():
-        try:
-            send_certificate_issued_notice.delay(certificate_id)
-        except Exception:  # the broker is down: the sweep sends it later
-            logger.exception("Could not queue the issued notice of certificate %s", certificate_id)
-
-    transaction.on_commit(send)
+    # Through the outbox (issue 15): with the broker down it is kept and published when the broker is back.
+    enqueue(send_certificate_issued_notice, certificate.pk, key=f"certificate-issued-notice:{certificate.pk}")
 
 
 def send_issued_notice(*, certificate_id: int) -> bool:
@@ -193,22 +188,23 @@ def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int
 
 
 def _queue_render(certificate_id: int) -> None:
+    """Render the files after commit, through the outbox: with the broker down the work is kept and published when
+    it is back (and the files are rendered on demand at the first download meanwhile)."""
+    from lms.outbox.services import enqueue
+
     from .tasks import render_certificate_files
 
-    def send():
-        try:
-            render_certificate_files.delay(certificate_id)
-        except Exception:  # the broker is down: the files are rendered on demand at the first download
-            logger.exception("Could not queue rendering of certificate %s", certificate_id)
-
-    transaction.on_commit(send)
+    enqueue(render_certificate_files, certificate_id, key=f"certificate-render:{certificate_id}")
 
 
 def signature_is_genuine(certificate: Certificate, signature: str | None = None) -> bool:
-    """Does `signature` (default: the stored one) verify over the certificate's facts as recorded now?"""
-    return signing.verify(
-        kid=certificate.key_id, data=signed_payload(certificate), signature=signature or certificate.signature
-    )
+    """Does `signature` (default, when None: the stored one) verify over the certificate's facts as recorded now?
+    An empty signature (a QR link cut to `?s=`) is a signature that does not verify, never the stored one."""
+    if signature is None:
+        signature = certificate.signature
+    if not signature:
+        return False
+    return signing.verify(kid=certificate.key_id, data=signed_payload(certificate), signature=signature)
 
 
 def verification_url(certificate: Certificate, *, absolute: bool = True) -> str:
@@ -405,9 +401,12 @@ def rotate_invite(*, organisation, created_by=None) -> OrganisationInvite:
 
 
 @transaction.atomic
-def link_to_organisation(*, user, code: str):
-    """A member links themselves to their employer with its invite code, consenting to share their certification
-    status with it. Returns the organisation; raises CertificateError for a wrong code."""
+def link_to_organisation(*, user, code: str, consent_to_share: bool):
+    """A member links themselves to their employer with its invite code. The link shows the organisation their
+    certification status, so it needs their explicit consent (`consent_to_share`, a box they tick — never assumed):
+    without it nothing changes. Returns the organisation; raises CertificateError for a wrong code or no consent."""
+    if consent_to_share is not True:
+        raise CertificateError(messages.SHARE_CONSENT_REQUIRED)
     normalised = normalise_invite_code(code)
     if not normalised:
         raise CertificateError(messages.INVITE_CODE_INVALID if code and code.strip() else messages.INVITE_CODE_REQUIRED)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from lms.accounts.enums import Role
 from lms.accounts.models import Organisation
@@ -26,7 +27,7 @@ from .enums import VerificationChannel, VerificationOutcome
 from .forms import BulkVerifyForm, InviteCodeForm, NameDisplayForm, VerifyForm
 from .models import Certificate
 from .numbering import parse_number
-from .ratelimit import limited, too_many_requests
+from .ratelimit import BULK_NUMBERS_GROUP, budget_left, limited, spend_budget, too_many_requests
 from .selectors import get_issuer_name, organisation_members
 from .services import (
     CertificateError,
@@ -43,6 +44,7 @@ from .storage import certificate_storage
 
 VERIFY_GROUP = "certificates.verify"
 BULK_GROUP = "certificates.bulk"
+INVITE_GROUP = "certificates.invite-code"
 
 _OUTCOME_MESSAGES = {
     VerificationOutcome.VALID: messages.VALID,
@@ -140,12 +142,20 @@ def bulk_verify(request):
     """Employers: paste or upload up to 1,000 numbers; a result table and the same as CSV (?format=csv)."""
     if request.method == "GET":
         return render(request, "certificates/bulk.html", {"form": BulkVerifyForm()})
-    if limited(request, group=BULK_GROUP, rate=settings.CERTIFICATE_BULK_RATE):
+    # Refused before the numbers are read: too many requests, or no budget left (the body's size is capped by
+    # settings.REQUEST_BODY_LIMITS before anything parses it).
+    if limited(request, group=BULK_GROUP, rate=settings.CERTIFICATE_BULK_RATE) or not budget_left(
+        request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE
+    ):
         return too_many_requests(request)
     form = BulkVerifyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "certificates/bulk.html", {"form": form}, status=400)
     numbers = form.cleaned_data["parsed_numbers"]
+    if not spend_budget(
+        request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE, amount=len(numbers)
+    ):
+        return too_many_requests(request)
     results = verify_many(raw_numbers=numbers, channel=VerificationChannel.BULK)
     rows = bulk.result_rows(numbers, results)
     if request.POST.get("format") == "csv":
@@ -271,25 +281,58 @@ def name_display(request, number: str):
 @login_required
 @require_POST
 def organisation_link(request):
+    # Invite codes are guessable only by trying: each account and each client may try a few an hour
+    # (settings.INVITE_CODE_RATE), so many accounts from one address do not multiply the tries.
+    if limited(request, group=INVITE_GROUP, rate=settings.INVITE_CODE_RATE) or is_ratelimited(
+        request, group=INVITE_GROUP, key="user", rate=settings.INVITE_CODE_RATE, increment=True
+    ):
+        return too_many_requests(request, messages.INVITE_CODE_TOO_MANY)
     form = InviteCodeForm(request.POST)
     if form.is_valid():
         try:
-            organisation = link_to_organisation(user=request.user, code=form.cleaned_data["code"])
+            organisation = link_to_organisation(
+                user=request.user, code=form.cleaned_data["code"], consent_to_share=form.cleaned_data["consent_to_share"]
+            )
         except CertificateError as exc:
             flash.error(request, exc.message)
         else:
             flash.success(request, str(messages.LINKED).format(organisation=organisation.name))
     else:
-        flash.error(request, form.errors["code"][0])
+        for errors in form.errors.values():
+            flash.error(request, errors[0])
     return redirect(reverse("accounts:mypage") + "#organisation")
 
 
+@never_cache
 @login_required
-@require_POST
 def organisation_unlink(request):
-    unlink_from_organisation(user=request.user)
-    flash.success(request, messages.UNLINKED)
-    return redirect(reverse("accounts:mypage") + "#organisation")
+    """Unlinking cannot be undone (a new invite code is needed to link again): a POST without `confirm=yes` (or a
+    GET) shows what will happen and asks to confirm, without JavaScript."""
+    back = reverse("accounts:mypage") + "#organisation"
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        unlink_from_organisation(user=request.user)
+        flash.success(request, messages.UNLINKED)
+        return redirect(back)
+    profile = getattr(request.user, "profile", None)
+    organisation = profile.employer if profile is not None else None
+    if organisation is None:
+        return redirect(back)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": "団体との連携を解除しますか",
+            "lead": f"{organisation.name}との連携を解除します。",
+            "points": [
+                "解除すると、あなたの修了状況はこの団体の担当者に表示されなくなります。",
+                "もう一度連携するには、団体から新しく招待コードを受け取る必要があります。",
+                "修了証そのものは有効なままです。",
+            ],
+            "action": reverse("certificates:organisation_unlink"),
+            "confirm_label": "連携を解除する",
+            "cancel_url": back,
+        },
+    )
 
 
 def _admin_organisations(user):

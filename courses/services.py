@@ -82,23 +82,24 @@ def complete_course(*, user, course: CoursePage, channel: Channel | str, worksho
 
 
 def _complete_enrolment(*, user, course: CoursePage, channel: Channel, workshop) -> tuple[Enrolment, bool]:
+    """Complete the enrolment, creating it first if there is none. Under concurrency (two tabs, a workshop closing
+    while the learner passes online) the unique constraint decides: the INSERT is `ON CONFLICT DO NOTHING` (it waits
+    for a concurrent insert of the same row, then does nothing), and the conditional UPDATE lets exactly one caller
+    complete it. No `full_clean()` here: its uniqueness check read the other transaction's row and raised
+    ValidationError instead of letting the constraint decide (issue 15); every field is set by this code."""
     now = timezone.now()
-    newly_completed = (
-        Enrolment.objects.filter(user=user, course=course, completed_at__isnull=True).update(
-            completed_at=now, channel=channel, workshop=workshop
+    mine = Enrolment.objects.filter(user=user, course=course)
+    completing = {"completed_at": now, "channel": channel, "workshop": workshop}
+    newly_completed = mine.filter(completed_at__isnull=True).update(**completing) == 1
+    enrolment = mine.first()
+    if enrolment is None:  # never started online (e.g. a workshop attendee): enrol, then complete as above
+        # A get-or-create that cannot raise IntegrityError on the unique constraint (so nothing to retry, and no
+        # savepoint needed inside the caller's transaction).
+        Enrolment.objects.bulk_create(
+            [Enrolment(user=user, course=course, channel=channel, workshop=workshop)], ignore_conflicts=True
         )
-        == 1
-    )
-    enrolment = Enrolment.objects.filter(user=user, course=course).first()
-    if enrolment is None:  # never started online (e.g. a workshop attendee): enrol and complete at once
-        enrolment = Enrolment(user=user, course=course, channel=channel, workshop=workshop, completed_at=now)
-        enrolment.full_clean()
-        try:
-            with transaction.atomic():
-                enrolment.save()
-        except IntegrityError:  # enrolled concurrently: complete that enrolment instead
-            return _complete_enrolment(user=user, course=course, channel=channel, workshop=workshop)
-        newly_completed = True
+        newly_completed = mine.filter(completed_at__isnull=True).update(**completing) == 1
+        enrolment = mine.get()
     return enrolment, newly_completed
 
 

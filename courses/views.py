@@ -64,8 +64,23 @@ def course_complete(request, course: CoursePage):
         flash.info(request, messages.NOT_COMPLETED_YET)
         return redirect(course.get_url(request))
     context = course.get_context(request)
-    context.update({"outline": outline, "enrolment": outline.enrolment})
+    context.update(
+        {"outline": outline, "enrolment": outline.enrolment, "completion_sections": _completion_sections(request, course)}
+    )
     return _private(TemplateResponse(request, "courses/course_complete.html", context))
+
+
+def _completion_sections(request, course: CoursePage) -> list[tuple[str, dict]]:
+    """What other apps offer on the completion page (the certificate: certificates/wagtail_hooks.py), through the
+    `course_complete_section` hook: each returns None or (template name, context)."""
+    from wagtail import hooks
+
+    sections = []
+    for fn in hooks.get_hooks("course_complete_section"):
+        section = fn(request, course)
+        if section is not None:
+            sections.append(section)
+    return sections
 
 
 def _resume_url(request, outline: CourseOutline) -> str | None:

@@ -4,6 +4,7 @@ as XLSX, built from the record itself so municipalities no longer retype them.""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 
@@ -40,6 +41,7 @@ ROSTER_HEADER = [
     "出席確認日時",
     "出席確認の方法",
     "修了証番号",
+    "連絡先（メール）",
 ]
 
 
@@ -61,17 +63,30 @@ def roster_rows(registrations) -> list[list[str]]:
                 _local(registration.checked_in_at),
                 registration.get_check_in_method_display() if registration.check_in_method else "",
                 registration.certificate.number if registration.certificate_id and registration.certificate else "",
+                registration.user.email,
             ]
         )
     return rows
 
 
-def roster_csv(registrations) -> bytes:
+def _geta(error: UnicodeEncodeError):
+    """A character Shift_JIS cannot hold (e.g. 𠮷) becomes 〓, the customary mark for a missing glyph."""
+    return "〓" * (error.end - error.start), error.end
+
+
+codecs.register_error("events_geta", _geta)
+
+
+def roster_csv(registrations, *, encoding: str = "utf-8") -> bytes:
+    """Everyone on the roster, cancelled people included (their status says so). UTF-8 with BOM (Excel opens it in
+    Japanese), or Shift_JIS for older Excel and municipal systems (characters it lacks become 〓)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROSTER_HEADER)
     for row in roster_rows(registrations):
         writer.writerow([safe_cell(cell) for cell in row])
+    if encoding == "shift_jis":
+        return buffer.getvalue().encode("cp932", errors="events_geta")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

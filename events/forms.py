@@ -155,6 +155,12 @@ class WalkInCodeForm(forms.Form):
 
 
 class CancelWorkshopForm(forms.Form):
+    reason = forms.CharField(
+        label=_("中止の理由（お知らせのメールと講座のページに載せます）"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": messages.CANCEL_REASON_REQUIRED},
+    )
     confirm = forms.BooleanField(
         label=_("この講座を中止し、申し込んだ方全員にお知らせします"),
         error_messages={"required": messages.CANCEL_CONFIRM_REQUIRED},

@@ -135,6 +135,9 @@ class WorkshopPage(RoutablePageMixin, Page):
     is_campaign_event = models.BooleanField(
         _("孤独・孤立対策強化月間の取組"), default=False, help_text=_("5月の強化月間の取組として開催するときに選びます。")
     )
+    cancellation_reason = models.CharField(
+        _("中止の理由"), max_length=500, blank=True, help_text=_("中止のお知らせのメールと講座のページに載せます。")
+    )
     status = models.CharField(
         _("開催状況"),
         max_length=20,
@@ -173,6 +176,7 @@ class WorkshopPage(RoutablePageMixin, Page):
         ),
         FieldPanel("is_campaign_event"),
         FieldPanel("status"),
+        FieldPanel("cancellation_reason"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("description"),
@@ -225,10 +229,13 @@ class WorkshopPage(RoutablePageMixin, Page):
         below the seats already given (confirmed people are never silently put on the waitlist)."""
         if not self.pk:
             return {}
-        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity").first()
+        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity", "status").first()
         if stored is None:
             return {}
         errors = {}
+        becomes_cancelled = self.status == WorkshopStatus.CANCELLED and stored["status"] != WorkshopStatus.CANCELLED
+        if becomes_cancelled and not (self.cancellation_reason or "").strip():
+            errors["cancellation_reason"] = messages.CANCEL_REASON_REQUIRED
         if self.starts_at and self.starts_at != stored["starts_at"] and self.starts_at < timezone.now():
             errors["starts_at"] = messages.MOVED_INTO_THE_PAST
         if self.capacity is not None and self.capacity != stored["capacity"]:
@@ -291,6 +298,16 @@ class WorkshopPage(RoutablePageMixin, Page):
         from .permissions import WorkshopPermissionTester
 
         return WorkshopPermissionTester(user, self)
+
+    # One path for trainers' workshops (docs/workshops.md): a workshop is its organiser's own event listing, so its
+    # trainers publish it directly; the editors' moderation workflow (home/0005, assigned at the root) does not
+    # apply, and the admin then offers 公開 only — never also 「承認を申請」.
+    @property
+    def has_workflow(self):
+        return False
+
+    def get_workflow(self):
+        return None
 
     # --- routes ------------------------------------------------------------------------------------------------
 

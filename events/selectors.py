@@ -202,21 +202,25 @@ def get_manageable_workshop(user, pk: int) -> WorkshopPage | None:
     )
 
 
-def roster(workshop: WorkshopPage) -> list[Registration]:
-    """Everyone registered, attended first then confirmed, then the waitlist in order, then cancellations."""
-    order = Case(
-        When(status=RegistrationStatus.ATTENDED, then=Value(0)),
-        When(status=RegistrationStatus.CONFIRMED, then=Value(1)),
-        When(status=RegistrationStatus.WAITLISTED, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
+ROSTER_ORDERS = {"furigana": "50音順（ふりがな）", "registered": "申し込み順"}
+
+
+def roster(workshop: WorkshopPage, *, order: str = "furigana", q: str = "") -> list[Registration]:
+    """Everyone registered, in a stable order the trainer chooses — 50音順 of furigana or registration order — that
+    never depends on attendance, so ticking never moves a row. `q` narrows to names or furigana containing it."""
+    queryset = Registration.objects.filter(workshop_id=workshop.pk).select_related(
+        "user__profile__municipality__prefecture", "certificate"
     )
-    return list(
-        Registration.objects.filter(workshop_id=workshop.pk)
-        .select_related("user__profile__municipality__prefecture", "certificate")
-        .annotate(status_order=order)
-        .order_by("status_order", "id")
-    )
+    q = " ".join((q or "").split())[:50]
+    if q:
+        compact = q.replace(" ", "")
+        queryset = queryset.filter(
+            Q(user__profile__full_name__icontains=q) | Q(user__profile__furigana__icontains=q)
+            | Q(user__profile__full_name__icontains=compact) | Q(user__profile__furigana__icontains=compact)
+        )
+    if order == "registered":
+        return list(queryset.order_by("registered_at", "id"))
+    return list(queryset.order_by("user__profile__furigana", "id"))
 
 
 def paper_participants(workshop: WorkshopPage) -> list:

@@ -200,7 +200,8 @@ def _promote_waitlist(workshop: WorkshopPage, now: dt.datetime) -> list[Registra
     promoted = list(Registration.objects.waitlisted().filter(workshop_id=workshop.pk)[:free])
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = now
+        # Stamped here, under the lock (not the caller's `now`, taken before it): stamps follow promotion order.
+        registration.confirmed_at = timezone.now()
         registration.save(update_fields=["status", "confirmed_at"])
         _queue_notice(registration.pk, NoticeKind.PROMOTED)
     return promoted
@@ -474,13 +475,14 @@ def set_attendance(*, registration: Registration, attended: bool, by) -> Registr
     return current
 
 
-def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
+def cancel_workshop(*, workshop: WorkshopPage, by, reason: str = "中止となりました。") -> WorkshopPage:
     """Cancel a workshop: publish it with status 中止 (a new revision, so the history shows who and when). Publishing
     a cancelled workshop notifies everyone registered (`handle_workshop_published` → `apply_published_workshop`)."""
     live = WorkshopPage.objects.get(pk=workshop.pk)
     if live.is_cancelled:
         raise WorkshopError(messages.ALREADY_CANCELLED)
     live.status = WorkshopStatus.CANCELLED
+    live.cancellation_reason = (reason or "").strip()[:500]
     with transaction.atomic():
         revision = live.save_revision(user=by, log_action=True)
         revision.publish(user=by)
@@ -494,14 +496,11 @@ def apply_published_workshop(*, workshop: WorkshopPage, by=None) -> None:
     if not workshop.is_cancelled:
         record_workshop_change(workshop=workshop, by=by)
     if workshop.is_cancelled:
-        workshop_id = workshop.pk
+        from lms.outbox.services import enqueue
 
-        def send():
-            from .tasks import notify_workshop_cancelled
+        from .tasks import notify_workshop_cancelled
 
-            notify_workshop_cancelled.delay(workshop_id)
-
-        transaction.on_commit(send)
+        enqueue(notify_workshop_cancelled, workshop.pk, key=f"workshop-cancelled:{workshop.pk}")
     else:
         promote_waitlist(workshop=workshop)
 
@@ -579,17 +578,12 @@ def record_workshop_change(*, workshop: WorkshopPage, by=None):
             setattr(state, field, value)
         state.save()
         change = WorkshopChange.objects.create(workshop_id=live.pk, changed_at=timezone.now(), changed_by=by, changes=changes)
-        change_id = change.pk
+        from lms.outbox.services import enqueue
 
-        def send():
-            from .tasks import notify_workshop_changed
+        from .tasks import notify_workshop_changed
 
-            try:
-                notify_workshop_changed.delay(change_id)
-            except Exception:  # the broker is down: the change stands; `resend_change_notices` can queue it again
-                logger.exception("Could not queue the notices of workshop change %s", change_id)
-
-        transaction.on_commit(send)
+        # through the outbox: with the broker down the notices are kept and sent when it is back
+        enqueue(notify_workshop_changed, change.pk, key=f"workshop-changed:{change.pk}")
     return change
 
 
@@ -686,15 +680,13 @@ def change_workshop(*, workshop: WorkshopPage, by, **fields) -> WorkshopPage:
 
 
 def _queue_notice(registration_id: int, kind: NoticeKind) -> None:
-    def send():
-        from .tasks import send_registration_notice
+    """Send the e-mail after commit, through the outbox (kept and sent later if the broker is down). The key and the
+    notice row's unique (registration, kind) make it one e-mail however often it is queued or retried."""
+    from lms.outbox.services import enqueue
 
-        try:
-            send_registration_notice.delay(registration_id, kind.value)
-        except Exception:  # the broker is down: the registration stands; the e-mail is lost, and logged
-            logger.exception("Could not queue notice %s for registration %s", kind, registration_id)
+    from .tasks import send_registration_notice
 
-    transaction.on_commit(send)
+    enqueue(send_registration_notice, registration_id, kind.value, key=f"notice:{registration_id}:{kind.value}")
 
 
 def _notice_still_relevant(registration: Registration, kind: NoticeKind) -> bool:
@@ -812,18 +804,13 @@ def request_workshop_closing(*, workshop: WorkshopPage, by) -> WorkshopClosing:
 
 
 def _queue_closing(closing_id: int) -> None:
-    def send():
-        from .tasks import close_workshop
+    """Run the closing after commit, through the outbox: with the broker down it stays 待機中 and starts when the
+    broker is back."""
+    from lms.outbox.services import enqueue
 
-        try:
-            close_workshop.delay(closing_id)
-        except Exception as exc:  # the broker is down: say so on the status row; closing again retries
-            logger.exception("Could not queue closing %s", closing_id)
-            WorkshopClosing.objects.filter(pk=closing_id).update(
-                status=ClosingStatus.FAILED, error=f"キューに登録できませんでした: {type(exc).__name__}"
-            )
+    from .tasks import close_workshop
 
-    transaction.on_commit(send)
+    enqueue(close_workshop, closing_id, key=f"workshop-closing:{closing_id}")
 
 
 def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:

@@ -48,3 +48,27 @@ def add_consultation_season_panel(request, panels):
     missing = windows_missing_next_season(on=timezone.localdate())
     if missing:
         panels.append(ConsultationSeasonPanel(missing))
+
+
+# --- お問い合わせ: the messages sent through the form, for the operator's staff ------------------------------------
+
+from wagtail.snippets.models import register_snippet  # noqa: E402  (kept next to the viewset it registers)
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+
+from home.models import ContactMessage  # noqa: E402
+
+
+class ContactMessageViewSet(SnippetViewSet):
+    """Staff with the お問い合わせ permissions read the messages and mark them 対応済み."""
+
+    model = ContactMessage
+    icon = "mail"
+    menu_label = "お問い合わせ"
+    menu_order = 900
+    add_to_admin_menu = True
+    list_display = ["__str__", "category", "status", "emailed_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["message", "email", "name"]
+
+
+register_snippet(ContactMessageViewSet)

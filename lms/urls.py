@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates.api import api as certificates_api
+from home import views as home_views
 from lms import views
 from lms.accounts.views import SignupView
 from lms.admin_views import WorkflowActionWithMessage
@@ -39,6 +40,7 @@ urlpatterns = [
     path("trainer/", include("events.urls")),
     path("c/", include("events.short_urls")),
     path("search/", include("search.urls")),
+    path("contact/", home_views.contact, name="contact"),
 ]
 
 if settings.DEBUG:
@@ -47,6 +49,12 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # Wagtail's private-page password form, rate-limited per client (before wagtail_urls, which has the same path).
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     # Everything else is a Wagtail page; this must stay last.
     path("", include(wagtail_urls)),
 ]

@@ -27,3 +27,38 @@ def name_the_go_live_time_on_approve(menu_items, request, context):
 def say_what_the_approval_did(request, page):
     if "action-workflow-action" in request.POST and request.POST.get("workflow-action-name") == "approve":
         messages.success(request, approval_message(page))
+
+
+# --- Menus show each role only what it may use (issue 19.3) ---------------------------------------------------------
+
+# Wagtail's own reports cover the whole site (every page's history, every workflow): for editors and moderators.
+SITE_WIDE_REPORTS = {"locked-pages", "workflows", "workflow-tasks", "site-history", "aging-pages", "page-types-usage"}
+
+
+def edits_site_content(user) -> bool:
+    """Editors, moderators and superusers edit the site's pages; trainers and officers only their own areas."""
+    return user.is_superuser or user.groups.filter(name__in=("Editors", "Moderators")).exists()
+
+
+@hooks.register("construct_reports_menu")
+def only_editors_get_site_wide_reports(request, menu_items):
+    if not edits_site_content(request.user):
+        menu_items[:] = [item for item in menu_items if item.name not in SITE_WIDE_REPORTS]
+
+
+@hooks.register("construct_main_menu")
+def only_editors_get_site_wide_workflow_screens(request, menu_items):
+    if not edits_site_content(request.user):
+        menu_items[:] = [item for item in menu_items if item.name not in {"workflows", "workflow-tasks"}]
+
+
+@hooks.register("construct_help_menu")
+def help_that_a_japanese_staff_member_can_use(request, menu_items):
+    """「Wagtail の新機能」 opens an English release page: nobody here needs it. The editor guide (English, external)
+    stays for editors and moderators only; everyone keeps the keyboard shortcuts."""
+    keep_guide = edits_site_content(request.user)
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if not item.name.startswith("whats-new-in-wagtail") and (keep_guide or item.name != "editor-guide")
+    ]

@@ -79,7 +79,7 @@ def celery_worker_live():
     `@pytest.mark.django_db(transaction=True, serialized_rollback=True)`: the worker runs in other threads."""
     from lms.celery import app
 
-    if not settings.REDIS_URL:
+    if settings.CELERY_BROKER_URL == "memory://":
         yield "eager"
         return
     from celery.contrib.testing.worker import start_worker
@@ -95,5 +95,7 @@ def celery_worker_live():
 
 def pytest_report_header(config):
     db = os.environ.get("DATABASE_URL", "sqlite (embedded default)")
-    redis = os.environ.get("REDIS_URL") or "none (eager Celery, local-memory cache)"
+    redis = (
+        os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL") or "none (eager Celery, local-memory cache)"
+    )
     return [f"database: {db.split('@')[-1]}", f"redis: {redis}"]

@@ -12,7 +12,7 @@ def test_healthz_reports_each_component(client, settings):
     data = response.json()
     assert data["status"] == "ok"
     assert data["database"]["ok"] and data["cache"]["ok"] and data["broker"]["ok"]
-    expected_broker = "redis" if settings.REDIS_URL else "eager"
+    expected_broker = "eager" if settings.CELERY_BROKER_URL == "memory://" else "redis"
     assert data["broker"]["detail"] == expected_broker
 
 
@@ -26,7 +26,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client):
 
 
 def test_healthz_is_503_when_the_broker_does_not_answer(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     from lms.celery import app
 
     with mock.patch.object(app, "connection_for_write", side_effect=ConnectionRefusedError("refused")):

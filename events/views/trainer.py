@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lms.ids import parse_ids
+
 from .. import messages, selectors, services
 from ..exports import plan_xlsx, report_xlsx, roster_csv
 from ..forms import CancelWorkshopForm
-from ..models import Registration
+from ..models import Registration, WorkshopIndexPage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,20 +46,28 @@ def _roster_url(workshop) -> str:
 @login_required
 def index(request):
     upcoming, past = selectors.trainer_workshops(request.user)
-    return TemplateResponse(request, "events/trainer/index.html", {"upcoming": upcoming, "past": past})
+    index_page = WorkshopIndexPage.objects.order_by("path").first()
+    add_url = reverse("wagtailadmin_pages:add", args=("events", "workshoppage", index_page.pk)) if index_page else ""
+    context = {"upcoming": upcoming, "past": past, "add_url": add_url}
+    return TemplateResponse(request, "events/trainer/index.html", context)
 
 
 @never_cache
 @login_required
 def workshop(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = selectors.roster(workshop)
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    q = request.GET.get("q", "")[:50]
+    registrations = selectors.roster(workshop, order=order, q=q)
     active = [r for r in registrations if not r.is_cancelled]
     from ..forms import PaperParticipantForm, SignInSheetForm
 
     paper = list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
     context = {
         "workshop": workshop,
+        "order": order,
+        "orders": selectors.ROSTER_ORDERS,
+        "q": q,
         "paper": paper,
         "paper_form": PaperParticipantForm(),
         "import_form": SignInSheetForm(),
@@ -86,8 +96,8 @@ def workshop(request, pk: int):
 def attendance(request, pk: int):
     """The roster's ticks: `shown` lists the rows on the form, `attended` the ticked ones."""
     workshop = _workshop_or_404(request, pk)
-    shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
-    ticked = {int(v) for v in request.POST.getlist("attended") if v.isdigit()} & shown
+    shown = parse_ids(request.POST.getlist("shown"))
+    ticked = parse_ids(request.POST.getlist("attended")) & shown
     errors = []
     for registration in Registration.objects.filter(workshop_id=workshop.pk, pk__in=shown).select_related("user__profile"):
         wanted = registration.pk in ticked
@@ -141,8 +151,11 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def roster_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = [r for r in selectors.roster(workshop) if not r.is_cancelled]
-    return _download(roster_csv(registrations), "text/csv; charset=utf-8", _filename(workshop, "名簿", "csv"))
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    registrations = selectors.roster(workshop, order=order)
+    encoding = "shift_jis" if request.GET.get("encoding") == "sjis" else "utf-8"
+    content = roster_csv(registrations, encoding=encoding)
+    return _download(content, f"text/csv; charset={encoding}", _filename(workshop, "名簿", "csv"))
 
 
 @require_GET
@@ -173,6 +186,8 @@ def _checkin_code(request, workshop) -> dict:
         "url": url,
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
         "expires_at": services.checkin_token_expires_at(now).isoformat(),
+        "seconds_left": max(0, int((services.checkin_token_expires_at(now) - now).total_seconds())),
+        "attended": Registration.objects.attended().filter(workshop_id=workshop.pk).count(),
         "rotate_seconds": services.CHECKIN_ROTATE_SECONDS,
         "open": workshop.attendance_is_open(now) and workshop.live,
     }
@@ -182,7 +197,11 @@ def _checkin_code(request, workshop) -> dict:
 @login_required
 def check_in_screen(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    context = {"workshop": workshop, "code": _checkin_code(request, workshop)}
+    context = {
+        "workshop": workshop,
+        "code": _checkin_code(request, workshop),
+        "walk_in_url": settings.SITE_URL.rstrip("/") + reverse("events_short:walk_in_code"),
+    }
     return TemplateResponse(request, "events/trainer/check_in_screen.html", context)
 
 
@@ -192,9 +211,7 @@ def check_in_screen(request, pk: int):
 def check_in_code(request, pk: int):
     """The current code as JSON: the screen fetches it every few seconds and swaps the image when it changes."""
     workshop = _workshop_or_404(request, pk)
-    code = _checkin_code(request, workshop)
-    code["attended"] = Registration.objects.attended().filter(workshop_id=workshop.pk).count()
-    return JsonResponse(code)
+    return JsonResponse(_checkin_code(request, workshop))
 
 
 # --- Paper participants -------------------------------------------------------------------------------------------
@@ -389,7 +406,7 @@ def cancel(request, pk: int):
     form = CancelWorkshopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_workshop(workshop=workshop, by=request.user)
+            services.cancel_workshop(workshop=workshop, by=request.user, reason=form.cleaned_data["reason"])
         except services.WorkshopError as exc:
             flash.error(request, exc.message)
         else:

@@ -4,9 +4,13 @@ only makes that instant."""
 
 from __future__ import annotations
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.userkit import filter_users_by_email
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from lms.regions.models import Municipality, Prefecture
@@ -44,6 +48,8 @@ class ResidenceFieldsMixin:
                 Municipality.objects.selectable().in_prefecture(prefecture_code).values_list("code", "name")
             )
             self.fields["municipality"].widget.choices = [("", _("選んでください")), *options]
+            # Whose list this is: region-select.js rebuilds it on `pageshow` when the prefecture differs.
+            self.fields["municipality"].widget.attrs["data-prefecture"] = prefecture_code
         else:
             self.fields["municipality"].widget.choices = [("", msg.PREFECTURE_FIRST)]
 
@@ -103,22 +109,39 @@ def _person_fields():
             choices=[("", _("回答しない")), *OccupationField.choices],
             required=False,
         ),
+        # Not pre-ticked: a consent is only a consent when the person gives it (任意).
         "consent_statistics": forms.BooleanField(
-            label=_("地域ごとの受講状況の統計（集計値のみ・個人は特定されません）に含めてよい"),
-            required=False,
-            initial=True,
-        ),
-        "consent_employer_share": forms.BooleanField(
-            label=_("勤務先などの団体と連携したとき、修了状況を共有してよい"),
+            label=_("地域ごとの受講状況の統計（集計値のみ・個人は特定されません）に含めてよい（任意）"),
             required=False,
         ),
     }
+
+
+def _employer_share_field(organisation):
+    """Shown in the profile only while the person is linked to an organisation: unticking it ends the link
+    (lms.accounts.services.update_learner_profile). Consent to share is asked when linking (certificates)."""
+    return forms.BooleanField(
+        label=_("%(name)sに修了状況を共有する（外すと連携を解除します）") % {"name": organisation.name},
+        required=False,
+    )
 
 
 def _plain_email_label(field):
     field.label = _("メールアドレス")
     field.widget.attrs.pop("placeholder", None)
     field.widget.attrs["autocomplete"] = "email"
+
+
+# The User and allauth EmailAddress columns hold 254 characters (RFC 5321's limit on a usable address). allauth
+# silently cuts a longer address to fit (so two long addresses became one and the second sign-up was a 500): refuse
+# it with a clear message instead.
+EMAIL_MAX_LENGTH = 254
+
+
+def _limit_email_length(field):
+    field.max_length = EMAIL_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH, message=msg.EMAIL_TOO_LONG))
+    field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
 class LoginForm(AllauthLoginForm):
@@ -128,12 +151,41 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].widget.attrs.pop("placeholder", None)
 
 
+class AddEmailForm(AllauthAddEmailForm):
+    """マイページ → メールアドレス: adding an address has the same length limit as sign-up."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_email_label(self.fields["email"])
+        _limit_email_length(self.fields["email"])
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """The password-reset form answers the same for every address: registered or not, the next page says a mail
+    was sent (allauth then mails the address either the reset link or a note that it has no account). Enumeration
+    prevention stays off for sign-up only (settings.ACCOUNT_PREVENT_ENUMERATION), which allauth would otherwise
+    apply here too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_email_label(self.fields["email"])
+        _limit_email_length(self.fields["email"])
+
+    def clean_email(self) -> str:
+        from allauth.account.adapter import get_adapter
+
+        email = get_adapter().clean_email(self.cleaned_data["email"].lower())
+        self.users = filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True)
+        return self.cleaned_data["email"]
+
+
 class SignupForm(PersonFieldsMixin, ResidenceFieldsMixin, AllauthSignupForm):
     """The learner's sign-up: e-mail and password (allauth) plus who they are and where they live."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _plain_email_label(self.fields["email"])
+        _limit_email_length(self.fields["email"])
         self.fields["password1"].widget.attrs.pop("placeholder", None)
         self.fields["password2"].widget.attrs.pop("placeholder", None)
         self.fields.update(_person_fields())
@@ -154,7 +206,6 @@ class SignupForm(PersonFieldsMixin, ResidenceFieldsMixin, AllauthSignupForm):
             "age_band",
             "occupation",
             "consent_statistics",
-            "consent_employer_share",
             "consent_terms",
         ]
         self.order_fields(order)
@@ -176,7 +227,6 @@ class SignupForm(PersonFieldsMixin, ResidenceFieldsMixin, AllauthSignupForm):
                 age_band=self.cleaned_data["age_band"],
                 occupation=self.cleaned_data.get("occupation", ""),
                 consent_statistics=self.cleaned_data.get("consent_statistics", False),
-                consent_employer_share=self.cleaned_data.get("consent_employer_share", False),
             )
         return user
 
@@ -198,6 +248,9 @@ class ProfileForm(PersonFieldsMixin, ResidenceFieldsMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields.update(_person_fields())
+        employer = profile.employer if profile is not None and profile.consent_employer_share else None
+        if employer is not None:
+            self.fields["consent_employer_share"] = _employer_share_field(employer)
         self._init_residence(_chosen_prefecture(self.data if self.is_bound else None, self.initial))
         self.order_fields(
             [

@@ -53,9 +53,10 @@ def create_learner_profile(
     municipality: Municipality,
     age_band: str,
     occupation: str = "",
-    consent_statistics: bool = True,
-    consent_employer_share: bool = False,
+    consent_statistics: bool = False,
 ) -> LearnerProfile:
+    """A new learner's profile. Consents are what the person ticked (nothing is assumed); sharing with an employer
+    is consented to when linking to one (certificates.services.link_to_organisation), never at sign-up."""
     profile = LearnerProfile(
         user=user,
         full_name=clean_person_text(full_name),
@@ -65,7 +66,7 @@ def create_learner_profile(
         occupation=occupation,
         consent_terms_at=timezone.now(),
         consent_statistics=consent_statistics,
-        consent_employer_share=consent_employer_share,
+        consent_employer_share=False,
     )
     profile.full_clean()
     profile.save()
@@ -90,6 +91,11 @@ def update_learner_profile(*, profile: LearnerProfile, **changes) -> LearnerProf
         changes["full_name"] = clean_person_text(changes["full_name"])
     if "furigana" in changes:
         changes["furigana"] = normalise_furigana(changes["furigana"])
+    if changes.get("consent_employer_share") and not profile.employer_id:
+        # Consent to share is given when linking with an invite code, not by ticking a box with no organisation.
+        changes["consent_employer_share"] = False
+    if "consent_employer_share" in changes and not changes["consent_employer_share"]:
+        profile.employer = None  # withdrawing the consent ends the link: the two always change together
     for name, value in changes.items():
         setattr(profile, name, value)
     profile.full_clean()

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from . import messages as msg
 from .enums import Role
 from .forms import UPDATE_MUNICIPALITIES, DeleteAccountForm, ProfileForm
 from .models import LearnerProfile
@@ -21,7 +22,11 @@ class SignupView(AllauthSignupView):
         if UPDATE_MUNICIPALITIES in request.POST:
             initial = {k: v for k, v in request.POST.items() if k not in ("password1", "password2", "csrfmiddlewaretoken")}
             form = self.get_form_class()(initial=initial)
-            return self.render_to_response(self.get_context_data(form=form))
+            context = self.get_context_data(form=form)
+            # What was typed is kept (initial); passwords are never sent back in the page, so say so.
+            if request.POST.get("password1") or request.POST.get("password2"):
+                context["passwords_notice"] = msg.PASSWORDS_RETYPE
+            return self.render_to_response(context)
         return super().post(request, *args, **kwargs)
 
 

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "lms.accounts",
     "lms.regions",
     "lms.reports",
+    "lms.outbox",
     "home",
     "courses",
     "certificates",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Oversized bodies get a Japanese 413 before the CSRF middleware parses them (lms/middleware.py).
+    "lms.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     # Staff screens: 403 for users without a role, MFA required for those with one.
     "lms.accounts.middleware.StaffAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # An <int:…> URL id beyond 64 bits is a 404 before any view runs (lms/middleware.py).
+    "lms.middleware.OutOfRangeIdMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -123,14 +128,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache: Redis when REDIS_URL is set (shared by all processes: rate limits need that), else local memory.
+# Redis (issue 15): the cache and the Celery broker are separate, so one can fail or be flushed without the other.
+# CACHE_URL is Django's cache, CELERY_BROKER_URL the broker; REDIS_URL is the fallback for both (production refuses
+# one Redis database for both, lms/settings/production.py). Without any, a local-memory cache and eager Celery.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env("CACHE_URL", default="") or REDIS_URL
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # django-redis with short timeouts; while Redis does not answer, each process answers from local memory
+            # (pages never fail, rate limits stay in force per process). lms/cache.py.
+            "BACKEND": "lms.cache.FallbackRedisCache",
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="tsunagari"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+                "SOCKET_TIMEOUT": env.float("CACHE_TIMEOUT", default=0.5),
+                "RETRY_AFTER": env.float("CACHE_RETRY_AFTER", default=5),
+            },
         }
     }
 else:
@@ -180,6 +195,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads (e.g. the employers' CSV) are capped by their views too; this is the hard ceiling.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Per-path caps on the whole body, checked on Content-Length before anything parses it (lms/middleware.py): the
+# bulk check takes a 1 MB CSV or 1,000 pasted numbers; the bulk API 1,000 numbers of at most 64 characters.
+REQUEST_BODY_LIMITS = {"/verify/bulk/": 1024 * 1024 + 64 * 1024, "/api/v1/certificates/verify": 128 * 1024}
 
 # --- E-mail -------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -190,6 +208,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="つながりサポーター事務局 <no-reply@tsunagari.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The お問い合わせ form: messages per client (django-ratelimit syntax).
+CONTACT_RATE = env("CONTACT_RATE", default="5/h")
 
 # --- Accounts (django-allauth 65) ---------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -206,6 +227,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【つながりサポーター】"
 ACCOUNT_FORMS = {"signup": "lms.accounts.forms.SignupForm", "login": "lms.accounts.forms.LoginForm"}
+# Length limit on every address form; the reset form answers the same for registered and unknown addresses.
+ACCOUNT_FORMS |= {"add_email": "lms.accounts.forms.AddEmailForm", "reset_password": "lms.accounts.forms.ResetPasswordForm"}
 # Our adapter gives allauth's e-mails the service's name, URLs and link lifetimes (templates: account/email/).
 ACCOUNT_ADAPTER = "lms.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the person when their password, e-mail address or 2FA changes
@@ -221,6 +244,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Guessing limits (django-ratelimit, per client; invite codes also per account): Wagtail private-page passwords
+# (lms/views.py) and organisation invite codes (certificates/views.py). Japanese 429 when over.
+PAGE_PASSWORD_RATE = env("PAGE_PASSWORD_RATE", default="10/h")
+INVITE_CODE_RATE = env("INVITE_CODE_RATE", default="10/h")
 # Behind a reverse proxy set this, or every user shares the proxy's address for rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -258,26 +285,44 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Celery ---------------------------------------------------------------------------------------------
-# Broker and results on Redis when REDIS_URL is set; otherwise tasks run eagerly in-process (embedded default).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# The broker on Redis when CELERY_BROKER_URL (or REDIS_URL) is set; otherwise tasks run eagerly in-process (embedded
+# default). No task needs its result, so there is no result backend (set CELERY_RESULT_BACKEND to have one): with a
+# Redis result backend every publish also subscribed to the result and, with Redis down, retried for ~19 s.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_ENABLE_UTC = True
-CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is redelivered; tasks are idempotent
+# Publishing from a request is bounded: 1 s to connect, one quick retry. What could not be published stays in the
+# outbox (lms/outbox) and beat publishes it when the broker is back (docs/reliability.md).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Workers: every task is idempotent, so a task is acknowledged after it ran and redelivered if its worker died;
+# one task prefetched at a time (renders and closings are long); a child is recycled after 200 tasks (WeasyPrint).
+CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redelivery of an unacknowledged task: longer than the longest task may run (the hard time limit) plus a margin,
+    # so a running task is never handed to a second worker; a dead worker's rows are taken over sooner by leases.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 1.0,
+    "socket_timeout": 5.0,
+}
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing (e.g. the May campaign goes live at 00:00 JST on 1 May by itself).
     "publish-scheduled-pages": {"task": "lms.tasks.publish_scheduled_pages", "schedule": 60.0},
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 600.0},
+    # Work that could not be published (the broker was down) is published when it is back (lms/outbox).
+    "drain-outbox": {"task": "lms.outbox.tasks.drain_outbox", "schedule": 30.0},
     # "修了証を発行しました" e-mails that could not be queued at issue time (each is sent at most once).
     "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
@@ -317,6 +362,8 @@ CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", 
 # Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
+# The bulk page and API together: numbers per client (each number counts one; certificates/ratelimit.py).
+CERTIFICATE_BULK_NUMBERS_RATE = env("CERTIFICATE_BULK_NUMBERS_RATE", default="2000/h")
 
 # --- Security -------------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

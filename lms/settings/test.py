@@ -6,7 +6,7 @@ import os
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .base import *  # noqa: E402,F403  (settings module)
-from .base import REDIS_URL  # noqa: E402
+from .base import CACHE_URL  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105  (tests only)
@@ -17,7 +17,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests run tasks eagerly; the `celery_worker_live` fixture switches to the real Redis broker when REDIS_URL is set.
 CELERY_TASK_ALWAYS_EAGER = True
-if REDIS_URL:
+if CACHE_URL:
     # Each run uses its own key prefix so parallel runs never read each other's rate-limit counters.
     CACHES["default"]["KEY_PREFIX"] = f"tsunagari-test-{os.getpid()}"  # noqa: F405
 import tempfile  # noqa: E402

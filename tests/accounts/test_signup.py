@@ -123,3 +123,38 @@ def test_without_javascript_the_update_button_lists_the_prefectures_municipaliti
     assert not response.context["form"].is_bound  # no error messages yet
     assert 'value="new.learner@example.jp"' in html  # what was typed is kept
     assert not User.objects.exists()
+
+
+def test_without_javascript_showing_the_list_keeps_what_was_typed_and_asks_for_the_passwords_again(client):
+    data = valid_data(municipality=None, _update_municipalities="1")
+    html = client.post(URL, data).content.decode()
+    assert str(msg.PASSWORDS_RETYPE) in html
+    assert 'value="𠮷川 花子"' in html and 'value="よしかわ はなこ"' in html
+    assert "tsunagari-pass-2026" not in html  # never sent back in the page
+    assert 'data-prefecture="31"' in html  # the list says whose it is (region-select.js rebuilds it otherwise)
+    untyped = valid_data(municipality=None, password1=None, password2=None, _update_municipalities="1")
+    assert str(msg.PASSWORDS_RETYPE) not in client.post(URL, untyped).content.decode()
+
+
+def test_consents_are_not_pre_ticked_and_nothing_is_assumed(client):
+    form = client.get(URL).context["form"]
+    html = client.get(URL).content.decode()
+    assert "consent_employer_share" not in form.fields  # asked when linking to an organisation, with its name
+    for name in ("consent_statistics", "consent_terms"):
+        assert not form[name].value()
+        assert f'name="{name}" id="id_{name}" checked' not in html and "checked" not in str(form[name])
+    client.post(URL, valid_data(consent_statistics=None))
+    profile = LearnerProfile.objects.get()
+    assert profile.consent_statistics is False and profile.consent_employer_share is False
+
+
+def test_an_optional_field_is_never_labelled_required(client):
+    import re
+
+    html = client.get(URL).content.decode()
+    form = client.get(URL).context["form"]
+    for name, field in form.fields.items():
+        match = re.search(rf'<label for="id_{name}">(.*?)</label>', html, re.S)
+        assert match, name
+        assert ("（必須）" in match.group(1)) == field.required, (name, match.group(1))
+        assert not ("（任意）" in match.group(1) and field.required), name

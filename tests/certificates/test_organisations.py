@@ -39,7 +39,7 @@ def test_admin_sees_the_invite_code_and_linked_staff_with_status(client, organis
     client.force_login(employer_admin)
     code = client.get(f"/employers/{organisation.pk}/").context["invite"].code
     for member in (certified, uncertified):
-        link_to_organisation(user=member, code=code.lower().replace("-", ""))
+        link_to_organisation(user=member, code=code.lower().replace("-", ""), consent_to_share=True)
 
     response = client.get(f"/employers/{organisation.pk}/")
     body = response.content.decode()
@@ -82,13 +82,13 @@ def test_learner_links_and_unlinks_from_mypage(client, organisation, employer_ad
     invite = rotate_invite(organisation=organisation)
     member = UserFactory()
     client.force_login(member)
-    response = client.post("/organisation/link/", {"code": invite.code})
+    response = client.post("/organisation/link/", {"code": invite.code, "consent_to_share": "on"})
     assert response.status_code == 302
     member.profile.refresh_from_db()
     assert member.profile.employer == organisation and member.profile.consent_employer_share
     assert "株式会社テストと連携しています" in client.get("/mypage/").content.decode()
 
-    client.post("/organisation/unlink/")
+    client.post("/organisation/unlink/", {"confirm": "yes"})
     member.profile.refresh_from_db()
     assert member.profile.employer is None and not member.profile.consent_employer_share
     client.force_login(employer_admin)
@@ -99,10 +99,10 @@ def test_a_wrong_code_is_refused_with_a_message_and_changes_nothing(client, orga
     rotate_invite(organisation=organisation)
     member = UserFactory()
     with pytest.raises(CertificateError) as excinfo:
-        link_to_organisation(user=member, code="ZZZZZ-ZZZZZ")
+        link_to_organisation(user=member, code="ZZZZZ-ZZZZZ", consent_to_share=True)
     assert excinfo.value.message == messages.INVITE_CODE_INVALID
     client.force_login(member)
-    response = client.post("/organisation/link/", {"code": "nope"}, follow=True)
+    response = client.post("/organisation/link/", {"code": "nope", "consent_to_share": "on"}, follow=True)
     assert str(messages.INVITE_CODE_INVALID) in response.content.decode()
     member.profile.refresh_from_db()
     assert member.profile.employer is None
@@ -111,12 +111,65 @@ def test_a_wrong_code_is_refused_with_a_message_and_changes_nothing(client, orga
 def test_a_new_code_retires_the_old_one_and_linked_staff_stay(client, organisation, employer_admin):
     old = rotate_invite(organisation=organisation).code
     member = UserFactory()
-    link_to_organisation(user=member, code=old)
+    link_to_organisation(user=member, code=old, consent_to_share=True)
     client.force_login(employer_admin)
     client.post(f"/employers/{organisation.pk}/")
     new = OrganisationInvite.objects.get(organisation=organisation).code
     assert new != old
     with pytest.raises(CertificateError):
-        link_to_organisation(user=UserFactory(), code=old)
+        link_to_organisation(user=UserFactory(), code=old, consent_to_share=True)
     member.profile.refresh_from_db()
     assert member.profile.employer == organisation
+
+
+# --- Consent and confirmation (issue 16 §4) ------------------------------------------------------------------------
+
+
+def test_linking_without_the_sharing_consent_is_refused_everywhere_and_changes_nothing(client, organisation, employer_admin):
+    invite = rotate_invite(organisation=organisation)
+    member = UserFactory()
+    for consent in (False, None, "on"):  # the service takes only an explicit True
+        with pytest.raises(CertificateError) as excinfo:
+            link_to_organisation(user=member, code=invite.code, consent_to_share=consent)
+        assert excinfo.value.message == messages.SHARE_CONSENT_REQUIRED
+    client.force_login(member)
+    page = client.get("/mypage/").content.decode()
+    assert 'name="consent_to_share"' in page and 'name="consent_to_share" checked' not in page  # not pre-ticked
+    response = client.post("/organisation/link/", {"code": invite.code}, follow=True)
+    assert str(messages.SHARE_CONSENT_REQUIRED) in response.content.decode()
+    member.profile.refresh_from_db()
+    assert member.profile.employer is None and not member.profile.consent_employer_share
+    client.force_login(employer_admin)
+    assert client.get(f"/employers/{organisation.pk}/").context["members"] == []
+
+
+def test_unlinking_asks_for_confirmation_first(client, organisation):
+    invite = rotate_invite(organisation=organisation)
+    member = UserFactory()
+    link_to_organisation(user=member, code=invite.code, consent_to_share=True)
+    client.force_login(member)
+    for response in (client.get("/organisation/unlink/"), client.post("/organisation/unlink/")):
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "団体との連携を解除しますか" in body and "株式会社テスト" in body
+        assert 'name="confirm" value="yes"' in body
+        member.profile.refresh_from_db()
+        assert member.profile.employer == organisation  # nothing changed yet
+    client.post("/organisation/unlink/", {"confirm": "yes"})
+    member.profile.refresh_from_db()
+    assert member.profile.employer is None and not member.profile.consent_employer_share
+
+
+def test_withdrawing_the_consent_in_the_profile_ends_the_link(organisation):
+    from lms.accounts.services import update_learner_profile
+
+    invite = rotate_invite(organisation=organisation)
+    member = UserFactory()
+    link_to_organisation(user=member, code=invite.code, consent_to_share=True)
+    update_learner_profile(profile=member.profile, consent_employer_share=False)
+    member.profile.refresh_from_db()
+    assert member.profile.employer is None and not member.profile.consent_employer_share
+    # Ticking the box with no organisation consents to nothing.
+    update_learner_profile(profile=member.profile, consent_employer_share=True)
+    member.profile.refresh_from_db()
+    assert not member.profile.consent_employer_share

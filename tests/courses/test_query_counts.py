@@ -22,8 +22,9 @@ MODULE_PAGE = 10
 QUIZ_SUBMIT = 12
 # + completing the enrolment (conditional UPDATE, then reading it back) and issuing the certificate in the same
 # transaction (is there a valid one already? the holder's name from the profile; the INSERT in a savepoint so that a
-# number collision or a concurrent issue can be handled): 14 + 5.
-QUIZ_SUBMIT_COMPLETING = 19
+# number collision or a concurrent issue can be handled), and recording the render and the issued e-mail in the
+# outbox in the same transaction (so a broker outage cannot lose them; publish and delete run after commit): 14 + 5 + 2.
+QUIZ_SUBMIT_COMPLETING = 21
 BUDGET = 12
 
 

@@ -223,3 +223,21 @@ def test_a_trainer_previews_a_new_workshop_and_their_own_edits(client):
     assert client.post(preview, form_data(title="下書きの題名", slug="mine")).json()["is_valid"] is True
     assert "下書きの題名" in client.get(preview).content.decode()
     assert not WorkshopPage.objects.filter(slug="preview-new").exists()
+
+
+def test_trainers_publish_their_workshops_directly_and_see_no_approval_button(client):
+    """One path (issue 19.3): the moderation workflow does not apply to workshops, so the trainer's edit screen
+    offers 公開 and no 「承認を申請」, and publishing makes the workshop live at once."""
+    trainer = make_trainer()
+    workshop = make_workshop(municipality=TOTTORI_CITY)
+    client.force_login(trainer)
+    html = client.get(f"/admin/pages/{workshop.pk}/edit/").content.decode()
+    assert 'name="action-publish"' in html
+    assert 'name="action-submit"' not in html and "承認を申請" not in html
+    response = client.post(
+        f"/admin/pages/{workshop.pk}/edit/", form_data(title="公開し直した講座", slug=workshop.slug)
+    )
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.live and workshop.title == "公開し直した講座"
+    assert not workshop.workflow_states.exists()

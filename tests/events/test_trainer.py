@@ -306,12 +306,85 @@ def test_cancelling_needs_confirmation_then_notifies_everyone(client, trainer, d
     services.register_for_workshop(workshop=workshop, user=UserFactory(email="a@example.jp"))
     mail.outbox.clear()
     response = client.post(url("cancel", workshop), {})
-    assert str(messages.CANCEL_CONFIRM_REQUIRED) in response.content.decode()
+    body = response.content.decode()
+    assert str(messages.CANCEL_CONFIRM_REQUIRED) in body and str(messages.CANCEL_REASON_REQUIRED) in body
+    response = client.post(url("cancel", workshop), {"confirm": "on", "reason": "  "})
+    assert str(messages.CANCEL_REASON_REQUIRED) in response.content.decode()
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.PUBLISHED
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("cancel", workshop), {"confirm": "on"})
+        client.post(url("cancel", workshop), {"confirm": "on", "reason": "台風の接近により、会場が閉館となるため。"})
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.CANCELLED
-    assert [m.to for m in mail.outbox] == [["a@example.jp"]]
+    (notice,) = mail.outbox
+    assert notice.to == ["a@example.jp"]
+    html = notice.alternatives[0][0]
+    for text in (notice.body, html):
+        assert "台風の接近により、会場が閉館となるため。" in text
+        assert "取り消しは" not in text and "取り消してください" not in text  # never how to cancel a registration
+    body = client.get(url("workshop", workshop)).content.decode()
+    assert "出席を保存する" not in body and "当日参加コードを発行する" not in body
+
+
+def test_an_admin_cancellation_needs_a_reason(trainer):
+    from django.core.exceptions import ValidationError
+
+    workshop = make_workshop()
+    live = type(workshop).objects.get(pk=workshop.pk)
+    live.status = WorkshopStatus.CANCELLED
+    with pytest.raises(ValidationError) as exc:
+        live.save_revision().publish()
+    assert str(messages.CANCEL_REASON_REQUIRED) in str(exc.value)
+    assert type(workshop).objects.get(pk=workshop.pk).status == WorkshopStatus.PUBLISHED
+
+
+def test_the_console_offers_new_workshop_and_it_opens_the_add_form(client, trainer):
+    body = client.get("/trainer/").content.decode()
+    add = re.search(r'href="([^"]+)">新しい講座を作成<', body).group(1)
+    response = client.get(add)
+    assert response.status_code == 200 and 'name="starts_at"' in response.content.decode()
+
+
+def test_mypage_links_trainers_to_the_console_and_no_one_else(client, trainer):
+    assert "講師コンソールを開く" in client.get("/mypage/").content.decode()
+    client.force_login(UserFactory())
+    assert "講師コンソールを開く" not in client.get("/mypage/").content.decode()
+
+
+def test_the_roster_keeps_its_order_when_people_are_ticked_and_can_be_searched(client, trainer):
+    workshop = in_session()
+    late = confirmed(workshop, full_name="相田 後子", furigana="あいだ のちこ")
+    early = confirmed(workshop, full_name="和田 先子", furigana="わだ さきこ")
+    gone = confirmed(workshop, full_name="取消 三郎", furigana="とりけし さぶろう")
+    Registration.objects.filter(pk=late.pk).update(registered_at=timezone.now() + dt.timedelta(minutes=5))
+    gone.status, gone.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
+    gone.save()
+
+    def rows(**params):
+        body = client.get(url("workshop", workshop), params).content.decode()
+        roster = body[body.index("<tbody>"):body.index("</tbody>")]
+        return re.findall(r'<th scope="row">([^<]+)</th>', roster), body
+
+    before, body = rows()
+    assert before == ["相田 後子", "和田 先子"]  # 50音順
+    assert "取消 三郎（とりけし さぶろう）" in body  # cancelled people are listed by name
+    assert early.user.email in body  # contact column
+    client.post(url("attendance", workshop), {"shown": [late.pk, early.pk], "attended": [early.pk]})
+    assert rows()[0] == before  # a tick never moves a row
+    assert rows(order="registered")[0] == ["和田 先子", "相田 後子"]
+    assert rows(q="わだ")[0] == ["和田 先子"]
+
+
+def test_the_roster_csv_in_shift_jis_with_a_file_name_naming_workshop_and_date(client, trainer):
+    from urllib.parse import unquote
+
+    workshop = make_workshop(title="鳥取市つながりサポーター養成講座")
+    confirmed(workshop, full_name="𠮷田 花子", furigana="よしだ はなこ")
+    response = client.get(url("roster_csv", workshop), {"encoding": "sjis"})
+    text = response.content.decode("cp932")
+    assert not response.content.startswith(b"\xef\xbb\xbf")
+    assert "〓田 花子" in text and "よしだ はなこ" in text
+    disposition = unquote(response["Content-Disposition"])
+    day = timezone.localtime(workshop.starts_at).strftime("%Y%m%d")
+    assert f"{day}_鳥取市つながりサポーター養成講座_名簿.csv" in disposition

@@ -176,3 +176,26 @@ def test_a_change_request_mail_is_japanese_with_the_comment(client, site_pages, 
     assert to_editor[0].subject == "【修正の依頼】「修正依頼の強化月間」"
     assert "出典の年を入れてください" in to_editor[0].body and "もう一度承認を申請してください" in to_editor[0].body
     assert f"{settings.WAGTAILADMIN_BASE_URL}{edit_url}" in to_editor[0].body
+
+
+def _menu_labels(client) -> list[str]:
+    import html as html_lib
+    import json
+
+    page = client.get("/admin/").content.decode()
+    props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', page, re.S).group(1)
+    return [json.loads(f'"{label}"') for label in re.findall(r'"label": "([^"]*)"', html_lib.unescape(props))]
+
+
+def test_menus_show_each_role_only_what_it_may_use(client, site_pages, editor):
+    from tests.events.factories import make_trainer
+
+    client.force_login(make_trainer())
+    trainer_menu = _menu_labels(client)
+    assert "講師コンソール（名簿・出席・修了証）" in trainer_menu and "ページ" in trainer_menu
+    for hidden in ("サイトの履歴", "長く更新されていないページ", "ワークフロー", "ワークフローのタスク", "レポート", "編集者ガイド"):
+        assert hidden not in trainer_menu, hidden
+    client.force_login(editor)
+    editor_menu = _menu_labels(client)
+    assert {"サイトの履歴", "ワークフロー", "編集者ガイド"} <= set(editor_menu)
+    assert not any("新機能" in label for label in editor_menu + trainer_menu)

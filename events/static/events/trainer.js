@@ -10,6 +10,14 @@
     var img = document.getElementById("checkin-qr");
     var link = document.getElementById("checkin-url");
     var attended = document.getElementById("checkin-attended");
+    var count = document.getElementById("checkin-attended-count");
+    var timeleft = document.getElementById("checkin-timeleft");
+    if (timeleft) {
+      window.setInterval(function () {
+        var left = Math.max(0, Math.round((Date.parse(timeleft.getAttribute("data-expires-at")) - Date.now()) / 1000));
+        timeleft.textContent = left;
+      }, 1000);
+    }
     var full = screen.querySelector("[data-fullscreen]");
     if (full && screen.requestFullscreen) {
       full.hidden = false;
@@ -26,10 +34,12 @@
             link.textContent = data.url;
           }
           if (attended) attended.textContent = "現在の出席者：" + data.attended + "人";
+          if (count) count.textContent = data.attended;
+          if (timeleft) timeleft.setAttribute("data-expires-at", data.expires_at);
         })
         .catch(function () { /* keep the current code; the next refresh tries again */ });
     };
-    if (img) window.setInterval(refresh, 5000);
+    if (img) window.setInterval(refresh, 2000);
   }
 
   var closing = document.querySelector("[data-closing-status]");
