@@ -18,6 +18,9 @@ class CertificateQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(status=CertificateStatus.VALID)
 
+    def reissued(self):
+        return self.filter(status=CertificateStatus.REISSUED)
+
     def revoked(self):
         return self.filter(status=CertificateStatus.REVOKED)
 
@@ -66,6 +69,15 @@ class Certificate(models.Model):
         related_name="+",
         verbose_name=_("失効させた職員"),
     )
+    reissued_at = models.DateTimeField(_("再発行日時"), null=True, blank=True)
+    reissued_as = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reissued_from",
+        verbose_name=_("再発行された修了証"),
+    )
     key_id = models.CharField(_("署名鍵ID"), max_length=64)
     signature = models.CharField(_("署名"), max_length=128)
     name_display = models.CharField(
@@ -96,8 +108,14 @@ class Certificate(models.Model):
                 name="certificates_one_valid_per_holder_course",
             ),
             models.CheckConstraint(
-                condition=Q(status=CertificateStatus.VALID) | Q(revoked_at__isnull=False),
+                condition=Q(status=CertificateStatus.VALID)
+                | Q(status=CertificateStatus.REISSUED)
+                | Q(revoked_at__isnull=False),
                 name="certificates_revoked_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CertificateStatus.REISSUED) | Q(reissued_at__isnull=False),
+                name="certificates_reissued_has_time",
             ),
         ]
         permissions = [("revoke_certificate", _("修了証を失効させる"))]
@@ -112,6 +130,14 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.status == CertificateStatus.REVOKED
+
+    @property
+    def is_reissued(self) -> bool:
+        return self.status == CertificateStatus.REISSUED
+
+    @property
+    def shows_initials(self) -> bool:
+        return self.name_display == NameDisplay.INITIALS
 
     @property
     def display_name(self) -> str:

@@ -19,6 +19,10 @@ CANNOT_CANCEL_ENDED = _("終了した講座の申し込みは取り消せませ�
 REGISTRATION_CANCELLED = _("申し込みを取り消しました。")
 BUSY = _("ただいま混み合っています。少し待ってから、もう一度お試しください。")
 
+OFFER_ACCEPTED = _("参加が確定しました。当日お待ちしています。")
+OFFER_EXPIRED = _("確認の期限を過ぎたため、この席は次にお待ちの方にご案内しました。")
+OFFER_NOT_FOUND = _("ご案内中の繰り上げはありません。")
+
 # Check-in (attendees)
 LOGIN_TO_CHECK_IN = _("出席を記録するには、申し込みに使ったアカウントでログインしてください。")
 CHECKIN_CODE_INVALID = _("このQRコードは使えません。会場の画面に表示されている新しいQRコードを読み取ってください。")

@@ -329,6 +329,12 @@ class WorkshopPage(RoutablePageMixin, Page):
 
         return views.workshop_cancel_registration(request, self)
 
+    @path("accept-offer/", name="accept_offer")
+    def accept_offer(self, request):
+        from . import views
+
+        return views.workshop_accept_offer(request, self)
+
     @path("checkin/", name="checkin")
     def checkin(self, request):
         from . import views
@@ -380,6 +386,7 @@ class Registration(models.Model):
     registered_at = models.DateTimeField(_("申込日時"))
     confirmed_at = models.DateTimeField(_("参加確定日時"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取り消し日時"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("繰り上げの確認期限"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("出席確認日時"), null=True, blank=True)
     check_in_method = models.CharField(_("出席確認の方法"), max_length=20, choices=CheckInMethod.choices, blank=True)
     checked_in_by = models.ForeignKey(
@@ -419,8 +426,12 @@ class Registration(models.Model):
 
     @property
     def is_confirmed(self) -> bool:
-        """Has a seat (confirmed, or already came)."""
-        return self.status in SEAT_TAKING_STATUSES
+        """Has a seat for sure (confirmed, or already came); an offer not yet accepted is not."""
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == RegistrationStatus.OFFERED
 
     @property
     def is_waitlisted(self) -> bool:

@@ -27,13 +27,15 @@ class ConsultationSeasonPanel(Component):
     order = 50
     template_name = "home/admin/consultation_season_panel.html"
 
-    def __init__(self, resources):
+    def __init__(self, resources, *, can_edit: bool):
         self.resources = resources
+        self.can_edit = can_edit
 
     def get_context_data(self, parent_context=None):
         return {
             "warnings": [msg.SEASON_PERIOD_MISSING % {"name": r.name} for r in self.resources],
             "resources": self.resources,
+            "can_edit": self.can_edit,
         }
 
 
@@ -43,11 +45,11 @@ def add_consultation_season_panel(request, panels):
 
     from home.selectors import windows_missing_next_season
 
-    if not request.user.has_perm("home.change_consultationresource"):
-        return
     missing = windows_missing_next_season(on=timezone.localdate())
-    if missing:
-        panels.append(ConsultationSeasonPanel(missing))
+    if missing:  # every editor sees it; those who may change the windows (moderators) get the links
+        panels.append(
+            ConsultationSeasonPanel(missing, can_edit=request.user.has_perm("home.change_consultationresource"))
+        )
 
 
 # --- お問い合わせ: the messages sent through the form, for the operator's staff ------------------------------------

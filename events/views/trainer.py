@@ -67,6 +67,8 @@ def workshop(request, pk: int):
         "workshop": workshop,
         "order": order,
         "orders": selectors.ROSTER_ORDERS,
+        "paperwork": selectors.paperwork_dates(workshop),
+        "today": timezone.localdate(),
         "q": q,
         "paper": paper,
         "paper_form": PaperParticipantForm(),
@@ -162,7 +164,7 @@ def roster_export(request, pk: int):
 @login_required
 def plan_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, _filename(workshop, "開催計画", "xlsx"))
+    return _download(plan_xlsx(workshop, selectors.roster(workshop), selectors.paper_participants(workshop)), XLSX, _filename(workshop, "開催計画", "xlsx"))
 
 
 @require_GET

@@ -32,7 +32,8 @@ def value_of(cell) -> Value:
     """A Value from a report cell (privacy.Count, Rate, PerTenThousand) or a plain number."""
     if isinstance(cell, int | float):
         return Value(cell, f"{cell:,}")
-    number = cell.value if not getattr(cell, "suppressed", False) else None
+    # A count draws its shown (rounded) number, never its true value; a rate or per-10,000 figure its value.
+    number = cell.number if hasattr(cell, "number") else cell.value
     return Value(number, cell.display)
 
 
