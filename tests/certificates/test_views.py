@@ -272,8 +272,9 @@ def test_home_page_shows_the_number_of_certified_supporters(client):
     revoked = _cert(revoked=True)
     CertificateFactory(holder=revoked.holder, course=revoked.course)  # re-issued: still one person
     body = client.get("/").content.decode()
-    assert "全国のつながりサポーター" in body
-    assert "<strong>3</strong>人" in body
+    assert "このサイトで修了したつながりサポーター" in body and "全国のつながりサポーター" not in body
+    assert "<strong>3</strong>人が、このサイトの養成講座を修了しています" in body
+    assert "全国の自治体などの講座で養成された人の数は含みません" in body  # it is not a national total
 
 
 # --- Account deletion ----------------------------------------------------------------------------------------
