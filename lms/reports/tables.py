@@ -567,7 +567,7 @@ def build_report(area: Area, fy: int) -> Report:
     titles = {q.number: q.title for q in cells.quiz}
     funnel = Table(
         key="funnel",
-        caption=f"受講の進み具合（{fy}年度に受講を始めた人・各モジュールに初めて合格した人）",
+        caption=f"受講の進み具合（{fy}年度に受講を始めた人・各章に初めて合格した人）",
         columns=["段階", "人数", "受講開始者数との比"],
         sheet="進み具合",
         note="年度内の人数です。前年度に始めて今年度に合格した人も含むため、比が100%を超えることがあります。",
@@ -576,12 +576,12 @@ def build_report(area: Area, fy: int) -> Report:
     for number, cell in enumerate(cells.passed, start=1):
         title = titles.get(number, "")
         funnel.rows.append(
-            [f"モジュール{number}合格" + (f"（{title}）" if title else ""), cell, Rate(cell, started)]
+            [f"第{number}章合格" + (f"（{title}）" if title else ""), cell, Rate(cell, started)]
         )
     funnel.chart = charts.funnel(
         title="受講の進み具合",
         steps=[("受講開始", charts.value_of(started))]
-        + [(f"モジュール{n}合格", charts.value_of(c)) for n, c in enumerate(cells.passed, start=1)],
+        + [(f"第{n}章合格", charts.value_of(c)) for n, c in enumerate(cells.passed, start=1)],
     )
 
     months = _breakdown_table(cells, "month", caption=f"月別（{fy}年度）", sheet="月別", first="月")
@@ -594,10 +594,10 @@ def build_report(area: Area, fy: int) -> Report:
 
     quiz_table = Table(
         key="quiz",
-        caption="小テストの初回合格率（モジュール別）",
-        columns=["モジュール", "初回受験者", "初回合格者", "初回合格率"],
-        sheet="小テスト",
-        note="その年度に初めて小テストを受けた人のうち、1回目で合格した人の割合です。",
+        caption="確認問題の初回合格率（章別）",
+        columns=["章", "初回受験者", "初回合格者", "初回合格率"],
+        sheet="確認問題",
+        note="その年度に初めて確認問題を受けた人のうち、1回目で合格した人の割合です。",
     )
     question_tables = []
     for module in cells.quiz:
@@ -611,17 +611,17 @@ def build_report(area: Area, fy: int) -> Report:
         )
         questions = Table(
             key=f"quiz-{module.number}",
-            caption=f"モジュール{module.number}「{module.title}」の問題別 初回正答率",
+            caption=f"第{module.number}章「{module.title}」の問題別 初回正答率",
             columns=["問", "問題文", "初回の回答者", "正答者", "正答率"],
-            sheet=f"小テスト{module.number}",
+            sheet=f"確認問題{module.number}",
             header_cells=2,
         )
         for number, (_key, text, attempts, correct) in enumerate(module.questions, start=1):
             questions.rows.append([f"問{number}", text, attempts, correct, Rate(correct, attempts)])
         question_tables.append(questions)
     quiz_table.chart = charts.bar_chart(
-        title="小テストの初回合格率",
-        categories=[f"モジュール{m.number}" for m in cells.quiz],
+        title="確認問題の初回合格率",
+        categories=[f"第{m.number}章" for m in cells.quiz],
         series=[("初回合格率", [charts.value_of(row[3]) for row in quiz_table.rows])],
         unit="%",
     )

@@ -167,16 +167,16 @@ def read_area_report(k: Knowledge, tables: dict, *, code: str, name: str, prefec
                 k.equal((code, figure), parts)
         elif caption.startswith("受講の進み具合"):
             for row in rows[1:]:
-                number = re.match(r"モジュール(\d+)合格", row[0]).group(1)
+                number = re.match(r"第(\d+)章合格", row[0]).group(1)
                 k.see((code, f"passed:{number}"), row[1], exact=exact, base=base, limit=limit)
-        elif caption.startswith("小テストの初回合格率"):
+        elif caption.startswith("確認問題の初回合格率"):
             for row in rows:
                 number = row[0].split(".")[0]
                 k.see((code, f"quiz:{number}:attempts"), row[1], exact=exact, base=base, limit=limit)
                 k.see((code, f"quiz:{number}:passes"), row[2], exact=exact, base=base, limit=limit)
                 k.at_most.append(((code, f"quiz:{number}:passes"), (code, f"quiz:{number}:attempts")))
-        elif caption.startswith("モジュール") and "問題別" in caption:
-            number = re.match(r"モジュール(\d+)", caption).group(1)
+        elif caption.startswith("第") and "問題別" in caption:
+            number = re.match(r"第(\d+)章", caption).group(1)
             for row in rows:
                 question = f"quiz:{number}:{row[1]}"
                 k.see((code, f"{question}:attempts"), row[2], exact=exact, base=base, limit=limit)
