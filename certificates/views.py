@@ -230,7 +230,7 @@ def _file_safe(number: str) -> str:
 def download(request, number: str, kind: str):
     certificate = _certificate_for(request, number)
     try:
-        certificate = ensure_files(certificate=certificate)
+        certificate = ensure_files(certificate=certificate, kind=kind)
     except Exception:
         flash.error(request, messages.FILE_NOT_READY)
         return redirect("accounts:mypage")
