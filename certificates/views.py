@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -19,8 +18,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from lms.accounts.enums import Role
-from lms.accounts.models import Organisation
+from lms.accounts import policy
+from lms.accounts.mfa import staff_session_response
 
 from . import bulk, messages, signing
 from .enums import VerificationChannel, VerificationOutcome
@@ -200,24 +199,27 @@ def achievement(request, course_id: int):
 # --- The holder ------------------------------------------------------------------------------------------
 
 
-def _staff_may_download(user) -> bool:
-    if not user.has_perm("certificates.view_certificate"):
-        return False
-    if settings.STAFF_MFA_REQUIRED:
-        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    return True
+class _StaffStepFirst(Exception):
+    def __init__(self, response):
+        self.response = response
 
 
-def _certificate_for(request, number: str) -> Certificate:
-    """The certificate if the user is its holder (or staff who may see certificates); 404 otherwise, so other
-    people's numbers reveal nothing."""
+def _certificate_for(request, number: str, *, staff: bool = False) -> Certificate:
+    """The certificate if the user is its holder (or, with `staff`, certificate staff in a staff session: the access
+    policy's `certificate_access`); 404 otherwise, so other people's numbers reveal nothing."""
     canonical = parse_number(number)
     certificate = Certificate.objects.filter(number=canonical or "-").select_related("course").first()
     if certificate is None or certificate.personal_data_erased_at:
         raise Http404
-    if certificate.holder_id != request.user.pk and not _staff_may_download(request.user):
-        raise Http404
-    return certificate
+    access = policy.certificate_access(request.user, certificate)
+    if access == policy.HOLDER:
+        return certificate
+    if access == policy.STAFF and staff:
+        response = staff_session_response(request)
+        if response is not None:
+            raise _StaffStepFirst(response)
+        return certificate
+    raise Http404
 
 
 def _file_safe(number: str) -> str:
@@ -228,7 +230,10 @@ def _file_safe(number: str) -> str:
 @login_required
 @require_GET
 def download(request, number: str, kind: str):
-    certificate = _certificate_for(request, number)
+    try:
+        certificate = _certificate_for(request, number, staff=True)
+    except _StaffStepFirst as step:
+        return step.response
     try:
         certificate = ensure_files(certificate=certificate, kind=kind)
     except Exception:
@@ -253,8 +258,6 @@ def credential(request, number: str):
     from .credentials import build_credential, credential_jwt
 
     certificate = _certificate_for(request, number)
-    if certificate.holder_id != request.user.pk:
-        raise Http404
     if request.GET.get("format") == "json":
         response = JsonResponse(build_credential(certificate), json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="credential-{_file_safe(certificate.number)}.json"'
@@ -269,8 +272,6 @@ def credential(request, number: str):
 @require_POST
 def name_display(request, number: str):
     certificate = _certificate_for(request, number)
-    if certificate.holder_id != request.user.pk:
-        raise Http404
     form = NameDisplayForm(request.POST)
     if form.is_valid():
         set_name_display(certificate=certificate, holder=request.user, name_display=form.cleaned_data["name_display"])
@@ -340,32 +341,16 @@ def organisation_unlink(request):
     )
 
 
-def _admin_organisations(user):
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        roleassignment__user=user, roleassignment__role=Role.EMPLOYER_ADMIN
-    ).distinct()
-
-
-def _mfa_gate(request):
-    if settings.STAFF_MFA_REQUIRED and not Authenticator.objects.filter(
-        user=request.user, type=Authenticator.Type.TOTP
-    ).exists():
-        from lms.accounts import messages as account_messages
-
-        flash.warning(request, account_messages.MFA_REQUIRED)
-        return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-    return None
-
-
 @never_cache
 @login_required
 @require_GET
 def organisation_index(request):
-    organisations = list(_admin_organisations(request.user))
+    organisations = list(policy.administered_organisations(request.user))
     if not organisations:
         return render(request, "403.html", {"message": messages.NOT_EMPLOYER_ADMIN}, status=403)
+    gate = staff_session_response(request)
+    if gate is not None:
+        return gate
     if len(organisations) == 1:
         return redirect("certificates:organisation", organisation_id=organisations[0].pk)
     return render(request, "certificates/organisation_index.html", {"organisations": organisations})
@@ -377,10 +362,10 @@ def organisation_index(request):
 def organisation_detail(request, organisation_id: int):
     """An employer admin's page: the invite code for staff, and the staff who linked themselves with their
     certification status. Only the organisations the user administers; everyone else gets 403 and no data."""
-    organisation = _admin_organisations(request.user).filter(pk=organisation_id).first()
+    organisation = policy.administered_organisations(request.user).filter(pk=organisation_id).first()
     if organisation is None:
         return render(request, "403.html", {"message": messages.NOT_EMPLOYER_ADMIN}, status=403)
-    gate = _mfa_gate(request)
+    gate = staff_session_response(request)
     if gate is not None:
         return gate
     if request.method == "POST":

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from lms.accounts.policy import is_page_editor as is_workshop_editor
+from lms.accounts.policy import trainer_scope
 from lms.regions.models import Municipality, Prefecture
 
 from . import messages
 from .enums import WorkshopFormat
-from .permissions import is_workshop_editor, trainer_scope
 
 
 class MunicipalityChoiceField(forms.ModelChoiceField):

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from lms.accounts.enums import AgeBand, OccupationField
+from lms.accounts.policy import roster_workshops
 from lms.regions.models import Municipality, Prefecture
 
 from .enums import SEAT_TAKING_STATUSES, RegistrationStatus, WorkshopFormat
 from .models import Registration, WorkshopClosing, WorkshopPage
-from .permissions import manageable_workshops
 
 FORMAT_FILTERS = {
     WorkshopFormat.IN_PERSON: (WorkshopFormat.IN_PERSON, WorkshopFormat.HYBRID),
@@ -184,10 +184,11 @@ def learner_registrations(user, *, now: dt.datetime | None = None, past_limit: i
 
 
 def trainer_workshops(user, *, now: dt.datetime | None = None, past_limit: int = 30):
-    """(upcoming, recent past) workshops the user may manage, with their counts; drafts included."""
+    """(upcoming, recent past) workshops whose roster the user may see (`policy.roster_workshops`: the workshop's
+    own trainers), with their counts; drafts included."""
     now = now or timezone.now()
     base = with_seat_counts(
-        manageable_workshops(user, WorkshopPage.objects.all()).select_related("municipality__prefecture")
+        roster_workshops(user, WorkshopPage.objects.all()).select_related("municipality__prefecture")
     ).annotate(attended_count=_count_subquery([RegistrationStatus.ATTENDED]))
     upcoming = list(base.filter(ends_at__gt=now).order_by("starts_at", "pk"))
     past = list(base.filter(ends_at__lte=now).order_by("-starts_at", "-pk")[:past_limit])
@@ -195,8 +196,9 @@ def trainer_workshops(user, *, now: dt.datetime | None = None, past_limit: int =
 
 
 def get_manageable_workshop(user, pk: int) -> WorkshopPage | None:
+    """The workshop if `user` may run it and see its roster (`policy.may_see_roster`), else None."""
     return (
-        manageable_workshops(user, WorkshopPage.objects.filter(pk=pk))
+        roster_workshops(user, WorkshopPage.objects.filter(pk=pk))
         .select_related("municipality__prefecture")
         .first()
     )

@@ -212,7 +212,9 @@ def _promote_waitlist(workshop: WorkshopPage, now: dt.datetime) -> list[Registra
     if free <= 0:
         return []
     promoted = list(Registration.objects.waitlisted().filter(workshop_id=workshop.pk)[:free])
-    as_offer = workshop.starts_at - now <= OFFER_WITHIN
+    # Before the start and within OFFER_WITHIN of it: an offer. Once the session is on, the person waiting is
+    # confirmed at once (an offer's deadline would already have passed; they may well be in the room).
+    as_offer = now < workshop.starts_at and workshop.starts_at - now <= OFFER_WITHIN
     for registration in promoted:
         if as_offer:
             registration.status = RegistrationStatus.OFFERED

@@ -31,3 +31,15 @@ def contact(request):
         form.renew_token()
         return render(request, "home/contact.html", {**context, "form": form}, status=400)
     return render(request, "home/contact.html", {**context, "form": ContactForm()})
+
+
+def accessibility(request):
+    """ウェブアクセシビリティ方針 and 試験結果 (JIS X 8341-3:2016); the automated results come from the e2e axe runs."""
+    from .accessibility import CRITERIA, load_report
+
+    report = load_report()
+    return render(
+        request,
+        "home/accessibility.html",
+        {"report": report, "criteria_count": len(CRITERIA), "site_url": settings.SITE_URL.rstrip("/")},
+    )

@@ -93,6 +93,7 @@ def _child_env() -> dict:
             "BENCH_DATABASE_NAME": str(connection.settings_dict["NAME"]),
             "BENCH_SIGNING_KEY_FILE": str(settings.CERTIFICATE_SIGNING_KEY_FILE),
             "BENCH_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "BENCH_CERTIFICATE_FILES_ROOT": str(settings.STORAGES["certificates"]["OPTIONS"]["location"]),
             "PYTHONPATH": str(ROOT),
         }
     )

@@ -195,7 +195,8 @@ def test_staff_with_permission_and_mfa_can_download(client):
     staff = UserFactory()
     staff.user_permissions.add(Permission.objects.get(codename="view_certificate"))
     client.force_login(staff)
-    assert client.get(f"/certificates/{certificate.number}/pdf/").status_code == 404  # no TOTP yet
+    response = client.get(f"/certificates/{certificate.number}/pdf/")  # no TOTP yet: set it up first
+    assert response.status_code == 302 and response["Location"].startswith("/mypage/security/enrol/")
     give_totp(staff)
     staff = type(staff).objects.get(pk=staff.pk)
     client.force_login(staff)
@@ -271,8 +272,9 @@ def test_home_page_shows_the_number_of_certified_supporters(client):
     revoked = _cert(revoked=True)
     CertificateFactory(holder=revoked.holder, course=revoked.course)  # re-issued: still one person
     body = client.get("/").content.decode()
-    assert "全国のつながりサポーター" in body
-    assert "<strong>3</strong>人" in body
+    assert "このサイトで修了したつながりサポーター" in body and "全国のつながりサポーター" not in body
+    assert "<strong>3</strong>人が、このサイトの養成講座を修了しています" in body
+    assert "全国の自治体などの講座で養成された人の数は含みません" in body  # it is not a national total
 
 
 # --- Account deletion ----------------------------------------------------------------------------------------

@@ -95,3 +95,11 @@ def test_an_offered_person_accepts_on_the_workshop_page(client):
     client.force_login(UserFactory())
     client.post(workshop.url + "accept-offer/")
     assert selectors.seats_taken(workshop) == 1
+
+
+def test_once_the_session_is_on_a_freed_seat_is_confirmed_at_once():
+    workshop, seated, first, _second = full_workshop(dt.timedelta(hours=2))
+    with time_machine.travel(workshop.starts_at + dt.timedelta(minutes=10)):
+        services.cancel_registration(registration=seated, user=seated.user)
+    first.refresh_from_db()
+    assert first.status == RegistrationStatus.CONFIRMED and first.offer_expires_at is None

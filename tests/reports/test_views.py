@@ -1,4 +1,4 @@
-"""Access to every report screen and export, for every role (docs/reports.md, docs/region-scoping.md).
+"""Access to every report screen and export, for every role (docs/reports.md, docs/access-policy.md).
 
 A 鳥取県 officer sees 鳥取県 and 鳥取市 but gets nothing for 京都市 — by URL, picker value, export link or any other
 parameter; a 鳥取市 officer sees only 鳥取市; a national officer and a superuser see everything; anonymous users,
