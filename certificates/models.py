@@ -91,6 +91,15 @@ class Certificate(models.Model):
     rendered_at = models.DateTimeField(_("PDF作成日時"), null=True, blank=True)
     pdf_file = models.CharField(_("修了証PDFのファイル"), max_length=255, blank=True, editable=False)
     card_file = models.CharField(_("サポーターカードのファイル"), max_length=255, blank=True, editable=False)
+    # The wallet card is rendered on demand (first download, or the low-priority sweep), not at issue time.
+    card_status = models.CharField(
+        _("サポーターカードの作成状況"),
+        max_length=10,
+        choices=RenderStatus.choices,
+        default=RenderStatus.PENDING,
+        db_default=RenderStatus.PENDING,
+    )
+    card_error = models.CharField(_("サポーターカード作成の失敗理由"), max_length=500, blank=True, db_default="")
     personal_data_erased_at = models.DateTimeField(_("個人情報の消去日時"), null=True, blank=True)
     # The "修了証を発行しました" e-mail: set when it was sent (claimed before sending, cleared if sending failed).
     issued_notice_sent_at = models.DateTimeField(_("発行のお知らせメールの送信日時"), null=True, blank=True)

@@ -312,6 +312,7 @@ def erase_holder_personal_data(*, user) -> int:
         certificate.holder_furigana = ""
         certificate.personal_data_erased_at = now
         certificate.render_status = RenderStatus.PENDING
+        certificate.card_status = RenderStatus.PENDING
         certificate.save()
     if certificates:
         _forget_count()
@@ -537,8 +538,9 @@ def _delete_files(certificate: Certificate) -> None:
 
 
 def render_certificate_files(*, certificate_id: int, force: bool = False) -> Certificate:
-    """Render and store the PDF and the wallet card of a certificate. Idempotent: files already rendered are kept
-    unless `force`; a failure records its reason (status FAILED) and re-raises so the task retries."""
+    """Render and store the 修了証 PDF of a certificate — what the holder needs at issue time. The wallet card is
+    rendered on demand (`render_card`). Idempotent: a file already rendered is kept unless `force`; a failure records
+    its reason (status FAILED) and re-raises so the task retries."""
     from . import rendering
     from .storage import certificate_storage
 
@@ -548,21 +550,15 @@ def render_certificate_files(*, certificate_id: int, force: bool = False) -> Cer
         not force
         and certificate.render_status == RenderStatus.DONE
         and certificate.pdf_file
-        and certificate.card_file
         and storage.exists(certificate.pdf_file)
-        and storage.exists(certificate.card_file)
     ):
         return certificate
     if certificate.personal_data_erased_at:
         raise CertificateError(messages.FILE_NOT_READY)
     Certificate.objects.filter(pk=certificate.pk).update(render_status=RenderStatus.RUNNING, render_error="")
     try:
-        context = rendering.certificate_context(certificate)  # one QR code and issuer look-up for both files
-        pdf = rendering.render_certificate_pdf(certificate, context)
-        card = rendering.render_card_pdf(certificate, context)
-        folder = f"certificates/{secrets.token_urlsafe(18)}"
-        pdf_name = storage.save(f"{folder}/certificate.pdf", _content(pdf))
-        card_name = storage.save(f"{folder}/card.pdf", _content(card))
+        pdf = rendering.render_certificate_pdf(certificate)
+        pdf_name = storage.save(f"certificates/{secrets.token_urlsafe(18)}/certificate.pdf", _content(pdf))
     except Exception as exc:
         Certificate.objects.filter(pk=certificate.pk).update(
             render_status=RenderStatus.FAILED, render_error=f"{type(exc).__name__}: {exc}"[:500]
@@ -570,15 +566,57 @@ def render_certificate_files(*, certificate_id: int, force: bool = False) -> Cer
         raise
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        old = (locked.pdf_file, locked.card_file)
-        locked.pdf_file, locked.card_file = pdf_name, card_name
+        old = locked.pdf_file
+        locked.pdf_file = pdf_name
         locked.render_status = RenderStatus.DONE
         locked.render_error = ""
         locked.rendered_at = timezone.now()
-        locked.save(update_fields=["pdf_file", "card_file", "render_status", "render_error", "rendered_at"])
-    for name in old:  # a concurrent or forced render replaced these
-        if name and name not in (pdf_name, card_name) and storage.exists(name):
-            storage.delete(name)
+        locked.save(update_fields=["pdf_file", "render_status", "render_error", "rendered_at"])
+    if old and old != pdf_name and storage.exists(old):  # a concurrent or forced render replaced it
+        storage.delete(old)
+    return locked
+
+
+def render_card(*, certificate_id: int, force: bool = False) -> Certificate:
+    """Render and store the wallet card (on the first download, or by the low-priority sweep). Its own status
+    (`card_status`): a failure is recorded (FAILED) and re-raised, and the next download or sweep renders it again; a
+    card already stored is reused, so a retry or a second download never renders or stores it twice."""
+    from . import rendering
+    from .storage import certificate_storage
+
+    certificate = Certificate.objects.select_related("course", "holder").get(pk=certificate_id)
+    storage = certificate_storage()
+    if (
+        not force
+        and certificate.card_status == RenderStatus.DONE
+        and certificate.card_file
+        and storage.exists(certificate.card_file)
+    ):
+        return certificate
+    if certificate.personal_data_erased_at:
+        raise CertificateError(messages.FILE_NOT_READY)
+    Certificate.objects.filter(pk=certificate.pk).update(card_status=RenderStatus.RUNNING, card_error="")
+    try:
+        card = rendering.render_card_pdf(certificate)
+        card_name = storage.save(f"certificates/{secrets.token_urlsafe(18)}/card.pdf", _content(card))
+    except Exception as exc:
+        Certificate.objects.filter(pk=certificate.pk).update(
+            card_status=RenderStatus.FAILED, card_error=f"{type(exc).__name__}: {exc}"[:500]
+        )
+        raise
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        old = locked.card_file
+        if locked.card_status == RenderStatus.DONE and old and storage.exists(old) and not force:
+            # Another process stored the card while this one rendered: keep theirs, drop ours (no duplicate).
+            storage.delete(card_name)
+            return locked
+        locked.card_file = card_name
+        locked.card_status = RenderStatus.DONE
+        locked.card_error = ""
+        locked.save(update_fields=["card_file", "card_status", "card_error"])
+    if old and old != card_name and storage.exists(old):
+        storage.delete(old)
     return locked
 
 
@@ -588,7 +626,9 @@ def _content(data: bytes):
     return ContentFile(data)
 
 
-def ensure_files(*, certificate: Certificate) -> Certificate:
-    """The certificate with its files present: rendered now, in this request, if the task never ran (a broker
-    outage) or the files were lost."""
+def ensure_files(*, certificate: Certificate, kind: str = "pdf") -> Certificate:
+    """The certificate with the file of `kind` ("pdf" or "card") present: rendered now, in this request, if the task
+    never ran (a broker outage), the file was lost, or (the card) it was never asked for before."""
+    if kind == "card":
+        return render_card(certificate_id=certificate.pk)
     return render_certificate_files(certificate_id=certificate.pk)

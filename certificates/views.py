@@ -235,7 +235,7 @@ def download(request, number: str, kind: str):
     except _StaffStepFirst as step:
         return step.response
     try:
-        certificate = ensure_files(certificate=certificate)
+        certificate = ensure_files(certificate=certificate, kind=kind)
     except Exception:
         flash.error(request, messages.FILE_NOT_READY)
         return redirect("accounts:mypage")

@@ -126,13 +126,17 @@ def test_a_css_url_in_the_document_is_not_fetched(monkeypatch):
 
 
 def test_render_task_stores_both_files_and_a_second_run_keeps_them():
+    from certificates.services import render_card
+
     certificate = CertificateFactory()
-    first = render_certificate_files(certificate_id=certificate.pk)
-    assert first.render_status == RenderStatus.DONE
+    render_certificate_files(certificate_id=certificate.pk)
+    first = render_card(certificate_id=certificate.pk)
+    assert first.render_status == RenderStatus.DONE and first.card_status == RenderStatus.DONE
     storage = certificate_storage()
     assert storage.exists(first.pdf_file) and storage.exists(first.card_file)
     assert first.pdf_file.startswith("certificates/")
-    again = render_certificate_files(certificate_id=certificate.pk)
+    render_certificate_files(certificate_id=certificate.pk)
+    again = render_card(certificate_id=certificate.pk)
     assert (again.pdf_file, again.card_file) == (first.pdf_file, first.card_file)
 
 
