@@ -7,6 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 MANAGE := $(PY) manage.py
+# lms/wsgi.py, lms/asgi.py and lms/celery.py default to production settings; `make worker` / `make beat` choose
+# development explicitly unless DJANGO_SETTINGS_MODULE is set (manage.py defaults to development itself; tests use
+# lms.settings.test from pyproject.toml).
+CELERY := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-lms.settings.dev} $(VENV)/bin/celery
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the platform needs beyond Python (STACK-NOTES.md): Japanese fonts for PDFs and HarfBuzz's
@@ -76,11 +80,11 @@ bench: install-dev ## Benchmarks: prints one JSON object of figures
 
 .PHONY: worker
 worker: install ## Run a Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A lms worker -l info
+	$(CELERY) -A lms worker -l info
 
 .PHONY: beat
 beat: install ## Run Celery beat (needs REDIS_URL): scheduled publishing every minute, reminders
-	$(VENV)/bin/celery -A lms beat -l info
+	$(CELERY) -A lms beat -l info
 
 .PHONY: clean
 clean: ## Remove the virtualenv, the SQLite database and collected files

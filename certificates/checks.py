@@ -49,3 +49,28 @@ def check_harfbuzz_subset(app_configs=None, **kwargs):
             id="certificates.E003",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def check_certificate_files_are_private(app_configs=None, **kwargs):
+    """Certificate files on local disk must not live under MEDIA_ROOT or STATIC_ROOT, which web servers (and the
+    development /media/ route) serve."""
+    from django.conf import settings
+
+    from .storage import PrivateCertificateStorage, certificate_storage, inside
+
+    storage = certificate_storage()
+    if not isinstance(storage, PrivateCertificateStorage):
+        return []
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = getattr(settings, name, None)
+        if public and inside(storage.location, public):
+            return [
+                checks.Error(
+                    f"Certificate files would be stored inside {name} ({public}), which is served publicly.",
+                    hint="Set CERTIFICATE_FILES_ROOT to a folder outside MEDIA_ROOT and STATIC_ROOT "
+                    "(default: var/certificates/); move existing files with manage.py move_certificate_files.",
+                    id="certificates.E003",
+                )
+            ]
+    return []

@@ -12,6 +12,9 @@ class CertificateSource(models.TextChoices):
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("有効")
     REVOKED = "revoked", _("失効")
+    # Replaced at the holder's request by a new certificate (a new number) with their current name: still a genuine
+    # certificate of a genuine completion, never shown as 失効 and never revealing the new one.
+    REISSUED = "reissued", _("再発行済み")
 
 
 class NameDisplay(models.TextChoices):
@@ -42,8 +45,19 @@ class VerificationOutcome(models.TextChoices):
 
     VALID = "valid", _("有効")
     REVOKED = "revoked", _("失効")
+    REISSUED = "reissued", _("再発行されました（新しい修了証があります）")
     NOT_FOUND = "not_found", _("見つかりません")
+    MISTYPED = "mistyped", _("番号に入力ミスがあるようです")
+    MALFORMED = "malformed", _("修了証番号の形式ではありません")
     FORGED = "forged", _("当サイトが発行したものではありません")
+
+
+class NumberProblem(models.TextChoices):
+    """What is wrong with a typed certificate number, if anything."""
+
+    NONE = "", _("正しい形式")
+    MISTYPED = "mistyped", _("確認用の文字が合わない（入力ミス）")
+    MALFORMED = "malformed", _("修了証番号の形式ではない")
 
 
 REVOCATION_REASON_ACCOUNT_DELETED = "退会"

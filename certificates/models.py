@@ -18,6 +18,9 @@ class CertificateQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(status=CertificateStatus.VALID)
 
+    def reissued(self):
+        return self.filter(status=CertificateStatus.REISSUED)
+
     def revoked(self):
         return self.filter(status=CertificateStatus.REVOKED)
 
@@ -66,6 +69,15 @@ class Certificate(models.Model):
         related_name="+",
         verbose_name=_("失効させた職員"),
     )
+    reissued_at = models.DateTimeField(_("再発行日時"), null=True, blank=True)
+    reissued_as = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reissued_from",
+        verbose_name=_("再発行された修了証"),
+    )
     key_id = models.CharField(_("署名鍵ID"), max_length=64)
     signature = models.CharField(_("署名"), max_length=128)
     name_display = models.CharField(
@@ -81,6 +93,15 @@ class Certificate(models.Model):
     render_started_at = models.DateTimeField(_("PDF作成の開始日時"), null=True, blank=True)
     pdf_file = models.CharField(_("修了証PDFのファイル"), max_length=255, blank=True, editable=False)
     card_file = models.CharField(_("サポーターカードのファイル"), max_length=255, blank=True, editable=False)
+    # The wallet card is rendered on demand (first download, or the low-priority sweep), not at issue time.
+    card_status = models.CharField(
+        _("サポーターカードの作成状況"),
+        max_length=10,
+        choices=RenderStatus.choices,
+        default=RenderStatus.PENDING,
+        db_default=RenderStatus.PENDING,
+    )
+    card_error = models.CharField(_("サポーターカード作成の失敗理由"), max_length=500, blank=True, db_default="")
     personal_data_erased_at = models.DateTimeField(_("個人情報の消去日時"), null=True, blank=True)
     # The "修了証を発行しました" e-mail: set when it was sent (claimed before sending, cleared if sending failed).
     issued_notice_sent_at = models.DateTimeField(_("発行のお知らせメールの送信日時"), null=True, blank=True)
@@ -98,8 +119,14 @@ class Certificate(models.Model):
                 name="certificates_one_valid_per_holder_course",
             ),
             models.CheckConstraint(
-                condition=Q(status=CertificateStatus.VALID) | Q(revoked_at__isnull=False),
+                condition=Q(status=CertificateStatus.VALID)
+                | Q(status=CertificateStatus.REISSUED)
+                | Q(revoked_at__isnull=False),
                 name="certificates_revoked_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CertificateStatus.REISSUED) | Q(reissued_at__isnull=False),
+                name="certificates_reissued_has_time",
             ),
         ]
         permissions = [("revoke_certificate", _("修了証を失効させる"))]
@@ -114,6 +141,14 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.status == CertificateStatus.REVOKED
+
+    @property
+    def is_reissued(self) -> bool:
+        return self.status == CertificateStatus.REISSUED
+
+    @property
+    def shows_initials(self) -> bool:
+        return self.name_display == NameDisplay.INITIALS
 
     @property
     def display_name(self) -> str:

@@ -44,20 +44,27 @@ def generate_number() -> str:
     return format_number(data)
 
 
-def parse_number(raw: str | None) -> str | None:
-    """The canonical number for what a person typed, or None when it is not a well-formed number."""
+def classify_number(raw: str | None) -> tuple[str | None, str]:
+    """(canonical number, problem) for what a person typed. The problem is "" for a well-formed number,
+    "mistyped" when it has the shape of a number (16 symbols and a check symbol) but the check symbol does not match —
+    a typing mistake, which Crockford's check catches — and "malformed" for text that is no number at all."""
     if not raw or len(raw) > MAX_INPUT_LENGTH:
-        return None
+        return None, "malformed"
     text = unicodedata.normalize("NFKC", raw).strip().upper()
     text = _SEPARATORS.sub("", text)
     if len(text) != DATA_LENGTH + 1:
-        return None
+        return None, "malformed"
     data = text[:DATA_LENGTH].translate(_LOOKALIKES)
     check = text[DATA_LENGTH]
     if check not in CHECK_ALPHABET:
         check = check.translate(_LOOKALIKES)
     if any(ch not in _VALUES for ch in data) or check not in CHECK_ALPHABET:
-        return None
+        return None, "malformed"
     if check_symbol(data) != check:
-        return None
-    return format_number(data)
+        return None, "mistyped"
+    return format_number(data), ""
+
+
+def parse_number(raw: str | None) -> str | None:
+    """The canonical number for what a person typed, or None when it is not a well-formed number."""
+    return classify_number(raw)[0]

@@ -24,8 +24,8 @@ def limited(request, *, group: str, rate: str) -> bool:
     return is_ratelimited(request, group=group, key=client_key, rate=rate, increment=True)
 
 
-def too_many_requests(request):
-    response = render(request, "429.html", status=429)
+def too_many_requests(request, message=None):
+    response = render(request, "429.html", {"message": message}, status=429)
     response["Retry-After"] = "60"
     return response
 

@@ -27,7 +27,7 @@ from .enums import (
     VerificationOutcome,
 )
 from .models import Certificate, CertificateVerification, OrganisationInvite
-from .numbering import ALPHABET, generate_number, parse_number
+from .numbering import ALPHABET, classify_number, generate_number
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,9 @@ def _holder_names(holder) -> tuple[str, str]:
     return holder.get_full_name(), ""
 
 
-def issue_certificate(*, holder, course, source: CertificateSource | str, workshop=None) -> Certificate:
+def issue_certificate(
+    *, holder, course, source: CertificateSource | str, workshop=None, _reissue_of: Certificate | None = None
+) -> Certificate:
     """Issue the holder's certificate for `course`, or return the valid one they already have.
 
     Called by courses.services.complete_course inside its transaction, so the certificate exists exactly when the
@@ -105,8 +107,11 @@ def issue_certificate(*, holder, course, source: CertificateSource | str, worksh
                 holder_name=name,
                 holder_furigana=furigana,
                 course=course,
-                course_title=course.title,
-                curriculum_version=getattr(course, "curriculum_version", "") or "",
+                course_title=_reissue_of.course_title if _reissue_of else course.title,
+                curriculum_version=(
+                    _reissue_of.curriculum_version if _reissue_of else getattr(course, "curriculum_version", "") or ""
+                ),
+                name_display=_reissue_of.name_display if _reissue_of else NameDisplay.FULL,
                 source=source,
                 workshop=workshop,
                 issued_at=timezone.now().replace(microsecond=0),
@@ -252,6 +257,45 @@ def reissue_certificate(*, certificate: Certificate) -> Certificate:
     )
 
 
+def holder_current_names(holder) -> tuple[str, str]:
+    """The name and furigana a certificate issued now would carry."""
+    return _holder_names(holder)
+
+
+def name_changed_since_issue(certificate: Certificate) -> bool:
+    name, furigana = _holder_names(certificate.holder)
+    return bool(name) and (name, furigana) != (certificate.holder_name, certificate.holder_furigana)
+
+
+@transaction.atomic
+def reissue_with_current_name(*, certificate: Certificate, holder) -> Certificate:
+    """The holder's request after a name change: a new certificate (new number, new signature) with their current
+    name, the same course title, curriculum version and completion source; the old one becomes REISSUED — still
+    answered as genuine (「再発行されました（新しい修了証があります）」, never 失効) and never linked to the new number
+    or name. Refused (nothing changes) for another person's, a no-longer-valid one, or when the name is unchanged."""
+    if certificate.holder_id != holder.pk:
+        raise PermissionError("Only the holder requests a reissue.")
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not locked.is_valid:
+        raise CertificateError(messages.REISSUE_NOT_VALID)
+    if not name_changed_since_issue(locked):
+        raise CertificateError(messages.REISSUE_SAME_NAME)
+    now = timezone.now()
+    # The partial unique constraint allows one valid certificate per holder and course: step the old one aside first.
+    Certificate.objects.filter(pk=locked.pk).update(status=CertificateStatus.REISSUED, reissued_at=now)
+    new = issue_certificate(
+        holder=locked.holder,
+        course=locked.course,
+        source=locked.source,
+        workshop=locked.workshop if locked.source == CertificateSource.WORKSHOP else None,
+        _reissue_of=locked,
+    )
+    Certificate.objects.filter(pk=locked.pk).update(reissued_as=new)
+    locked.refresh_from_db()
+    locked.full_clean(exclude=["holder", "course", "workshop", "revoked_by", "reissued_as"], validate_constraints=False)
+    return new
+
+
 @transaction.atomic
 def erase_holder_personal_data(*, user) -> int:
     """On account deletion: revoke the holder's valid certificates (reason 退会), erase the name snapshots and delete
@@ -268,6 +312,7 @@ def erase_holder_personal_data(*, user) -> int:
         certificate.holder_furigana = ""
         certificate.personal_data_erased_at = now
         certificate.render_status = RenderStatus.PENDING
+        certificate.card_status = RenderStatus.PENDING
         certificate.save()
     if certificates:
         _forget_count()
@@ -306,6 +351,26 @@ class VerificationResult:
     def found(self) -> bool:
         return self.certificate is not None and self.outcome != VerificationOutcome.FORGED
 
+    @property
+    def is_problem(self) -> bool:
+        """Anything but a valid certificate (the bulk table lists these first)."""
+        return self.outcome != VerificationOutcome.VALID
+
+
+_NOT_FOUND_OUTCOMES = {
+    "": VerificationOutcome.NOT_FOUND,
+    "mistyped": VerificationOutcome.MISTYPED,
+    "malformed": VerificationOutcome.MALFORMED,
+}
+
+
+def _found_outcome(certificate: Certificate) -> VerificationOutcome:
+    if certificate.is_valid:
+        return VerificationOutcome.VALID
+    if certificate.is_reissued:
+        return VerificationOutcome.REISSUED
+    return VerificationOutcome.REVOKED
+
 
 # A well-formed number that generate_number never returns is not needed: a malformed input is looked up as this
 # placeholder, so unknown and malformed numbers cost the same query and give the same answer.
@@ -318,40 +383,64 @@ def verify_certificate(
     """Look a number up as a verifier does. Unknown and malformed numbers give the same NOT_FOUND after the same
     database work. With a signature (from a QR code), a valid certificate whose signature does not match is FORGED.
     A found certificate's look-up is recorded (time and channel only)."""
-    number = parse_number(raw_number)
-    # One indexed look-up (no join, no ordering): the page needs only the snapshot fields.
+    number, problem = classify_number(raw_number)
+    # One indexed look-up (no join, no ordering) whatever was typed: a mistyped or malformed number is looked up as a
+    # placeholder, so every answer that is not a found certificate costs the same query.
     certificate = next(iter(Certificate.objects.filter(number=number or _PLACEHOLDER).order_by()[:1]), None)
     if certificate is None:
-        return VerificationResult(VerificationOutcome.NOT_FOUND, number)
+        return VerificationResult(_NOT_FOUND_OUTCOMES[problem], number)
     signature_checked = signature is not None
     if signature_checked and not signature_is_genuine(certificate, signature):
         return VerificationResult(VerificationOutcome.FORGED, number, certificate, True)
     if record:
         record_verification(certificate=certificate, channel=channel)
-    outcome = VerificationOutcome.VALID if certificate.is_valid else VerificationOutcome.REVOKED
-    return VerificationResult(outcome, number, certificate, signature_checked)
+    return VerificationResult(_found_outcome(certificate), number, certificate, signature_checked)
 
 
 def verify_many(*, raw_numbers: list[str], channel: VerificationChannel | str) -> list[VerificationResult]:
     """Bulk look-up (employers' CSV, the API): one query for all, results in input order, each found certificate's
     look-up recorded once."""
-    parsed = [parse_number(raw) for raw in raw_numbers]
-    wanted = {n for n in parsed if n}
+    classified = [classify_number(raw) for raw in raw_numbers]
+    wanted = {n for n, _problem in classified if n}
     found = {c.number: c for c in Certificate.objects.filter(number__in=wanted).order_by()}
     results = []
-    for number in parsed:
+    for number, problem in classified:
         certificate = found.get(number) if number else None
         if certificate is None:
-            results.append(VerificationResult(VerificationOutcome.NOT_FOUND, number))
+            results.append(VerificationResult(_NOT_FOUND_OUTCOMES[problem], number))
             continue
-        outcome = VerificationOutcome.VALID if certificate.is_valid else VerificationOutcome.REVOKED
-        results.append(VerificationResult(outcome, number, certificate))
+        results.append(VerificationResult(_found_outcome(certificate), number, certificate))
     now = timezone.now()
     seen = {r.certificate.pk for r in results if r.certificate is not None}
     CertificateVerification.objects.bulk_create(
         [CertificateVerification(certificate_id=pk, verified_at=now, channel=channel) for pk in sorted(seen)]
     )
     return results
+
+
+def _name_key(text: str) -> str:
+    """A name as compared: NFKC (full- and half-width alike), without any spaces, case-folded."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+
+def holder_name_matches(*, certificate: Certificate, typed_name: str) -> bool:
+    """Does the name a verifier read on the PDF match the certificate, without the page revealing it (initials
+    mode)? Checked against the holder digest the signature covers: the typed name (written as printed when it differs
+    only in spaces or width) with the printed furigana must hash to the signed digest, and the stored signature must
+    verify over the stored facts. Rate-limited by the callers; compares in constant time."""
+    import hmac
+
+    if not certificate.holder_name or not _name_key(typed_name) or not signature_is_genuine(certificate):
+        return False
+    candidate = (
+        certificate.holder_name
+        if hmac.compare_digest(_name_key(typed_name).encode(), _name_key(certificate.holder_name).encode())
+        else typed_name
+    )
+    digest = holder_digest(number=certificate.number, name=candidate, furigana=certificate.holder_furigana)
+    return hmac.compare_digest(digest, signed_fields(certificate)["holder"])
 
 
 def record_verification(*, certificate: Certificate, channel: VerificationChannel | str) -> None:
@@ -449,8 +538,9 @@ def _delete_files(certificate: Certificate) -> None:
 
 
 def render_certificate_files(*, certificate_id: int, force: bool = False) -> Certificate:
-    """Render and store the PDF and the wallet card of a certificate. Idempotent: files already rendered are kept
-    unless `force`; a failure records its reason (status FAILED) and re-raises so the task retries."""
+    """Render and store the 修了証 PDF of a certificate — what the holder needs at issue time. The wallet card is
+    rendered on demand (`render_card`). Idempotent: a file already rendered is kept unless `force`; a failure records
+    its reason (status FAILED) and re-raises so the task retries."""
     from . import rendering
     from .storage import certificate_storage
 
@@ -460,9 +550,7 @@ def render_certificate_files(*, certificate_id: int, force: bool = False) -> Cer
         not force
         and certificate.render_status == RenderStatus.DONE
         and certificate.pdf_file
-        and certificate.card_file
         and storage.exists(certificate.pdf_file)
-        and storage.exists(certificate.card_file)
     ):
         return certificate
     if certificate.personal_data_erased_at:
@@ -471,12 +559,8 @@ def render_certificate_files(*, certificate_id: int, force: bool = False) -> Cer
         render_status=RenderStatus.RUNNING, render_error="", render_started_at=timezone.now()
     )
     try:
-        context = rendering.certificate_context(certificate)  # one QR code and issuer look-up for both files
-        pdf = rendering.render_certificate_pdf(certificate, context)
-        card = rendering.render_card_pdf(certificate, context)
-        folder = f"certificates/{secrets.token_urlsafe(18)}"
-        pdf_name = storage.save(f"{folder}/certificate.pdf", _content(pdf))
-        card_name = storage.save(f"{folder}/card.pdf", _content(card))
+        pdf = rendering.render_certificate_pdf(certificate)
+        pdf_name = storage.save(f"certificates/{secrets.token_urlsafe(18)}/certificate.pdf", _content(pdf))
     except Exception as exc:
         Certificate.objects.filter(pk=certificate.pk).update(
             render_status=RenderStatus.FAILED, render_error=f"{type(exc).__name__}: {exc}"[:500]
@@ -484,15 +568,57 @@ def render_certificate_files(*, certificate_id: int, force: bool = False) -> Cer
         raise
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        old = (locked.pdf_file, locked.card_file)
-        locked.pdf_file, locked.card_file = pdf_name, card_name
+        old = locked.pdf_file
+        locked.pdf_file = pdf_name
         locked.render_status = RenderStatus.DONE
         locked.render_error = ""
         locked.rendered_at = timezone.now()
-        locked.save(update_fields=["pdf_file", "card_file", "render_status", "render_error", "rendered_at"])
-    for name in old:  # a concurrent or forced render replaced these
-        if name and name not in (pdf_name, card_name) and storage.exists(name):
-            storage.delete(name)
+        locked.save(update_fields=["pdf_file", "render_status", "render_error", "rendered_at"])
+    if old and old != pdf_name and storage.exists(old):  # a concurrent or forced render replaced it
+        storage.delete(old)
+    return locked
+
+
+def render_card(*, certificate_id: int, force: bool = False) -> Certificate:
+    """Render and store the wallet card (on the first download, or by the low-priority sweep). Its own status
+    (`card_status`): a failure is recorded (FAILED) and re-raised, and the next download or sweep renders it again; a
+    card already stored is reused, so a retry or a second download never renders or stores it twice."""
+    from . import rendering
+    from .storage import certificate_storage
+
+    certificate = Certificate.objects.select_related("course", "holder").get(pk=certificate_id)
+    storage = certificate_storage()
+    if (
+        not force
+        and certificate.card_status == RenderStatus.DONE
+        and certificate.card_file
+        and storage.exists(certificate.card_file)
+    ):
+        return certificate
+    if certificate.personal_data_erased_at:
+        raise CertificateError(messages.FILE_NOT_READY)
+    Certificate.objects.filter(pk=certificate.pk).update(card_status=RenderStatus.RUNNING, card_error="")
+    try:
+        card = rendering.render_card_pdf(certificate)
+        card_name = storage.save(f"certificates/{secrets.token_urlsafe(18)}/card.pdf", _content(card))
+    except Exception as exc:
+        Certificate.objects.filter(pk=certificate.pk).update(
+            card_status=RenderStatus.FAILED, card_error=f"{type(exc).__name__}: {exc}"[:500]
+        )
+        raise
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        old = locked.card_file
+        if locked.card_status == RenderStatus.DONE and old and storage.exists(old) and not force:
+            # Another process stored the card while this one rendered: keep theirs, drop ours (no duplicate).
+            storage.delete(card_name)
+            return locked
+        locked.card_file = card_name
+        locked.card_status = RenderStatus.DONE
+        locked.card_error = ""
+        locked.save(update_fields=["card_file", "card_status", "card_error"])
+    if old and old != card_name and storage.exists(old):
+        storage.delete(old)
     return locked
 
 
@@ -502,7 +628,9 @@ def _content(data: bytes):
     return ContentFile(data)
 
 
-def ensure_files(*, certificate: Certificate) -> Certificate:
-    """The certificate with its files present: rendered now, in this request, if the task never ran (a broker
-    outage) or the files were lost."""
+def ensure_files(*, certificate: Certificate, kind: str = "pdf") -> Certificate:
+    """The certificate with the file of `kind` ("pdf" or "card") present: rendered now, in this request, if the task
+    never ran (a broker outage), the file was lost, or (the card) it was never asked for before."""
+    if kind == "card":
+        return render_card(certificate_id=certificate.pk)
     return render_certificate_files(certificate_id=certificate.pk)

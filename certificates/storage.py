@@ -1,14 +1,14 @@
-"""Where rendered certificate files live: under MEDIA_ROOT/private/, never served by the web server (no base URL).
-Downloads go through `certificates.views.download`, which lets only the holder and staff through. File names carry a
-random folder name as well, so a misconfigured server that did serve MEDIA_ROOT would still not expose them by
-guessing."""
+"""Where rendered certificate files live: their own storage, `STORAGES["certificates"]`, outside MEDIA_ROOT, so
+no web server and no development `/media/` route can ever serve them. By default a local folder
+(CERTIFICATE_FILES_ROOT, `var/certificates/`); for several hosts an S3-compatible bucket through django-storages
+(docs/certificate-files.md). Downloads go through `certificates.views.download`, which lets only the holder and
+staff through. File names also carry a random folder name."""
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 
 
 class PrivateCertificateStorage(FileSystemStorage):
@@ -16,6 +16,11 @@ class PrivateCertificateStorage(FileSystemStorage):
         raise NotImplementedError("Certificate files are downloaded through the certificates views only.")
 
 
-def certificate_storage() -> PrivateCertificateStorage:
-    # Built per call so MEDIA_ROOT changes (tests) take effect.
-    return PrivateCertificateStorage(location=os.path.join(settings.MEDIA_ROOT, "private"), base_url=None)
+def certificate_storage():
+    return storages["certificates"]
+
+
+def inside(path, folder) -> bool:
+    """Is `path` the folder `folder` or inside it?"""
+    path, folder = Path(path).resolve(), Path(folder).resolve()
+    return path == folder or folder in path.parents

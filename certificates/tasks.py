@@ -31,6 +31,26 @@ def render_certificate_files(self, certificate_id: int) -> str:
     return certificate.render_status
 
 
+@shared_task(
+    bind=True,
+    autoretry_for=(OperationalError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    acks_late=True,
+)
+def render_certificate_card(self, certificate_id: int) -> str:
+    """Render and store the wallet card (low priority: the holder's first download renders it otherwise)."""
+    from .models import Certificate
+    from .services import render_card
+
+    try:
+        certificate = render_card(certificate_id=certificate_id)
+    except Certificate.DoesNotExist:
+        return "missing"
+    return certificate.card_status
+
+
 @shared_task(name="certificates.tasks.render_pending_certificates", ignore_result=True)
 def render_pending_certificates(older_than_seconds: int = 300, limit: int = 500) -> int:
     """Sweep (Celery beat): queue rendering for certificates still pending or failed a while after issue — e.g. when
@@ -60,6 +80,18 @@ def render_pending_certificates(older_than_seconds: int = 300, limit: int = 500)
     )
     for certificate_id in ids:
         render_certificate_files.delay(certificate_id)
+    # Cards whose render failed or was killed mid-way are rendered again (never-asked-for cards stay on demand).
+    card_ids = list(
+        Certificate.objects.filter(
+            card_status__in=[RenderStatus.FAILED, RenderStatus.RUNNING],
+            issued_at__lte=cutoff,
+            personal_data_erased_at__isnull=True,
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for certificate_id in card_ids:
+        render_certificate_card.delay(certificate_id)
     return len(ids)
 
 

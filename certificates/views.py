@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -17,13 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
-from lms.accounts.enums import Role
-from lms.accounts.models import Organisation
+from lms.accounts import policy
+from lms.accounts.mfa import staff_session_response
 
 from . import bulk, messages, signing
 from .enums import VerificationChannel, VerificationOutcome
-from .forms import BulkVerifyForm, InviteCodeForm, NameDisplayForm, VerifyForm
+from .forms import BulkVerifyForm, InviteCodeForm, NameCheckForm, NameDisplayForm, VerifyForm
 from .models import Certificate
 from .numbering import parse_number
 from .ratelimit import BULK_NUMBERS_GROUP, budget_left, limited, spend_budget, too_many_requests
@@ -37,17 +37,20 @@ from .services import (
     set_name_display,
     unlink_from_organisation,
     verify_certificate,
-    verify_many,
 )
 from .storage import certificate_storage
 
 VERIFY_GROUP = "certificates.verify"
 BULK_GROUP = "certificates.bulk"
+INVITE_GROUP = "certificates.invite-code"
 
 _OUTCOME_MESSAGES = {
     VerificationOutcome.VALID: messages.VALID,
     VerificationOutcome.REVOKED: messages.REVOKED,
+    VerificationOutcome.REISSUED: messages.REISSUED,
     VerificationOutcome.NOT_FOUND: messages.NOT_FOUND,
+    VerificationOutcome.MISTYPED: messages.MISTYPED,
+    VerificationOutcome.MALFORMED: messages.MALFORMED,
     VerificationOutcome.FORGED: messages.FORGED,
 }
 
@@ -56,7 +59,7 @@ _OUTCOME_MESSAGES = {
 # built from the row just read (status, revocation time, name as chosen, …) and the issuer's name, so a revocation
 # or any change shows at once. Not-found answers are never cached, so unknown and malformed numbers keep taking the
 # same path and time. Signed-in users (whose header and messages differ) always get a fresh rendering.
-VERIFY_PAGE_CACHE_VERSION = 2
+VERIFY_PAGE_CACHE_VERSION = 3
 VERIFY_PAGE_CACHE_SECONDS = 600
 
 
@@ -81,9 +84,9 @@ def _page_cache_key(request, result, typed: str) -> str | None:
     return f"certificates:verify-page:{digest}"
 
 
-def _result_response(request, result, form=None, *, typed: str = ""):
-    status = 404 if result.outcome == VerificationOutcome.NOT_FOUND else 200
-    key = _page_cache_key(request, result, typed)
+def _result_response(request, result, form=None, *, typed: str = "", extra=None):
+    status = 200 if result.certificate is not None else 404
+    key = _page_cache_key(request, result, typed) if not extra else None
     content = cache.get(key) if key else None
     if content is not None:
         response = HttpResponse(content, status=status)
@@ -96,6 +99,8 @@ def _result_response(request, result, form=None, *, typed: str = ""):
                 "result": result,
                 "outcome_message": _OUTCOME_MESSAGES[result.outcome],
                 "issuer_name": get_issuer_name() if result.found else "",
+                "name_check_form": NameCheckForm(),
+                **(extra or {}),
             },
             status=status,
         )
@@ -149,26 +154,27 @@ def bulk_verify(request):
     form = BulkVerifyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "certificates/bulk.html", {"form": form}, status=400)
+    bulk_input = form.cleaned_data["bulk_input"]
     numbers = form.cleaned_data["parsed_numbers"]
     if not spend_budget(
         request, group=BULK_NUMBERS_GROUP, rate=settings.CERTIFICATE_BULK_NUMBERS_RATE, amount=len(numbers)
     ):
         return too_many_requests(request)
-    results = verify_many(raw_numbers=numbers, channel=VerificationChannel.BULK)
-    rows = bulk.result_rows(numbers, results)
+    rows = bulk.verify_input(bulk_input, channel=VerificationChannel.BULK)
     if request.POST.get("format") == "csv":
-        response = HttpResponse(bulk.results_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(bulk.results_csv(bulk_input, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="certificate-verification.csv"'
         return response
-    counts = {outcome: sum(1 for r in rows if r["outcome"] == outcome) for outcome in VerificationOutcome}
     return render(
         request,
         "certificates/bulk.html",
         {
             "form": BulkVerifyForm(),
-            "rows": rows,
-            "counts": counts,
-            "numbers_text": "\n".join(numbers),
+            "rows": bulk.problems_first(rows),
+            "counts": bulk.count_outcomes(rows),
+            "with_names": bulk_input.name_column is not None,
+            "carried": bulk_input.source,
+            "carried_kind": bulk_input.kind,
         },
     )
 
@@ -193,24 +199,27 @@ def achievement(request, course_id: int):
 # --- The holder ------------------------------------------------------------------------------------------
 
 
-def _staff_may_download(user) -> bool:
-    if not user.has_perm("certificates.view_certificate"):
-        return False
-    if settings.STAFF_MFA_REQUIRED:
-        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    return True
+class _StaffStepFirst(Exception):
+    def __init__(self, response):
+        self.response = response
 
 
-def _certificate_for(request, number: str) -> Certificate:
-    """The certificate if the user is its holder (or staff who may see certificates); 404 otherwise, so other
-    people's numbers reveal nothing."""
+def _certificate_for(request, number: str, *, staff: bool = False) -> Certificate:
+    """The certificate if the user is its holder (or, with `staff`, certificate staff in a staff session: the access
+    policy's `certificate_access`); 404 otherwise, so other people's numbers reveal nothing."""
     canonical = parse_number(number)
     certificate = Certificate.objects.filter(number=canonical or "-").select_related("course").first()
     if certificate is None or certificate.personal_data_erased_at:
         raise Http404
-    if certificate.holder_id != request.user.pk and not _staff_may_download(request.user):
-        raise Http404
-    return certificate
+    access = policy.certificate_access(request.user, certificate)
+    if access == policy.HOLDER:
+        return certificate
+    if access == policy.STAFF and staff:
+        response = staff_session_response(request)
+        if response is not None:
+            raise _StaffStepFirst(response)
+        return certificate
+    raise Http404
 
 
 def _file_safe(number: str) -> str:
@@ -221,9 +230,12 @@ def _file_safe(number: str) -> str:
 @login_required
 @require_GET
 def download(request, number: str, kind: str):
-    certificate = _certificate_for(request, number)
     try:
-        certificate = ensure_files(certificate=certificate)
+        certificate = _certificate_for(request, number, staff=True)
+    except _StaffStepFirst as step:
+        return step.response
+    try:
+        certificate = ensure_files(certificate=certificate, kind=kind)
     except Exception:
         flash.error(request, messages.FILE_NOT_READY)
         return redirect("accounts:mypage")
@@ -246,8 +258,6 @@ def credential(request, number: str):
     from .credentials import build_credential, credential_jwt
 
     certificate = _certificate_for(request, number)
-    if certificate.holder_id != request.user.pk:
-        raise Http404
     if request.GET.get("format") == "json":
         response = JsonResponse(build_credential(certificate), json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="credential-{_file_safe(certificate.number)}.json"'
@@ -262,8 +272,6 @@ def credential(request, number: str):
 @require_POST
 def name_display(request, number: str):
     certificate = _certificate_for(request, number)
-    if certificate.holder_id != request.user.pk:
-        raise Http404
     form = NameDisplayForm(request.POST)
     if form.is_valid():
         set_name_display(certificate=certificate, holder=request.user, name_display=form.cleaned_data["name_display"])
@@ -279,6 +287,12 @@ def name_display(request, number: str):
 @login_required
 @require_POST
 def organisation_link(request):
+    # Invite codes are guessable only by trying: each account and each client may try a few an hour
+    # (settings.INVITE_CODE_RATE), so many accounts from one address do not multiply the tries.
+    if limited(request, group=INVITE_GROUP, rate=settings.INVITE_CODE_RATE) or is_ratelimited(
+        request, group=INVITE_GROUP, key="user", rate=settings.INVITE_CODE_RATE, increment=True
+    ):
+        return too_many_requests(request, messages.INVITE_CODE_TOO_MANY)
     form = InviteCodeForm(request.POST)
     if form.is_valid():
         try:
@@ -327,32 +341,16 @@ def organisation_unlink(request):
     )
 
 
-def _admin_organisations(user):
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        roleassignment__user=user, roleassignment__role=Role.EMPLOYER_ADMIN
-    ).distinct()
-
-
-def _mfa_gate(request):
-    if settings.STAFF_MFA_REQUIRED and not Authenticator.objects.filter(
-        user=request.user, type=Authenticator.Type.TOTP
-    ).exists():
-        from lms.accounts import messages as account_messages
-
-        flash.warning(request, account_messages.MFA_REQUIRED)
-        return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-    return None
-
-
 @never_cache
 @login_required
 @require_GET
 def organisation_index(request):
-    organisations = list(_admin_organisations(request.user))
+    organisations = list(policy.administered_organisations(request.user))
     if not organisations:
         return render(request, "403.html", {"message": messages.NOT_EMPLOYER_ADMIN}, status=403)
+    gate = staff_session_response(request)
+    if gate is not None:
+        return gate
     if len(organisations) == 1:
         return redirect("certificates:organisation", organisation_id=organisations[0].pk)
     return render(request, "certificates/organisation_index.html", {"organisations": organisations})
@@ -364,10 +362,10 @@ def organisation_index(request):
 def organisation_detail(request, organisation_id: int):
     """An employer admin's page: the invite code for staff, and the staff who linked themselves with their
     certification status. Only the organisations the user administers; everyone else gets 403 and no data."""
-    organisation = _admin_organisations(request.user).filter(pk=organisation_id).first()
+    organisation = policy.administered_organisations(request.user).filter(pk=organisation_id).first()
     if organisation is None:
         return render(request, "403.html", {"message": messages.NOT_EMPLOYER_ADMIN}, status=403)
-    gate = _mfa_gate(request)
+    gate = staff_session_response(request)
     if gate is not None:
         return gate
     if request.method == "POST":

@@ -23,3 +23,12 @@ def register_admin_urls():
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
     return CertificatesMenuItem("修了証", reverse("certificates_admin:index"), icon_name="doc-full", order=450)
+
+
+@hooks.register("course_complete_section")
+def certificate_on_completion(request, course):
+    """The completion page offers the certificate at once: PDF, card and verification link (rendered on demand if
+    the background render has not finished)."""
+    from .mypage import completion_certificate
+
+    return completion_certificate(request, course)

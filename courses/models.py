@@ -49,7 +49,7 @@ class CoursePage(RoutablePageMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["courses.ModulePage"]
+    subpage_types = ["courses.ModulePage", "courses.ReferencePage"]
 
     class Meta:
         verbose_name = _("講座")
@@ -113,12 +113,24 @@ class ModulePage(RoutablePageMixin, Page):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("正答率がこの値以上で合格です。"),
     )
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        _("1回に出題する問題数"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "確認問題の中から、解答のたびにこの数だけ選んで出題します（選択肢の順番も毎回入れ替わります）。"
+            "問題がこの数より少ないときは全問を出題します。"
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("quiz"), FieldPanel("pass_mark")], heading=_("確認問題")),
+        MultiFieldPanel(
+            [FieldPanel("quiz"), FieldPanel("questions_per_attempt"), FieldPanel("pass_mark")],
+            heading=_("確認問題"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
 
@@ -160,6 +172,30 @@ class ModulePage(RoutablePageMixin, Page):
         if getattr(self, "_has_view_restrictions", None) is False:
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+
+class ReferencePage(Page):
+    """The references page (参考資料) after the modules: the seeds' documents and the official sites. It has no quiz
+    and is not a module: the outline, unlocking, progress and completion count ModulePage children only."""
+
+    summary = models.TextField(_("このページについて"), max_length=400)
+    body = StreamField(ModuleBodyBlock(), verbose_name=_("本文"))
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+    template = "courses/reference_page.html"
+
+    class Meta:
+        verbose_name = _("参考資料")
+        verbose_name_plural = _("参考資料")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.get_parent().specific
+        return context
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -261,6 +297,12 @@ class QuizAttempt(models.Model):
     token = models.CharField(_("送信トークン"), max_length=64, unique=True)
     answers = models.JSONField(_("回答"), help_text=_("問題ID → 選んだ選択肢IDの一覧"))
     results = models.JSONField(_("正誤"), help_text=_("問題ID → 正解したかどうか"))
+    presented = models.JSONField(
+        _("出題"),
+        default=list,
+        blank=True,
+        help_text=_("出題した問題と選択肢の順番: [[問題ID, [選択肢ID, …]], …]（この順で表示した）"),
+    )
     score = models.PositiveSmallIntegerField(_("得点（%）"))
     passed = models.BooleanField(_("合格"))
     submitted_at = models.DateTimeField(_("解答日時"), auto_now_add=True)

@@ -1,12 +1,11 @@
-"""Create the course and its eight modules from `courses/seed_content.py` (itself drawn from the seeds).
+"""Create the course, its eight modules and the references page from the content files (`courses/content/*.yaml`,
+see `courses/content.py`), which are drawn from the seeds and cite them.
 
-Idempotent, and never overwrites an editor: the course page and each module (matched by slug) are created only
-when missing, and existing pages are never saved again. Quiz questions and choices get ids derived from the module
-slug and their position (uuid5), so the same seed always yields the same ids."""
+Idempotent, and never overwrites an editor: the course page and each page (matched by slug) are created only when
+missing, and existing pages are never saved again. Ids are derived from the files (see `courses.content`), so the
+same files always yield the same question and choice ids."""
 
 from __future__ import annotations
-
-import uuid
 
 from django.db import transaction
 from wagtail.models import Site
@@ -14,80 +13,14 @@ from wagtail.models import Site
 from home.models import ConsultationResource, HomePage
 from home.services import load_consultation_resources
 
-from .models import CoursePage, ModulePage
-from .seed_content import COURSE, MODULES
+from .content import ContentError, UnknownResource, build_body, build_quiz, load_content
+from .models import CoursePage, ModulePage, ReferencePage
 
 COURSE_SLUG = "course"
-ID_NAMESPACE = uuid.UUID(
-    "6f1d3c52-6a3e-4a55-9d1b-0c5a7e6b2f10"
-)  # fixed: changing it would change every quiz id
 
 
 class SeedError(Exception):
     pass
-
-
-def _stable_id(*parts) -> str:
-    return str(uuid.uuid5(ID_NAMESPACE, "/".join(str(p) for p in parts)))
-
-
-def _list_items(values, *, key: str) -> list[dict]:
-    return [
-        {"type": "item", "value": value, "id": _stable_id(key, index)} for index, value in enumerate(values)
-    ]
-
-
-def build_body(module: dict, resources: dict[str, int]) -> list[dict]:
-    """The module body as StreamField data; resource blocks point at the ConsultationResource snippet of that name."""
-    body = []
-    for index, block in enumerate(module["body"]):
-        kind, value = block["type"], block["value"]
-        block_id = _stable_id(module["slug"], "body", index)
-        if kind == "key_points":
-            value = {
-                "title": value["title"],
-                "points": _list_items(value["points"], key=f"{block_id}/points"),
-            }
-        elif kind == "statistic":
-            value = {k: value.get(k, "") for k in ("label", "value", "unit", "year", "source", "note")}
-        elif kind == "resource":
-            name = value["name"]
-            if name not in resources:
-                raise SeedError(
-                    f"相談窓口「{name}」がスニペットにありません（home.seed_resources を確認してください）。"
-                )
-            value = {"resource": resources[name], "note": ""}
-        elif kind not in ("heading", "text", "reflection"):
-            raise SeedError(f"未知のブロック種別です: {kind}")
-        body.append({"type": kind, "value": value, "id": block_id})
-    return body
-
-
-def build_quiz(module: dict) -> list[dict]:
-    quiz = []
-    for q_index, question in enumerate(module["quiz"]["questions"]):
-        question_id = _stable_id(module["slug"], "question", q_index)
-        choices = [
-            {
-                "type": "item",
-                "value": {"text": c["text"], "correct": bool(c["correct"])},
-                "id": _stable_id(question_id, c_index),
-            }
-            for c_index, c in enumerate(question["choices"])
-        ]
-        quiz.append(
-            {
-                "type": "question",
-                "id": question_id,
-                "value": {
-                    "text": question["text"],
-                    "multiple": bool(question.get("multiple")),
-                    "choices": choices,
-                    "explanation": question["explanation"],
-                },
-            }
-        )
-    return quiz
 
 
 def _home_page() -> HomePage:
@@ -104,20 +37,48 @@ def _publish(page) -> None:
     page.save_revision(log_action=False).publish(log_action=False)
 
 
+def _new_page(data: dict, resources: dict[str, int]):
+    try:
+        body = build_body(data, resources)
+    except UnknownResource as error:
+        raise SeedError(
+            f"相談窓口「{error}」がスニペットにありません（home.seed_resources を確認してください）。"
+        ) from error
+    if data.get("kind") == "reference":
+        return ReferencePage(title=data["title"], slug=data["slug"], summary=data["summary"], body=body, live=False)
+    return ModulePage(
+        title=data["title"],
+        slug=data["slug"],
+        summary=data["summary"],
+        estimated_minutes=data["estimated_minutes"],
+        body=body,
+        quiz=build_quiz(data),
+        pass_mark=data["pass_mark"],
+        questions_per_attempt=data["questions_per_attempt"],
+        live=False,
+    )
+
+
 @transaction.atomic
 def seed_course() -> list[str]:
+    try:
+        content = load_content()
+    except ContentError as error:
+        raise SeedError("講座の内容ファイルに問題があります:\n" + "\n".join(error.problems)) from error
     lines = load_consultation_resources()
-    resources = {r.name: r.pk for r in ConsultationResource.objects.all()}
+    resources = {r.key: r.pk for r in ConsultationResource.objects.all()}
     home = _home_page()
+    data = content.course
 
     course = CoursePage.objects.child_of(home).filter(slug=COURSE_SLUG).first()
     if course is None:
         course = CoursePage(
-            title=COURSE["title"],
+            title=data["title"],
             slug=COURSE_SLUG,
-            intro=COURSE["intro"],
-            estimated_minutes=COURSE["estimated_minutes"],
-            curriculum_version=COURSE.get("curriculum_version", ""),
+            intro=data["intro"],
+            estimated_minutes=data["estimated_minutes"],
+            completion_message=data.get("completion_message", ""),
+            curriculum_version=str(data.get("curriculum_version", "")),
             live=False,
         )
         home.add_child(instance=course)
@@ -126,32 +87,24 @@ def seed_course() -> list[str]:
     else:
         lines.append(f"講座「{course.title}」はすでにあります（変更しません）")
 
-    existing = {m.slug: m for m in ModulePage.objects.child_of(course)}
-    created = 0
-    for data in MODULES:
+    existing = {p.slug: p for p in course.get_children()}
+    created = {"module": 0, "reference": 0}
+    for data in content.pages:
         if data["slug"] in existing:
             continue
-        module = ModulePage(
-            title=data["title"],
-            slug=data["slug"],
-            summary=data["summary"],
-            estimated_minutes=data["estimated_minutes"],
-            body=build_body(data, resources),
-            quiz=build_quiz(data),
-            pass_mark=data["quiz"]["pass_mark"],
-            live=False,
-        )
+        page = _new_page(data, resources)
         later = [
-            existing[m["slug"]] for m in MODULES if m["number"] > data["number"] and m["slug"] in existing
+            existing[p["slug"]] for p in content.pages if p["number"] > data["number"] and p["slug"] in existing
         ]
-        if later:  # keep the seeds' order when an earlier module is the one missing
-            ModulePage.objects.get(pk=later[0].pk).add_sibling(pos="left", instance=module)
+        if later:  # keep the files' order when an earlier page is the one missing
+            later[0].__class__.objects.get(pk=later[0].pk).add_sibling(pos="left", instance=page)
         else:
-            CoursePage.objects.get(pk=course.pk).add_child(
-                instance=module
-            )  # fresh: numchild/paths may have moved
-        _publish(module)
-        existing[data["slug"]] = module
-        created += 1
-    lines.append(f"章: {created} 件を作成（合計 {ModulePage.objects.child_of(course).count()} 件）")
+            CoursePage.objects.get(pk=course.pk).add_child(instance=page)  # fresh: numchild/paths may have moved
+        _publish(page)
+        existing[data["slug"]] = page
+        created[data.get("kind", "module")] += 1
+    lines.append(f"章: {created['module']} 件を作成（合計 {ModulePage.objects.child_of(course).count()} 件）")
+    lines.append(
+        f"参考資料: {created['reference']} 件を作成（合計 {ReferencePage.objects.child_of(course).count()} 件）"
+    )
     return lines

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, FilteredRelation, Q, Subquery
 from wagtail.models import Page
 
-from .models import CoursePage, Enrolment, ModulePage, ModuleProgress
+from .models import CoursePage, Enrolment, ModulePage, ModuleProgress, ReferencePage
 
 OUTLINE_MODULE_FIELDS = (
     "id",
@@ -161,3 +161,8 @@ def get_course_for_module(module: ModulePage) -> CoursePage:
 def get_primary_course() -> CoursePage | None:
     """The live course learners take (the platform has one; the first in tree order if an editor adds another)."""
     return CoursePage.objects.live().order_by("path").first()
+
+
+def reference_pages(*, course: CoursePage):
+    """The course's live references pages (参考資料): listed after the modules, never counted as modules."""
+    return ReferencePage.objects.child_of(course).live().only("id", "title", "slug", "url_path", "path", "summary")

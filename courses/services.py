@@ -115,33 +115,98 @@ def record_module_view(*, user, module: ModulePage, course: CoursePage, enrolled
     ModuleProgress.objects.bulk_create([ModuleProgress(user=user, module=module)], ignore_conflicts=True)
 
 
-def issue_quiz_token(*, user, module: ModulePage) -> str:
-    """A one-time token for one rendering of a module's quiz form, bound to the user and the module."""
-    return signing.dumps({"u": user.pk, "m": module.pk, "n": secrets.token_hex(16)}, salt=QUIZ_TOKEN_SALT)
+QuizDraw = list[tuple[str, list[str]]]  # [(question id, [choice id in the order shown]), …]
+_random = secrets.SystemRandom()
 
 
-def _read_quiz_token(*, token: str, user, module: ModulePage) -> str:
+def draw_quiz(*, module: ModulePage) -> QuizDraw:
+    """The questions one attempt is given: `questions_per_attempt` drawn at random from the module's pool (all of them
+    when the pool is that small), kept in the pool's order, each with its choices in a random order."""
+    pool = [block for block in module.quiz if block.block_type == "question"]
+    size = min(module.questions_per_attempt or len(pool), len(pool))
+    picked = sorted(_random.sample(range(len(pool)), size))
+    draw = []
+    for index in picked:
+        block = pool[index]
+        choice_ids = [child.id for child in block.value["choices"].bound_blocks]
+        _random.shuffle(choice_ids)
+        draw.append((block.id, choice_ids))
+    return draw
+
+
+def issue_quiz_token(*, user, module: ModulePage, draw: QuizDraw | None = None) -> str:
+    """A one-time token for one rendering of a module's quiz form, bound to the user and the module, carrying (signed)
+    the questions drawn for it and the order of their choices. `quiz_draw_of` reads the draw back."""
+    if draw is None:
+        draw = draw_quiz(module=module)
+    payload = {"u": user.pk, "m": module.pk, "n": secrets.token_hex(16), "d": [[q, list(c)] for q, c in draw]}
+    return signing.dumps(payload, salt=QUIZ_TOKEN_SALT, compress=True)
+
+
+def _token_data(token: str) -> dict:
     try:
         data = signing.loads(token, salt=QUIZ_TOKEN_SALT, max_age=QUIZ_TOKEN_MAX_AGE)
     except signing.BadSignature as exc:  # includes SignatureExpired
         raise QuizSubmissionError(messages.TOKEN_INVALID) from exc
-    if not isinstance(data, dict) or data.get("u") != user.pk:
+    if not isinstance(data, dict):
+        raise QuizSubmissionError(messages.TOKEN_INVALID)
+    return data
+
+
+def _draw_from(data: dict, module: ModulePage) -> QuizDraw | None:
+    """The draw a token carries, limited to questions and choices the module still has (None: a token from before
+    drawing existed, which was given the whole quiz)."""
+    draw = data.get("d")
+    if draw is None:
+        return None
+    pool = {block.id: block for block in module.quiz if block.block_type == "question"}
+    kept = []
+    for item in draw:
+        if not (isinstance(item, list) and len(item) == 2 and item[0] in pool):
+            continue
+        current = [child.id for child in pool[item[0]].value["choices"].bound_blocks]
+        order = [c for c in item[1] if c in current] + [c for c in current if c not in item[1]]
+        kept.append((item[0], order))
+    return kept
+
+
+def quiz_draw_of(*, token: str, user, module: ModulePage) -> QuizDraw | None:
+    """The draw of a token issued to this user for this module (to show the same questions again after a refused
+    submission), or None when the token is not one."""
+    try:
+        data = _token_data(token)
+    except QuizSubmissionError:
+        return None
+    if data.get("u") != user.pk or data.get("m") != module.pk:
+        return None
+    return _draw_from(data, module)
+
+
+def _read_quiz_token(*, token: str, user, module: ModulePage) -> tuple[str, QuizDraw | None]:
+    data = _token_data(token)
+    if data.get("u") != user.pk:
         raise QuizSubmissionError(messages.TOKEN_INVALID)
     if data.get("m") != module.pk:
         raise QuizSubmissionError(messages.TAMPERED)
     nonce = data.get("n")
     if not isinstance(nonce, str) or not nonce:
         raise QuizSubmissionError(messages.TOKEN_INVALID)
-    return nonce
+    return nonce, _draw_from(data, module)
 
 
-def score_quiz(*, module: ModulePage, answers: Mapping[str, Sequence[str]]) -> QuizScore:
-    """Score answers ({question id: [choice ids]}) against the module's current quiz, on the server.
+def score_quiz(
+    *, module: ModulePage, answers: Mapping[str, Sequence[str]], draw: QuizDraw | None = None
+) -> QuizScore:
+    """Score answers ({question id: [choice ids]}) against the module's current quiz, on the server: the questions of
+    `draw` (those the form showed), or every question when no draw is given.
 
     Refuses (QuizSubmissionError) answers to questions the quiz does not have, choice ids that are not the
     question's, several choices for a single-answer question, and unanswered questions. A question is right when the
     chosen set equals the set of correct choices. Passed when right answers × 100 ≥ pass mark × questions."""
     questions = [(block.id, block.value) for block in module.quiz if block.block_type == "question"]
+    if draw is not None:
+        drawn = {question_id for question_id, _order in draw}
+        questions = [(question_id, value) for question_id, value in questions if question_id in drawn]
     if not questions:
         raise QuizSubmissionError(messages.MODULE_NOT_AVAILABLE)
     known = {question_id for question_id, _value in questions}
@@ -195,8 +260,8 @@ def record_quiz_attempt(
         raise QuizSubmissionError(messages.LOGIN_TO_ANSWER)
     if not module.live:
         raise QuizSubmissionError(messages.MODULE_NOT_AVAILABLE)
-    nonce = _read_quiz_token(token=token, user=user, module=module)
-    scored = score_quiz(module=module, answers=answers)
+    nonce, draw = _read_quiz_token(token=token, user=user, module=module)
+    scored = score_quiz(module=module, answers=answers, draw=draw)
 
     course = course or get_course_for_module(module)
     outline = get_course_outline(course=course, user=user)
@@ -214,6 +279,7 @@ def record_quiz_attempt(
         token=nonce,
         answers={r.question_id: list(r.chosen) for r in scored.results},
         results={r.question_id: r.correct for r in scored.results},
+        presented=[[q, order] for q, order in draw] if draw is not None else [],
         score=scored.score,
         passed=scored.passed,
         submitted_at=timezone.now(),

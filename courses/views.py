@@ -17,8 +17,15 @@ from home.models import ConsultationResource
 
 from . import messages
 from .models import CoursePage, ModulePage, QuizAttempt
-from .selectors import CourseOutline, get_course_outline
-from .services import QuizSubmissionError, issue_quiz_token, record_module_view, record_quiz_attempt
+from .selectors import CourseOutline, get_course_outline, reference_pages
+from .services import (
+    QuizSubmissionError,
+    draw_quiz,
+    issue_quiz_token,
+    quiz_draw_of,
+    record_module_view,
+    record_quiz_attempt,
+)
 
 ANSWER_PREFIX = "q-"
 
@@ -43,7 +50,9 @@ def signup_url_for(next_url: str) -> str:
 def course_landing(request, course: CoursePage):
     outline = get_course_outline(course=course, user=request.user)
     context = course.get_context(request)
-    context.update({"outline": outline, "resume": _resume_url(request, outline)})
+    context.update(
+        {"outline": outline, "resume": _resume_url(request, outline), "references": reference_pages(course=course)}
+    )
     return _private(TemplateResponse(request, "courses/course_page.html", context))
 
 
@@ -55,8 +64,23 @@ def course_complete(request, course: CoursePage):
         flash.info(request, messages.NOT_COMPLETED_YET)
         return redirect(course.get_url(request))
     context = course.get_context(request)
-    context.update({"outline": outline, "enrolment": outline.enrolment})
+    context.update(
+        {"outline": outline, "enrolment": outline.enrolment, "completion_sections": _completion_sections(request, course)}
+    )
     return _private(TemplateResponse(request, "courses/course_complete.html", context))
+
+
+def _completion_sections(request, course: CoursePage) -> list[tuple[str, dict]]:
+    """What other apps offer on the completion page (the certificate: certificates/wagtail_hooks.py), through the
+    `course_complete_section` hook: each returns None or (template name, context)."""
+    from wagtail import hooks
+
+    sections = []
+    for fn in hooks.get_hooks("course_complete_section"):
+        section = fn(request, course)
+        if section is not None:
+            sections.append(section)
+    return sections
 
 
 def _resume_url(request, outline: CourseOutline) -> str | None:
@@ -78,18 +102,33 @@ def _course_of(module: ModulePage) -> CoursePage:
     return course
 
 
-def _build_questions(module: ModulePage, *, answers=None, errors=None, attempt: QuizAttempt | None = None):
-    """The quiz as plain data for the template. With an attempt: the learner's choices and whether each was right."""
+def _build_questions(
+    module: ModulePage, *, draw=None, answers=None, errors=None, attempt: QuizAttempt | None = None
+):
+    """The quiz as plain data for the template: the questions of `draw` (or of the attempt) in their order, each with
+    its choices in the order shown; with neither, the whole pool (editor preview). With an attempt: the learner's
+    choices and whether each was right."""
     answers = answers or (attempt.answers if attempt else {})
     errors = errors or {}
+    pool = {b.id: b for b in module.quiz if b.block_type == "question"}
+    if attempt is not None:
+        draw = attempt.presented or [[question_id, None] for question_id in attempt.answers]
+    if draw is None:
+        draw = [[question_id, None] for question_id in pool]
     questions = []
-    for number, block in enumerate((b for b in module.quiz if b.block_type == "question"), start=1):
+    for question_id, order in draw:
+        block = pool.get(question_id)
+        if block is None:  # removed by an editor since
+            continue
         value = block.value
         chosen = set(answers.get(block.id, ()))
+        children = {child.id: child for child in value["choices"].bound_blocks}
+        ordered = [children[c] for c in order if c in children] if order else list(children.values())
+        ordered += [child for child in children.values() if child not in ordered]
         questions.append(
             {
                 "id": block.id,
-                "number": number,
+                "number": len(questions) + 1,
                 "text": value["text"],
                 "multiple": value["multiple"],
                 "explanation": value["explanation"],
@@ -102,7 +141,7 @@ def _build_questions(module: ModulePage, *, answers=None, errors=None, attempt: 
                         "correct": child.value["correct"],
                         "selected": child.id in chosen,
                     }
-                    for child in value["choices"].bound_blocks
+                    for child in ordered
                 ],
             }
         )
@@ -153,7 +192,7 @@ def _locked(request, module, course, outline, *, message=None):
 
 
 def module_detail(
-    request, module: ModulePage, *, answers=None, errors=None, error_message=None, status_code=200
+    request, module: ModulePage, *, answers=None, errors=None, error_message=None, status_code=200, draw=None
 ):
     course = _course_of(module)
     if getattr(request, "is_preview", False):
@@ -171,14 +210,16 @@ def module_detail(
         record_module_view(
             user=request.user, module=module, course=course, enrolled=outline.enrolment is not None
         )
+    if draw is None:  # a fresh form: a new draw of questions and choice order
+        draw = draw_quiz(module=module)
     context = _module_context(
         request,
         module,
         course,
         outline,
-        questions=_build_questions(module, answers=answers, errors=errors),
+        questions=_build_questions(module, draw=draw, answers=answers, errors=errors),
         error_message=error_message,
-        quiz_token=issue_quiz_token(user=request.user, module=module)
+        quiz_token=issue_quiz_token(user=request.user, module=module, draw=draw)
         if request.user.is_authenticated
         else "",
     )
@@ -197,6 +238,7 @@ def _module_preview(request, module: ModulePage, course: CoursePage):
             "active_resource_ids": _active_resource_ids(module),
             "questions": _build_questions(module),
             "is_editor_preview": True,
+            "drawn_count": min(module.questions_per_attempt, len(module.quiz)),
         }
     )
     return TemplateResponse(request, "courses/module_page.html", context)
@@ -235,13 +277,14 @@ def module_answer(request, module: ModulePage):
         if error.message == messages.MODULE_LOCKED:
             outline = get_course_outline(course=course, user=request.user)
             return _locked(request, module, course, outline, message=error.message)
-        return module_detail(
+        return module_detail(  # the same questions again, in the same order, with the choices already made
             request,
             module,
             answers=answers,
             errors=error.question_errors,
             error_message=error.message,
             status_code=400,
+            draw=quiz_draw_of(token=request.POST.get("token", ""), user=request.user, module=module),
         )
     return HttpResponseRedirect(_result_url(request, module, attempt))
 

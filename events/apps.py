@@ -11,10 +11,11 @@ class EventsConfig(AppConfig):
         from lms.accounts.mypage import register_panel
 
         from .models import WorkshopPage
-        from .mypage import workshops_panel
+        from .mypage import trainer_panel, workshops_panel
         from .signal_handlers import handle_workshop_published
 
         register_panel("workshops", order=20, func=workshops_panel)
+        register_panel("trainer-console", order=5, func=trainer_panel)
 
         from home import sections
 

@@ -40,7 +40,9 @@ def _sequence(workshop) -> int:
 def workshop_event(workshop, *, include_online_url: bool = False) -> Event:
     event = Event()
     event.add("uid", workshop_uid(workshop))
-    event.add("dtstamp", timezone.now())
+    # The time the workshop last changed, not "now": the same data gives the same bytes, so a polling calendar
+    # app gets 304 Not Modified from the feed's ETag (events.views.public._conditional).
+    event.add("dtstamp", workshop.last_published_at or workshop.first_published_at or timezone.now())
     event.add("sequence", _sequence(workshop))
     event.add("dtstart", workshop.starts_at)
     event.add("dtend", workshop.ends_at)

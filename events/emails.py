@@ -18,6 +18,7 @@ SUBJECTS = {
     NoticeKind.CONFIRMED: "参加が確定しました：{title}",
     NoticeKind.WAITLISTED: "キャンセル待ちで受け付けました：{title}",
     NoticeKind.PROMOTED: "キャンセル待ちから参加が確定しました：{title}",
+    NoticeKind.OFFERED: "キャンセル待ちの席をご用意しました（期限までにご確認ください）：{title}",
     NoticeKind.REMINDER: "明日開催です：{title}",
     NoticeKind.WORKSHOP_CANCELLED: "講座中止のお知らせ：{title}",
 }
@@ -37,6 +38,7 @@ def send_notice_email(*, registration, kind: NoticeKind) -> None:
         "url": absolute_url(workshop),
         "mypage_url": settings.SITE_URL.rstrip("/") + "/mypage/",
         "position": waitlist_position(registration),
+        "offer_expires_at": timezone.localtime(registration.offer_expires_at) if registration.offer_expires_at else None,
         "show_online_url": kind in (NoticeKind.CONFIRMED, NoticeKind.PROMOTED, NoticeKind.REMINDER),
     }
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + SUBJECTS[kind].format(title=workshop.title)

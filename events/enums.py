@@ -20,6 +20,7 @@ class RegistrationStatus(models.TextChoices):
     WAITLISTED = "waitlisted", _("キャンセル待ち")
     CANCELLED = "cancelled", _("取り消し")
     ATTENDED = "attended", _("出席")
+    OFFERED = "offered", _("繰り上げ（本人の確認待ち）")
 
 
 # A registration that still counts: the person is coming, waiting, or came.
@@ -27,9 +28,10 @@ ACTIVE_REGISTRATION_STATUSES = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITLISTED,
     RegistrationStatus.ATTENDED,
+    RegistrationStatus.OFFERED,
 )
-# Registrations that take one of the workshop's seats.
-SEAT_TAKING_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+# Registrations that take one of the workshop's seats (an offer holds its seat until its deadline).
+SEAT_TAKING_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED, RegistrationStatus.OFFERED)
 
 
 class RegistrationSource(models.TextChoices):
@@ -54,6 +56,7 @@ class NoticeKind(models.TextChoices):
     CONFIRMED = "confirmed", _("参加確定のお知らせ")
     WAITLISTED = "waitlisted", _("キャンセル待ちのお知らせ")
     PROMOTED = "promoted", _("繰り上げ参加確定のお知らせ")
+    OFFERED = "offered", _("繰り上げのご案内（確認期限つき）")
     REMINDER = "reminder", _("前日のお知らせ")
     WORKSHOP_CANCELLED = "workshop_cancelled", _("中止のお知らせ")
 

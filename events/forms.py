@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from lms.accounts.policy import is_page_editor as is_workshop_editor
+from lms.accounts.policy import trainer_scope
 from lms.regions.models import Municipality, Prefecture
 
 from . import messages
 from .enums import WorkshopFormat
-from .permissions import is_workshop_editor, trainer_scope
 
 
 class MunicipalityChoiceField(forms.ModelChoiceField):
@@ -155,6 +156,12 @@ class WalkInCodeForm(forms.Form):
 
 
 class CancelWorkshopForm(forms.Form):
+    reason = forms.CharField(
+        label=_("中止の理由（お知らせのメールと講座のページに載せます）"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": messages.CANCEL_REASON_REQUIRED},
+    )
     confirm = forms.BooleanField(
         label=_("この講座を中止し、申し込んだ方全員にお知らせします"),
         error_messages={"required": messages.CANCEL_CONFIRM_REQUIRED},

@@ -19,6 +19,10 @@ CANNOT_CANCEL_ENDED = _("終了した講座の申し込みは取り消せませ�
 REGISTRATION_CANCELLED = _("申し込みを取り消しました。")
 BUSY = _("ただいま混み合っています。少し待ってから、もう一度お試しください。")
 
+OFFER_ACCEPTED = _("参加が確定しました。当日お待ちしています。")
+OFFER_EXPIRED = _("確認の期限を過ぎたため、この席は次にお待ちの方にご案内しました。")
+OFFER_NOT_FOUND = _("ご案内中の繰り上げはありません。")
+
 # Check-in (attendees)
 LOGIN_TO_CHECK_IN = _("出席を記録するには、申し込みに使ったアカウントでログインしてください。")
 CHECKIN_CODE_INVALID = _("このQRコードは使えません。会場の画面に表示されている新しいQRコードを読み取ってください。")
@@ -60,6 +64,7 @@ ATTENDANCE_SAVED = _("出席を更新しました。")
 ATTENDANCE_CANCELLED_REGISTRATION = _("取り消された申し込みは出席にできません。")
 ATTENDANCE_LOCKED_BY_CERTIFICATE = _("修了証を発行済みのため、出席を取り消せません。修了証の失効は事務局に依頼してください。")
 ALREADY_CANCELLED = _("この講座はすでに中止になっています。")
+CANCEL_REASON_REQUIRED = _("中止の理由を入力してください（お知らせのメールに載せます）。")
 CANCEL_CONFIRM_REQUIRED = _("中止するには、確認のチェックを入れてください。")
 WORKSHOP_CANCELLED_BY_TRAINER = _("講座を中止しました。申し込んでいた方にお知らせのメールを送ります。")
 CLOSE_CANCELLED = _("中止した講座は締めくくれません。")

@@ -135,6 +135,9 @@ class WorkshopPage(RoutablePageMixin, Page):
     is_campaign_event = models.BooleanField(
         _("孤独・孤立対策強化月間の取組"), default=False, help_text=_("5月の強化月間の取組として開催するときに選びます。")
     )
+    cancellation_reason = models.CharField(
+        _("中止の理由"), max_length=500, blank=True, help_text=_("中止のお知らせのメールと講座のページに載せます。")
+    )
     status = models.CharField(
         _("開催状況"),
         max_length=20,
@@ -173,6 +176,7 @@ class WorkshopPage(RoutablePageMixin, Page):
         ),
         FieldPanel("is_campaign_event"),
         FieldPanel("status"),
+        FieldPanel("cancellation_reason"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("description"),
@@ -225,10 +229,13 @@ class WorkshopPage(RoutablePageMixin, Page):
         below the seats already given (confirmed people are never silently put on the waitlist)."""
         if not self.pk:
             return {}
-        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity").first()
+        stored = WorkshopPage.objects.filter(pk=self.pk).values("starts_at", "capacity", "status").first()
         if stored is None:
             return {}
         errors = {}
+        becomes_cancelled = self.status == WorkshopStatus.CANCELLED and stored["status"] != WorkshopStatus.CANCELLED
+        if becomes_cancelled and not (self.cancellation_reason or "").strip():
+            errors["cancellation_reason"] = messages.CANCEL_REASON_REQUIRED
         if self.starts_at and self.starts_at != stored["starts_at"] and self.starts_at < timezone.now():
             errors["starts_at"] = messages.MOVED_INTO_THE_PAST
         if self.capacity is not None and self.capacity != stored["capacity"]:
@@ -322,6 +329,12 @@ class WorkshopPage(RoutablePageMixin, Page):
 
         return views.workshop_cancel_registration(request, self)
 
+    @path("accept-offer/", name="accept_offer")
+    def accept_offer(self, request):
+        from . import views
+
+        return views.workshop_accept_offer(request, self)
+
     @path("checkin/", name="checkin")
     def checkin(self, request):
         from . import views
@@ -373,6 +386,7 @@ class Registration(models.Model):
     registered_at = models.DateTimeField(_("申込日時"))
     confirmed_at = models.DateTimeField(_("参加確定日時"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取り消し日時"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("繰り上げの確認期限"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("出席確認日時"), null=True, blank=True)
     check_in_method = models.CharField(_("出席確認の方法"), max_length=20, choices=CheckInMethod.choices, blank=True)
     checked_in_by = models.ForeignKey(
@@ -412,8 +426,12 @@ class Registration(models.Model):
 
     @property
     def is_confirmed(self) -> bool:
-        """Has a seat (confirmed, or already came)."""
-        return self.status in SEAT_TAKING_STATUSES
+        """Has a seat for sure (confirmed, or already came); an offer not yet accepted is not."""
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED)
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == RegistrationStatus.OFFERED
 
     @property
     def is_waitlisted(self) -> bool:

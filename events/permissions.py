@@ -1,9 +1,11 @@
-"""Who may do what with workshops: the one place that decides it for the admin and the trainer console.
+"""Wagtail's page permissions for workshops. The rules live in the access policy (`lms.accounts.policy`,
+docs/access-policy.md); this module only plugs them into Wagtail:
 
-- Editors (the Wagtail groups Editors and Moderators) and superusers: every workshop.
-- Anyone else (trainers): only workshops whose municipality their trainer role covers
-  (`lms.accounts.scoping.region_scope(user, Role.TRAINER)`), and they cannot delete or move them (they cancel
-  instead, which notifies the people registered).
+- Editing a workshop page: editors and moderators every one, trainers the ones in their regions
+  (`policy.may_edit_workshop`); trainers cannot delete or move them (they cancel instead, which notifies the
+  people registered).
+- The roster and the trainer console (personal data) are `policy.may_see_roster` / `policy.roster_workshops`:
+  the workshop's own trainers and superusers only, never editors or moderators as such.
 
 The admin asks `WorkshopPage.permissions_for_user`, which returns `WorkshopPermissionTester`, for every page action
 (edit, publish, unpublish, revisions, copy, move, delete, lock, preview); the municipality a trainer may choose is
@@ -11,45 +13,35 @@ limited by `events.forms.WorkshopPageForm`."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from wagtail.models import PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from lms.accounts.enums import Role
-from lms.accounts.scoping import RegionScope, region_scope
+from lms.accounts.policy import (
+    EDITOR_GROUPS,
+    admin_hidden_page_ids,
+    editable_workshops,
+    is_page_editor,
+    may_edit_workshop,
+    roster_workshops,
+    trainer_scope,
+)
 
-EDITOR_GROUPS = ("Editors", "Moderators")
+# Names kept for the callers of this module.
+is_workshop_editor = is_page_editor
+can_manage_workshop = may_edit_workshop
+manageable_workshops = editable_workshops
 
-
-def is_workshop_editor(user) -> bool:
-    """Editors and superusers see and edit every workshop."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    cache = user.__dict__
-    if "_is_workshop_editor" not in cache:
-        cache["_is_workshop_editor"] = user.groups.filter(name__in=EDITOR_GROUPS).exists()
-    return cache["_is_workshop_editor"]
-
-
-def trainer_scope(user) -> RegionScope:
-    return region_scope(user, Role.TRAINER)
-
-
-def can_manage_workshop(user, workshop) -> bool:
-    """May `user` edit this workshop and run it (roster, check-in, closing)?"""
-    if is_workshop_editor(user):
-        return True
-    if workshop.municipality_id is None:
-        return False
-    return trainer_scope(user).covers_municipality(workshop.municipality)
-
-
-def manageable_workshops(user, queryset: QuerySet) -> QuerySet:
-    """Narrow a WorkshopPage queryset to what `user` may manage."""
-    if is_workshop_editor(user):
-        return queryset
-    return trainer_scope(user).filter_queryset(queryset, lookup="municipality")
+__all__ = [
+    "EDITOR_GROUPS",
+    "RegionalPagePermissionPolicy",
+    "WorkshopPermissionTester",
+    "can_manage_workshop",
+    "editable_workshops",
+    "is_workshop_editor",
+    "manageable_workshops",
+    "roster_workshops",
+    "trainer_scope",
+]
 
 
 class WorkshopPermissionTester(PagePermissionTester):
@@ -100,3 +92,28 @@ class WorkshopPermissionTester(PagePermissionTester):
 
     def can_move(self):
         return self.is_editor and super().can_move()
+
+
+class RegionalPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permission policy, minus the pages the access policy hides from this user
+    (`policy.admin_hidden_page_ids`: other regions' workshops for a trainer who is not an editor).
+
+    Registered for every page type (events/wagtail_hooks.py), so every admin listing that asks Wagtail's policy
+    registry is narrowed the same way: the explorer, page search, site history, the aging / locked pages and
+    workflow reports, the dashboard and the admin API (/admin/api/main/pages/)."""
+
+    def _without_hidden(self, user, queryset):
+        hidden = admin_hidden_page_ids(user)
+        return queryset if hidden is None else queryset.exclude(pk__in=hidden)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self._without_hidden(user, super().instances_user_has_any_permission_for(user, actions))
+
+    def explorable_instances(self, user):
+        return self._without_hidden(user, super().explorable_instances(user))
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not super().user_has_any_permission_for_instance(user, actions, instance):
+            return False
+        hidden = admin_hidden_page_ids(user)
+        return hidden is None or not hidden.filter(pk=instance.pk).exists()

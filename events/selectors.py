@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from lms.accounts.enums import AgeBand, OccupationField
+from lms.accounts.policy import roster_workshops
 from lms.regions.models import Municipality, Prefecture
 
 from .enums import SEAT_TAKING_STATUSES, RegistrationStatus, WorkshopFormat
 from .models import Registration, WorkshopClosing, WorkshopPage
-from .permissions import manageable_workshops
 
 FORMAT_FILTERS = {
     WorkshopFormat.IN_PERSON: (WorkshopFormat.IN_PERSON, WorkshopFormat.HYBRID),
@@ -184,10 +184,11 @@ def learner_registrations(user, *, now: dt.datetime | None = None, past_limit: i
 
 
 def trainer_workshops(user, *, now: dt.datetime | None = None, past_limit: int = 30):
-    """(upcoming, recent past) workshops the user may manage, with their counts; drafts included."""
+    """(upcoming, recent past) workshops whose roster the user may see (`policy.roster_workshops`: the workshop's
+    own trainers), with their counts; drafts included."""
     now = now or timezone.now()
     base = with_seat_counts(
-        manageable_workshops(user, WorkshopPage.objects.all()).select_related("municipality__prefecture")
+        roster_workshops(user, WorkshopPage.objects.all()).select_related("municipality__prefecture")
     ).annotate(attended_count=_count_subquery([RegistrationStatus.ATTENDED]))
     upcoming = list(base.filter(ends_at__gt=now).order_by("starts_at", "pk"))
     past = list(base.filter(ends_at__lte=now).order_by("-starts_at", "-pk")[:past_limit])
@@ -195,28 +196,97 @@ def trainer_workshops(user, *, now: dt.datetime | None = None, past_limit: int =
 
 
 def get_manageable_workshop(user, pk: int) -> WorkshopPage | None:
+    """The workshop if `user` may run it and see its roster (`policy.may_see_roster`), else None."""
     return (
-        manageable_workshops(user, WorkshopPage.objects.filter(pk=pk))
+        roster_workshops(user, WorkshopPage.objects.filter(pk=pk))
         .select_related("municipality__prefecture")
         .first()
     )
 
 
-def roster(workshop: WorkshopPage) -> list[Registration]:
-    """Everyone registered, attended first then confirmed, then the waitlist in order, then cancellations."""
-    order = Case(
-        When(status=RegistrationStatus.ATTENDED, then=Value(0)),
-        When(status=RegistrationStatus.CONFIRMED, then=Value(1)),
-        When(status=RegistrationStatus.WAITLISTED, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
+ROSTER_ORDERS = {"furigana": "50音順（ふりがな）", "registered": "申し込み順"}
+
+
+def roster(workshop: WorkshopPage, *, order: str = "furigana", q: str = "") -> list[Registration]:
+    """Everyone registered, in a stable order the trainer chooses — 50音順 of furigana or registration order — that
+    never depends on attendance, so ticking never moves a row. `q` narrows to names or furigana containing it."""
+    queryset = Registration.objects.filter(workshop_id=workshop.pk).select_related(
+        "user__profile__municipality__prefecture", "certificate"
     )
-    return list(
-        Registration.objects.filter(workshop_id=workshop.pk)
-        .select_related("user__profile__municipality__prefecture", "certificate")
-        .annotate(status_order=order)
-        .order_by("status_order", "id")
+    q = " ".join((q or "").split())[:50]
+    if q:
+        compact = q.replace(" ", "")
+        queryset = queryset.filter(
+            Q(user__profile__full_name__icontains=q) | Q(user__profile__furigana__icontains=q)
+            | Q(user__profile__full_name__icontains=compact) | Q(user__profile__furigana__icontains=compact)
+        )
+    if order == "registered":
+        return list(queryset.order_by("registered_at", "id"))
+    return list(queryset.order_by("user__profile__furigana", "id"))
+
+
+@dataclass
+class WorkshopFigures:
+    """The numbers of one workshop, defined once for the roster, 開催計画 and 実施報告 so they always agree.
+
+    registrants: people who applied online (not cancelled) — walk-ins and paper participants never count here;
+    confirmed / waitlisted: of those, with a seat / waiting; cancellations: registrations cancelled;
+    attendees: attended registrations + paper participants (walk_ins and paper are parts of it);
+    absentees: registrants with a seat who did not attend; in_city / out_city: attendees living in the workshop's
+    city (a ward counts as its city) or elsewhere; certificates: issued to accounts."""
+
+    registrants: int
+    confirmed: int
+    waitlisted: int
+    cancellations: int
+    attendees: int
+    walk_ins: int
+    paper: int
+    absentees: int
+    in_city: int
+    out_city: int
+    certificates: int
+
+
+def workshop_figures(workshop: WorkshopPage, registrations, paper=()) -> WorkshopFigures:
+    from .enums import RegistrationSource
+
+    paper = list(paper)
+    online = [r for r in registrations if r.source == RegistrationSource.ONLINE and not r.is_cancelled]
+    attended = [r for r in registrations if r.is_attended]
+    city = workshop.municipality.parent_id or workshop.municipality_id
+
+    def lives_in_city(municipality) -> bool:
+        return municipality is not None and (municipality.parent_id or municipality.pk) == city
+
+    homes = [getattr(getattr(r.user, "profile", None), "municipality", None) for r in attended]
+    homes += [p.municipality for p in paper]
+    in_city = sum(1 for m in homes if lives_in_city(m))
+    return WorkshopFigures(
+        registrants=len(online),
+        confirmed=sum(1 for r in online if r.is_confirmed),
+        waitlisted=sum(1 for r in online if r.is_waitlisted),
+        cancellations=sum(1 for r in registrations if r.is_cancelled),
+        attendees=len(attended) + len(paper),
+        walk_ins=sum(1 for r in attended if r.source == RegistrationSource.WALK_IN),
+        paper=len(paper),
+        absentees=sum(1 for r in online if r.status == RegistrationStatus.CONFIRMED),
+        in_city=in_city,
+        out_city=len(homes) - in_city,
+        certificates=sum(1 for r in attended if r.certificate_id),
     )
+
+
+# Paperwork dates the console reminds the trainer of (issue 17.7: a plan a month before, a report within two weeks).
+PLAN_DUE_BEFORE = dt.timedelta(days=30)
+REPORT_DUE_AFTER = dt.timedelta(days=14)
+
+
+def paperwork_dates(workshop: WorkshopPage) -> dict:
+    return {
+        "plan_due": timezone.localtime(workshop.starts_at - PLAN_DUE_BEFORE).date(),
+        "report_due": timezone.localtime(workshop.ends_at + REPORT_DUE_AFTER).date(),
+    }
 
 
 def paper_participants(workshop: WorkshopPage) -> list:

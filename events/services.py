@@ -190,21 +190,83 @@ def cancel_registration(*, registration: Registration, user) -> Registration:
     return current
 
 
+# Near the start a freed seat is an offer the person confirms, so nobody is booked the night before unknowingly.
+OFFER_WITHIN = dt.timedelta(hours=24)  # a promotion this close to the start is an offer …
+OFFER_CONFIRM_WITHIN = dt.timedelta(hours=3)  # … to confirm within this long (never after the start)
+
+
+def _expire_offers(workshop: WorkshopPage, now: dt.datetime) -> int:
+    """Offers past their deadline lapse (the registration is cancelled); call with the workshop locked."""
+    return Registration.objects.filter(
+        workshop_id=workshop.pk, status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
+    ).update(status=RegistrationStatus.CANCELLED, cancelled_at=now)
+
+
 def _promote_waitlist(workshop: WorkshopPage, now: dt.datetime) -> list[Registration]:
-    """Give free seats to the waitlist in arrival order (call with the workshop locked)."""
+    """Give free seats to the waitlist in arrival order (call with the workshop locked). Within OFFER_WITHIN of the
+    start, a seat is offered (the person confirms by the deadline, else it passes to the next)."""
     if workshop.is_cancelled or workshop.has_ended(now):
         return []
+    _expire_offers(workshop, now)
     free = workshop.capacity - _seats_taken(workshop.pk)
     if free <= 0:
         return []
     promoted = list(Registration.objects.waitlisted().filter(workshop_id=workshop.pk)[:free])
+    # Before the start and within OFFER_WITHIN of it: an offer. Once the session is on, the person waiting is
+    # confirmed at once (an offer's deadline would already have passed; they may well be in the room).
+    as_offer = now < workshop.starts_at and workshop.starts_at - now <= OFFER_WITHIN
     for registration in promoted:
+        if as_offer:
+            registration.status = RegistrationStatus.OFFERED
+            registration.offer_expires_at = min(now + OFFER_CONFIRM_WITHIN, workshop.starts_at)
+            registration.save(update_fields=["status", "offer_expires_at"])
+            _queue_notice(registration.pk, NoticeKind.OFFERED)
+            continue
         registration.status = RegistrationStatus.CONFIRMED
         # Stamped here, under the lock (not the caller's `now`, taken before it): stamps follow promotion order.
         registration.confirmed_at = timezone.now()
         registration.save(update_fields=["status", "confirmed_at"])
         _queue_notice(registration.pk, NoticeKind.PROMOTED)
     return promoted
+
+
+def accept_offer(*, registration: Registration, user) -> Registration:
+    """The person confirms the seat offered to them before its deadline: confirmed (with the usual e-mail)."""
+    if registration.user_id != user.pk:
+        raise WorkshopError(messages.OFFER_NOT_FOUND)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock_workshop(registration.workshop_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.is_confirmed:
+            return current
+        if not current.is_offered:
+            raise WorkshopError(messages.OFFER_NOT_FOUND)
+        expired = current.offer_expires_at <= now
+        if expired:
+            _promote_waitlist(locked, now)  # lapses it and offers the seat to the next person (committed)
+        else:
+            current.status = RegistrationStatus.CONFIRMED
+            current.confirmed_at = now
+            current.save(update_fields=["status", "confirmed_at"])
+            _queue_notice(current.pk, NoticeKind.PROMOTED)
+    if expired:
+        raise WorkshopError(messages.OFFER_EXPIRED)
+    return current
+
+
+def expire_waitlist_offers(*, now: dt.datetime | None = None) -> int:
+    """Every few minutes (beat): offers past their deadline lapse and their seats go to the next person waiting."""
+    now = now or timezone.now()
+    workshop_ids = list(
+        Registration.objects.filter(status=RegistrationStatus.OFFERED, offer_expires_at__lte=now)
+        .values_list("workshop_id", flat=True)
+        .distinct()
+    )
+    for workshop_id in workshop_ids:
+        with transaction.atomic():
+            _promote_waitlist(_lock_workshop(workshop_id), now)
+    return len(workshop_ids)
 
 
 def promote_waitlist(*, workshop: WorkshopPage) -> list[Registration]:
@@ -328,7 +390,7 @@ def check_in(
     now = timezone.now()
     _check_scanned_code(workshop=workshop, user=user, token=token, scanned_at=scanned_at, now=now)
     registration = Registration.objects.active().filter(workshop_id=workshop.pk, user=user).first()
-    if registration is None or registration.is_waitlisted:
+    if registration is None or not registration.is_confirmed:  # waitlisted, or an offer not yet accepted
         raise NotRegisteredForCheckIn()
     if registration.is_attended:
         return registration, False
@@ -475,13 +537,14 @@ def set_attendance(*, registration: Registration, attended: bool, by) -> Registr
     return current
 
 
-def cancel_workshop(*, workshop: WorkshopPage, by) -> WorkshopPage:
+def cancel_workshop(*, workshop: WorkshopPage, by, reason: str = "中止となりました。") -> WorkshopPage:
     """Cancel a workshop: publish it with status 中止 (a new revision, so the history shows who and when). Publishing
     a cancelled workshop notifies everyone registered (`handle_workshop_published` → `apply_published_workshop`)."""
     live = WorkshopPage.objects.get(pk=workshop.pk)
     if live.is_cancelled:
         raise WorkshopError(messages.ALREADY_CANCELLED)
     live.status = WorkshopStatus.CANCELLED
+    live.cancellation_reason = (reason or "").strip()[:500]
     with transaction.atomic():
         revision = live.save_revision(user=by, log_action=True)
         revision.publish(user=by)
@@ -577,17 +640,12 @@ def record_workshop_change(*, workshop: WorkshopPage, by=None):
             setattr(state, field, value)
         state.save()
         change = WorkshopChange.objects.create(workshop_id=live.pk, changed_at=timezone.now(), changed_by=by, changes=changes)
-        change_id = change.pk
+        from lms.outbox.services import enqueue
 
-        def send():
-            from .tasks import notify_workshop_changed
+        from .tasks import notify_workshop_changed
 
-            try:
-                notify_workshop_changed.delay(change_id)
-            except Exception:  # the broker is down: the change stands; `resend_change_notices` can queue it again
-                logger.exception("Could not queue the notices of workshop change %s", change_id)
-
-        transaction.on_commit(send)
+        # through the outbox: with the broker down the notices are kept and sent when it is back
+        enqueue(notify_workshop_changed, change.pk, key=f"workshop-changed:{change.pk}")
     return change
 
 
@@ -703,6 +761,8 @@ def _notice_still_relevant(registration: Registration, kind: NoticeKind) -> bool
         return registration.is_waitlisted
     if kind in (NoticeKind.CONFIRMED, NoticeKind.PROMOTED):
         return registration.is_confirmed
+    if kind == NoticeKind.OFFERED:
+        return registration.is_offered and registration.offer_expires_at > timezone.now()
     if kind == NoticeKind.REMINDER:
         return registration.status == RegistrationStatus.CONFIRMED and not workshop.has_started()
     return False

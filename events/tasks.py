@@ -47,6 +47,14 @@ def send_change_notice(self, change_id: int, registration_id: int) -> bool:
     return send(change_id=change_id, registration_id=registration_id)
 
 
+@shared_task(name="events.tasks.expire_waitlist_offers", ignore_result=True)
+def expire_waitlist_offers() -> int:
+    """Every 5 minutes (CELERY_BEAT_SCHEDULE): lapsed waitlist offers pass to the next person."""
+    from .services import expire_waitlist_offers as expire
+
+    return expire()
+
+
 @shared_task(name="events.tasks.send_workshop_reminders", ignore_result=True)
 def send_workshop_reminders() -> int:
     """Hourly (CELERY_BEAT_SCHEDULE): the day-before reminders that are due."""

@@ -1,28 +1,38 @@
-"""Admin integration: trainers see only their regions' workshops in the page explorer, and a menu item to the
-trainer console."""
+"""Admin integration: trainers see only their regions' workshops in every admin page listing (the access policy's
+`admin_hidden_page_ids`, applied through Wagtail's page permission policy and the explorer / chooser hooks), and a
+menu item to the trainer console."""
 
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import AbstractPage
+from wagtail.permissions import register_permission_policy
 
 from lms.accounts.enums import Role
-from lms.accounts.scoping import has_role
+from lms.accounts.policy import admin_hidden_page_ids, has_role
 
-from .models import WorkshopPage
-from .permissions import is_workshop_editor, manageable_workshops
+from .permissions import RegionalPagePermissionPolicy
+
+# Before anything asks the registry (Wagtail's advice: at the top of wagtail_hooks.py).
+register_permission_policy(AbstractPage, RegionalPagePermissionPolicy())
+
+
+def _without_hidden(pages, request):
+    hidden = admin_hidden_page_ids(request.user)
+    return pages if hidden is None else pages.exclude(pk__in=hidden)
 
 
 @hooks.register("construct_explorer_page_queryset")
 def hide_other_regions_workshops(parent_page, pages, request):
     """Trainers do not see other regions' workshops in the explorer (editing them is refused anyway)."""
-    user = request.user
-    if is_workshop_editor(user):
-        return pages
-    allowed = manageable_workshops(user, WorkshopPage.objects.all()).values("pk")
-    hidden = WorkshopPage.objects.exclude(pk__in=allowed).values("pk")
-    return pages.exclude(pk__in=hidden)
+    return _without_hidden(pages, request)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_regions_workshops_in_chooser(pages, request):
+    return _without_hidden(pages, request)
 
 
 class TrainerConsoleMenuItem(MenuItem):

@@ -58,7 +58,8 @@ def seed_campaign() -> list[str]:
     page = create_campaign(
         year=year,
         title=f"{reiwa_label(year)}（{year}年）孤独・孤立対策強化月間",
-        theme="声を上げやすい、声をかけやすい社会へ",
+        # The seeds give no theme for a month; this one is demo text and says so (the words are from 001:521).
+        theme="（デモ用の例）声を上げやすい、声をかけやすい社会へ",
         summary=f"{year}年5月1日から31日まで、孤独・孤立対策に関する集中的な広報・啓発活動を行う月間です。",
         body=stream_value(CampaignBodyBlock(), campaign_body()),
     )

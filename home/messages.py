@@ -23,3 +23,14 @@ SEASON_PERIOD_MISSING = _(
     "次回の実施日が発表されたら、スニペット「相談窓口」の「実施期間」に入力してください。"
 )
 CHECK_OFFICIAL_SITE = _("最新の情報は各窓口の公式サイトでご確認ください")
+
+# The お問い合わせ form
+CONTACT_SENT = _("お問い合わせを受け付けました。内容を確認し、必要に応じて入力いただいたメールアドレスにご連絡します。")
+CONTACT_TOO_FAST = _("送信が早すぎたため、受け付けられませんでした。内容を確認して、もう一度「送信する」を押してください。")
+CONTACT_EXPIRED = _("入力を始めてから時間が経ったため、受け付けられませんでした。もう一度「送信する」を押してください。")
+CONTACT_REFUSED = _("送信できませんでした。入力内容を確認して、もう一度お試しください。")
+CONTACT_MESSAGE_REQUIRED = _("お問い合わせ内容を入力してください。")
+CONTACT_EMAIL_REQUIRED = _("返信先のメールアドレスを入力してください。")
+CONTACT_EMAIL_INVALID = _("メールアドレスの形式が正しくありません（例：name@example.jp）。")
+CONTACT_CATEGORY_REQUIRED = _("お問い合わせの種類を選んでください。")
+CONTACT_MESSAGE_TOO_LONG = _("お問い合わせ内容は%(limit_value)d文字以内で入力してください（現在%(show_value)d文字）。")

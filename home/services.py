@@ -6,6 +6,7 @@ moderation workflow like any other change."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,8 @@ from .blocks import StandardBodyBlock
 from .models import CampaignIndexPage, CampaignPage, ConsultationResource, HomePage, StandardPage
 from .seed_pages import STANDARD_PAGES
 from .seed_resources import CONSULTATION_RESOURCES, PREVIOUS_SEED_VALUES
+
+logger = logging.getLogger(__name__)
 
 CAMPAIGN_INDEX_SLUG = "campaign"  # /campaign/ is a public contract (DESIGN.md §6)
 
@@ -176,3 +179,75 @@ def create_campaign(
         revision.publish(user=user)
     page.refresh_from_db()
     return page
+
+
+# --- The お問い合わせ form ------------------------------------------------------------------------------------------
+
+
+def get_operator_settings(site=None):
+    """The operator settings of `site` (default: the default site); an unsaved empty one when there is no site."""
+    from .models import OperatorSettings
+
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return OperatorSettings()
+    return OperatorSettings.for_site(site)
+
+
+@transaction.atomic
+def submit_contact_message(*, category: str, email: str, message: str, name: str = "", user=None):
+    """Store a message sent through the お問い合わせ form and e-mail it to the operator after commit. The message is
+    kept whatever happens to the e-mail (sent by the task, at most once; `send_contact_message`)."""
+    from .models import ContactMessage
+
+    contact = ContactMessage(
+        category=category,
+        email=email.strip(),
+        message=message.strip(),
+        name=" ".join(name.split()),
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    contact.full_clean(exclude=["user"])
+    contact.save()
+    contact_id = contact.pk
+
+    def send():
+        from .tasks import send_contact_message as task
+
+        try:
+            task.delay(contact_id)
+        except Exception:  # the broker is down: the message is stored and listed in the admin
+            logger.exception("Could not queue the e-mail of contact message %s", contact_id)
+
+    transaction.on_commit(send)
+    return contact
+
+
+def send_contact_message(*, contact_id: int) -> bool:
+    """E-mail one stored message to the operator's address (Reply-To: the sender), at most once: the row is claimed
+    first and released if sending fails. With no address entered yet nothing is sent (the message waits in the
+    admin). Returns whether it was sent now."""
+    from lms.emails import build_email
+
+    from .models import ContactMessage
+
+    operator = get_operator_settings()
+    if not operator.contact_email:
+        logger.warning("Contact message %s stored; no operator e-mail address is set.", contact_id)
+        return False
+    now = timezone.now()
+    if not ContactMessage.objects.filter(pk=contact_id, emailed_at__isnull=True).update(emailed_at=now):
+        return False
+    contact = ContactMessage.objects.get(pk=contact_id)
+    message = build_email(
+        "home/email/contact",
+        to=[operator.contact_email],
+        reply_to=[contact.email],
+        context={"contact": contact, "operator": operator},
+    )
+    try:
+        message.send()
+    except Exception:
+        ContactMessage.objects.filter(pk=contact_id, emailed_at=now).update(emailed_at=None)
+        raise
+    return True

@@ -27,13 +27,15 @@ class ConsultationSeasonPanel(Component):
     order = 50
     template_name = "home/admin/consultation_season_panel.html"
 
-    def __init__(self, resources):
+    def __init__(self, resources, *, can_edit: bool):
         self.resources = resources
+        self.can_edit = can_edit
 
     def get_context_data(self, parent_context=None):
         return {
             "warnings": [msg.SEASON_PERIOD_MISSING % {"name": r.name} for r in self.resources],
             "resources": self.resources,
+            "can_edit": self.can_edit,
         }
 
 
@@ -43,8 +45,32 @@ def add_consultation_season_panel(request, panels):
 
     from home.selectors import windows_missing_next_season
 
-    if not request.user.has_perm("home.change_consultationresource"):
-        return
     missing = windows_missing_next_season(on=timezone.localdate())
-    if missing:
-        panels.append(ConsultationSeasonPanel(missing))
+    if missing:  # every editor sees it; those who may change the windows (moderators) get the links
+        panels.append(
+            ConsultationSeasonPanel(missing, can_edit=request.user.has_perm("home.change_consultationresource"))
+        )
+
+
+# --- お問い合わせ: the messages sent through the form, for the operator's staff ------------------------------------
+
+from wagtail.snippets.models import register_snippet  # noqa: E402  (kept next to the viewset it registers)
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+
+from home.models import ContactMessage  # noqa: E402
+
+
+class ContactMessageViewSet(SnippetViewSet):
+    """Staff with the お問い合わせ permissions read the messages and mark them 対応済み."""
+
+    model = ContactMessage
+    icon = "mail"
+    menu_label = "お問い合わせ"
+    menu_order = 900
+    add_to_admin_menu = True
+    list_display = ["__str__", "category", "status", "emailed_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["message", "email", "name"]
+
+
+register_snippet(ContactMessageViewSet)

@@ -6,6 +6,7 @@ a Python int it cannot bind (OverflowError → 500), and some Wagtail admin view
 
 from __future__ import annotations
 
+from csp.middleware import CSPMiddleware
 from django.http import Http404
 
 from lms.ids import is_database_id
@@ -72,3 +73,22 @@ def _size(limit: int) -> str:
     if limit >= 1024 * 1024:
         return f"{limit / (1024 * 1024):.1f} MB".replace(".0 ", " ")
     return f"{limit // 1024} KB"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware (settings.CONTENT_SECURITY_POLICY on every response), extended at its documented
+    hook: under settings.CSP_RELAXED_PATH_PREFIXES (the Wagtail admin, whose widgets use inline scripts and styles)
+    script-src and style-src also allow 'unsafe-inline'. Every other directive stays as configured."""
+
+    RELAXED = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
+
+    def get_policy_parts(self, request, response, report_only=False):
+        from django.conf import settings
+
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(tuple(settings.CSP_RELAXED_PATH_PREFIXES)):
+            update = dict(parts.update or {})
+            for directive, sources in self.RELAXED.items():
+                update[directive] = [*update.get(directive, []), *sources]
+            parts.update = update
+        return parts

@@ -1,10 +1,11 @@
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from lms.health import health_report
 
@@ -42,3 +43,17 @@ def server_error(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+@require_http_methods(["GET", "POST"])
+def authenticate_with_password(request, page_view_restriction_id: int, page_id: int):
+    """Wagtail's password form for private pages (`_util/authenticate_with_password/…`), with each client's
+    attempts rate-limited (settings.PAGE_PASSWORD_RATE; Japanese 429), so a page password cannot be guessed."""
+    from wagtail.views import authenticate_with_password as wagtail_view
+
+    from certificates.ratelimit import limited, too_many_requests
+    from lms import messages
+
+    if request.method == "POST" and limited(request, group="wagtail.page-password", rate=settings.PAGE_PASSWORD_RATE):
+        return too_many_requests(request, messages.PAGE_PASSWORD_TOO_MANY)
+    return wagtail_view(request, page_view_restriction_id, page_id)

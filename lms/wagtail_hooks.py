@@ -20,7 +20,9 @@ def name_the_go_live_time_on_approve(menu_items, request, context):
         if isinstance(item, WorkflowMenuItem) and item.name == "approve":
             if go_live is None:
                 go_live = scheduled_go_live(page) or False
-            item.label = approve_label(go_live or None, final_task=final_task)
+            label = approve_label(go_live or None, final_task=final_task)
+            # Wagtail offers approve twice: plainly and with a comment (a dialog).
+            item.label = f"{label}（コメントを付ける）" if item.launch_modal else label
 
 
 @hooks.register("after_edit_page")

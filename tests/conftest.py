@@ -13,6 +13,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.db import connections
+from django.test import Client
 
 from tests.accounts.factories import UserFactory
 
@@ -62,8 +63,50 @@ def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
 
 
 def give_totp(user, secret: str = TEST_TOTP_SECRET):
-    """Give a staff user a real TOTP device (so the MFA gate lets them through)."""
+    """Give a staff user a real TOTP device. A device alone opens no staff screen: the session must also have
+    completed TOTP (see `_force_login_records_allauth_steps`)."""
     return TOTP.activate(user, secret)
+
+
+_original_force_login = Client.force_login
+
+
+def _record_steps(client, user, *, totp: bool) -> None:
+    """Write the session's authentication records exactly as allauth does when someone signs in: the password step
+    (allauth.account.internal.flows.login.perform_password_login), then, with `totp`, the TOTP step
+    (allauth.mfa.base.internal.flows.post_authentication) with the user's own device."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
+    from allauth.mfa.models import Authenticator
+
+    now = time.time()
+    records = [{"method": "password", "at": now, "email": user.email}]
+    device = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first() if totp else None
+    if device is not None:
+        records.append({"method": "mfa", "at": now, "id": device.pk, "type": device.type})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = user_id_to_str(user)
+    session.save()
+
+
+def force_login_password_only(client, user) -> None:
+    """A session signed in with the password alone (what Wagtail's /_util/login/ used to give): no TOTP step."""
+    _original_force_login(client, user)
+    _record_steps(client, user, totp=False)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_records_allauth_steps(monkeypatch):
+    """`client.force_login(user)` stands for signing in through allauth: a user with a TOTP device has completed the
+    TOTP step in that session (the only way allauth lets them in), a user without one only the password step.
+    Tests of password-only sessions use `force_login_password_only`."""
+
+    def force_login(self, user, backend=None):
+        _original_force_login(self, user, backend)
+        _record_steps(self, user, totp=True)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages as flash
@@ -12,7 +13,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
 
 from .. import messages, selectors, services
 from ..calendar import absolute_url, build_calendar
@@ -68,11 +70,24 @@ def workshop_listing(request, index: WorkshopIndexPage):
 
 def workshop_list_ical(request, index: WorkshopIndexPage):
     filters = _filter_form(request).filters()
-    workshops = selectors.listing(filters=filters)[:ICAL_LIMIT]
+    workshops = list(selectors.listing(filters=filters)[:ICAL_LIMIT])
     body = build_calendar(workshops, name="つながりサポーター 講座・研修会")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="workshops.ics"'
-    return response
+    return _conditional(request, response, body, workshops)
+
+
+def _conditional(request, response, body: bytes, workshops):
+    """ETag (of the bytes) and Last-Modified (the newest change of a listed workshop) so that calendar apps, which
+    poll feeds, get 304 Not Modified when nothing changed."""
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    changed = [w.last_published_at or w.first_published_at for w in workshops if (w.last_published_at or w.first_published_at)]
+    last_modified = int(max(changed).timestamp()) if changed else None
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, no_cache=True)  # stored, but revalidated every time (304 when unchanged)
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
 
 # --- One workshop -------------------------------------------------------------------------------------------------
@@ -100,6 +115,7 @@ def workshop_detail(request, workshop: WorkshopPage):
             "ical_url": page_url + workshop.reverse_subpage("ical"),
             "register_url": page_url + workshop.reverse_subpage("register"),
             "cancel_url": page_url + workshop.reverse_subpage("cancel"),
+            "accept_offer_url": page_url + workshop.reverse_subpage("accept_offer"),
             "login_url": login_url_for(page_url),
         }
     )
@@ -134,6 +150,9 @@ def workshop_cancel_registration(request, workshop: WorkshopPage):
     if registration is None:
         flash.error(request, messages.NOT_REGISTERED)
         return HttpResponseRedirect(workshop.get_url(request))
+    if request.POST.get("confirm") != "yes":
+        # Cancelling gives the seat away (to the first on the waitlist): confirm first, without JavaScript.
+        return _confirm_cancellation(request, workshop, registration)
     try:
         services.cancel_registration(registration=registration, user=request.user)
     except services.WorkshopError as exc:
@@ -143,10 +162,54 @@ def workshop_cancel_registration(request, workshop: WorkshopPage):
     return HttpResponseRedirect(workshop.get_url(request))
 
 
+def _confirm_cancellation(request, workshop: WorkshopPage, registration):
+    from django.shortcuts import render
+    from django.utils import timezone
+
+    starts = timezone.localtime(workshop.starts_at)
+    points = [f"講座：{workshop.title}（{starts:%Y年%-m月%-d日 %H:%M}〜）"]
+    if registration.is_waitlisted:
+        points.append("キャンセル待ちの順番はなくなります。")
+    else:
+        points.append("あなたの席は、キャンセル待ちの方に繰り上げられます。もう一度申し込んでも、同じ席に戻れるとは限りません。")
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": "申し込みを取り消しますか",
+            "lead": "次の講座への申し込みを取り消します。",
+            "points": points,
+            "action": workshop.get_url(request) + workshop.reverse_subpage("cancel"),
+            "confirm_label": "申し込みを取り消す",
+            "cancel_url": workshop.get_url(request),
+            "cancel_label": "取り消さずに戻る",
+        },
+    )
+
+
+def workshop_accept_offer(request, workshop: WorkshopPage):
+    if request.method != "POST":
+        return redirect(workshop.get_url(request))
+    if not request.user.is_authenticated:
+        return redirect(login_url_for(workshop.get_url(request)))
+    registration = selectors.registration_for(workshop=workshop, user=request.user)
+    if registration is None:
+        flash.error(request, messages.OFFER_NOT_FOUND)
+        return HttpResponseRedirect(workshop.get_url(request))
+    try:
+        services.accept_offer(registration=registration, user=request.user)
+    except services.WorkshopError as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(request, messages.OFFER_ACCEPTED)
+    return HttpResponseRedirect(workshop.get_url(request))
+
+
 def workshop_ical(request, workshop: WorkshopPage):
-    response = HttpResponse(build_calendar([workshop]), content_type="text/calendar; charset=utf-8")
+    body = build_calendar([workshop])
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="workshop-{workshop.pk}.ics"'
-    return response
+    return _conditional(request, response, body, [workshop])
 
 
 # --- Check-in -----------------------------------------------------------------------------------------------------

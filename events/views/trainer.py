@@ -26,7 +26,7 @@ from lms.ids import parse_ids
 from .. import messages, selectors, services
 from ..exports import plan_xlsx, report_xlsx, roster_csv
 from ..forms import CancelWorkshopForm
-from ..models import Registration
+from ..models import Registration, WorkshopIndexPage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,20 +46,30 @@ def _roster_url(workshop) -> str:
 @login_required
 def index(request):
     upcoming, past = selectors.trainer_workshops(request.user)
-    return TemplateResponse(request, "events/trainer/index.html", {"upcoming": upcoming, "past": past})
+    index_page = WorkshopIndexPage.objects.order_by("path").first()
+    add_url = reverse("wagtailadmin_pages:add", args=("events", "workshoppage", index_page.pk)) if index_page else ""
+    context = {"upcoming": upcoming, "past": past, "add_url": add_url}
+    return TemplateResponse(request, "events/trainer/index.html", context)
 
 
 @never_cache
 @login_required
 def workshop(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = selectors.roster(workshop)
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    q = request.GET.get("q", "")[:50]
+    registrations = selectors.roster(workshop, order=order, q=q)
     active = [r for r in registrations if not r.is_cancelled]
     from ..forms import PaperParticipantForm, SignInSheetForm
 
     paper = list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
     context = {
         "workshop": workshop,
+        "order": order,
+        "orders": selectors.ROSTER_ORDERS,
+        "paperwork": selectors.paperwork_dates(workshop),
+        "today": timezone.localdate(),
+        "q": q,
         "paper": paper,
         "paper_form": PaperParticipantForm(),
         "import_form": SignInSheetForm(),
@@ -143,15 +153,18 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def roster_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    registrations = [r for r in selectors.roster(workshop) if not r.is_cancelled]
-    return _download(roster_csv(registrations), "text/csv; charset=utf-8", _filename(workshop, "名簿", "csv"))
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ROSTER_ORDERS else "furigana"
+    registrations = selectors.roster(workshop, order=order)
+    encoding = "shift_jis" if request.GET.get("encoding") == "sjis" else "utf-8"
+    content = roster_csv(registrations, encoding=encoding)
+    return _download(content, f"text/csv; charset={encoding}", _filename(workshop, "名簿", "csv"))
 
 
 @require_GET
 @login_required
 def plan_export(request, pk: int):
     workshop = _workshop_or_404(request, pk)
-    return _download(plan_xlsx(workshop, selectors.roster(workshop)), XLSX, _filename(workshop, "開催計画", "xlsx"))
+    return _download(plan_xlsx(workshop, selectors.roster(workshop), selectors.paper_participants(workshop)), XLSX, _filename(workshop, "開催計画", "xlsx"))
 
 
 @require_GET
@@ -396,7 +409,7 @@ def cancel(request, pk: int):
     form = CancelWorkshopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_workshop(workshop=workshop, by=request.user)
+            services.cancel_workshop(workshop=workshop, by=request.user, reason=form.cleaned_data["reason"])
         except services.WorkshopError as exc:
             flash.error(request, exc.message)
         else:

@@ -28,7 +28,7 @@ class HomePage(Page):
         blank=True,
         default=(
             "孤独・孤立について正しく知り、身の回りの人に関心を持つための講座です。"
-            "8つの単元を順に学び、各単元の最後に確認テストがあります。"
+            "8つの章を順に学び、各章の最後に確認問題があります。"
         ),
     )
     cta_button_label = models.CharField(

@@ -21,3 +21,22 @@ def consultation_footer(context):
 def resource_statuses(resources):
     """Statuses today (Asia/Tokyo) of the windows chosen in a page's consultation block, in the editor's order."""
     return consultation_statuses(on=timezone.localdate(), resources=resources)
+
+
+OPERATOR_FOOTER_CACHE_KEY = "home:operator-footer"
+
+
+@register.simple_tag
+def operator_footer():
+    """The operator's name and address for the footer of every page, cached (cleared when the setting is saved,
+    home.apps) so the footer adds no query to each page."""
+    from django.core.cache import cache
+
+    cached = cache.get(OPERATOR_FOOTER_CACHE_KEY)
+    if cached is None:
+        from home.services import get_operator_settings
+
+        operator = get_operator_settings()
+        cached = {"operator_name": operator.operator_name, "postal_address": operator.postal_address}
+        cache.set(OPERATOR_FOOTER_CACHE_KEY, cached, 3600)
+    return cached

@@ -82,3 +82,44 @@ def account_delete(request):
     else:
         form = DeleteAccountForm()
     return render(request, "accounts/account_delete.html", {"form": form})
+
+
+# --- Two-factor enrolment (lms/accounts/mfa.py) -----------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def mfa_enrol(request):
+    """Setting up a first TOTP device starts here: a one-time link to the account's address."""
+    from . import messages as msg
+    from . import mfa
+
+    if mfa.has_device(request.user):
+        return redirect("mfa_index")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST":
+        if mfa.start_enrolment(request, next_url):
+            messages.success(request, msg.MFA_ENROLMENT_SENT)
+        else:
+            messages.warning(request, msg.MFA_ENROLMENT_TOO_SOON)
+        return redirect("accounts:mfa_enrol")
+    return render(request, "accounts/mfa_enrol.html", {"next": mfa._safe_next(request, next_url)})
+
+
+@never_cache
+@login_required
+def mfa_enrol_confirm(request, token: str):
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    from . import messages as msg
+    from . import mfa
+
+    if not mfa.confirm_enrolment(request, token):
+        messages.error(request, msg.MFA_ENROLMENT_LINK_INVALID)
+        return redirect("accounts:mfa_enrol")
+    messages.success(request, msg.MFA_ENROLMENT_CONFIRMED)
+    url = reverse("mfa_activate_totp")
+    next_url = mfa.enrolment_next(request)
+    return redirect(f"{url}?next={quote(next_url, safe='/?=&')}" if next_url else url)

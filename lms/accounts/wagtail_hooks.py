@@ -1,5 +1,6 @@
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -13,7 +14,12 @@ class RoleAssignmentViewSet(ModelViewSet):
     model = RoleAssignment
     icon = "key"
     menu_label = "役割の割り当て"
-    list_display = ["user", "role", "scope_label", "granted_at"]
+    list_display = [
+        Column("user", label="利用者"),
+        Column("role", label="役割", accessor="get_role_display"),
+        Column("scope_label", label="担当範囲"),
+        DateColumn("granted_at", label="付与日時"),
+    ]
     list_filter = ["role", "is_national", "prefecture"]
     search_fields = ["user__email"]
     edit_handler = ObjectList(

@@ -32,7 +32,8 @@ def value_of(cell) -> Value:
     """A Value from a report cell (privacy.Count, Rate, PerTenThousand) or a plain number."""
     if isinstance(cell, int | float):
         return Value(cell, f"{cell:,}")
-    number = cell.value if not getattr(cell, "suppressed", False) else None
+    # A count draws its shown (rounded) number, never its true value; a rate or per-10,000 figure its value.
+    number = cell.number if hasattr(cell, "number") else cell.value
     return Value(number, cell.display)
 
 
@@ -102,7 +103,7 @@ def bar_chart(
 
 
 def funnel(*, title: str, steps: list[tuple[str, Value]], unit: str = "人") -> SafeString:
-    """Centred bars whose width is the count of each step (受講開始 → モジュール1 … 8 → 修了)."""
+    """Centred bars whose width is the count of each step (受講開始 → 第1章 … 第8章 → 修了)."""
     width, label_width, bar_height, gap = 640, 170, 22, 6
     plot_width = width - label_width - 10
     numbers = [v.number for _label, v in steps if v.number is not None]

@@ -13,7 +13,7 @@ DEMO_LEARNERS = 30_000
 def seed_reports() -> list[str]:
     from lms.accounts.models import User
 
-    from . import rollups, synth
+    from . import rollups, synth, tasks
 
     if User.objects.filter(email__endswith=f"@{synth.SYNTH_DOMAIN}").exists():
         return ["地域別レポート: 合成受講者は作成済みです。"]
@@ -26,5 +26,5 @@ def seed_reports() -> list[str]:
             "地域別レポート: 講座がないため合成受講者は作りません（先に seed_course を実行してください）。"
         ]
     synth.synthesise(count=count, seed=2026)
-    rollups.rebuild_all()
+    tasks.rebuild_with_plans()  # the roll-ups and every prefecture's disclosure plan
     return [f"地域別レポート: 合成受講者 {count:,} 人と集計表を作成しました（/admin/reports/regions/）。"]

@@ -17,9 +17,6 @@ from .privacy import Rate
 from .tables import Report, display, export_value
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-SUPPRESSION_NOTE = (
-    "「<{limit}」は1〜{last}人、「秘匿」は小さい数が計算で分からないよう伏せた数、「—」は算出しない値です。"
-)
 
 
 def safe_cell(value):
@@ -36,8 +33,8 @@ def _preamble(report: Report) -> list[list[str]]:
         [f"期間：{report.period_label}"],
         [f"作成日時：{timezone.localtime():%Y/%m/%d %H:%M}"],
     ]
-    if report.suppressed:
-        lines.append([SUPPRESSION_NOTE.format(limit=report.threshold, last=report.threshold - 1)])
+    if report.marker_note:
+        lines.append([report.marker_note])
     return lines
 
 
@@ -65,6 +62,8 @@ def report_csv(report: Report) -> bytes:
             )
         if table.note:
             writer.writerow([safe_cell(table.note)])
+        if table.protected:
+            writer.writerow([safe_cell(report.marker_note)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -92,7 +91,10 @@ def report_xlsx(report: Report) -> bytes:
                 elif isinstance(target.value, float):
                     target.number_format = '0.0"%"' if isinstance(cell, Rate) else "0.0"
         if table.note:
-            sheet.cell(row=row_number + 2, column=1, value=safe_cell(table.note))
+            row_number += 2
+            sheet.cell(row=row_number, column=1, value=safe_cell(table.note))
+        if table.protected:
+            sheet.cell(row=row_number + 2, column=1, value=safe_cell(report.marker_note))
         for col in range(1, len(table.columns) + 1):
             sheet.column_dimensions[get_column_letter(col)].width = 28 if col <= table.header_cells else 14
     buffer = io.BytesIO()

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from lms.accounts.enums import Role
-from lms.accounts.scoping import region_scope
+from lms.accounts.policy import report_scope
 from lms.regions.enums import MunicipalityKind
 
 from . import messages, selectors
@@ -16,7 +15,7 @@ def region_choices(user) -> list:
     """("nation" | "pref:31" | "muni:312011", label) grouped by prefecture. A national officer is offered the
     nation and the 47 prefectures (each prefecture report links to its municipalities); others every municipality
     of their prefectures and their own cities."""
-    scope = region_scope(user, Role.OFFICER)
+    scope = report_scope(user)
     if scope.is_empty:
         return []
     if scope.national:

@@ -243,3 +243,29 @@ class MunicipalityPopulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {self.population}"
+
+
+class SuppressionPlan(models.Model):
+    """The disclosure decisions of one prefecture and fiscal year (lms.reports.plans), computed by the refresh job
+    after the roll-ups change, so a report request only applies them. `digest` is a hash of every cell's name and
+    true count, the threshold and the rounding base: a plan is used only for exactly the figures it was computed
+    for (anything else recomputes it)."""
+
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    digest = models.CharField(max_length=64)
+    hidden = models.JSONField(_("伏せたセル"), default=dict)  # {"primary": [names], "secondary": [names]}
+    computed_at = models.DateTimeField(auto_now=True)
+    seconds = models.FloatField(default=0)
+    solves = models.PositiveIntegerField(default=0)
+    budget_exhausted = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("秘匿の計画")
+        verbose_name_plural = _("秘匿の計画")
+        constraints = [
+            models.UniqueConstraint(fields=["prefecture_code", "fiscal_year"], name="reports_plan_pref_fy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 {self.prefecture_code}"

@@ -386,10 +386,10 @@ def _sum_prefecture_quiz(years=None, prefectures=None) -> None:
     )
 
 
-def recompute_workshops() -> bool:
+def recompute_workshops() -> set[tuple[str, int]]:
     """Workshops held (started, not cancelled) and attendance, per (start month, workshop's city). Whole table: it
-    has one row per city and month with workshops, so this is one small query. Writes (and answers True) only when
-    something changed."""
+    has one row per city and month with workshops, so this is one small query. Writes only when something changed,
+    and answers the (prefecture, fiscal year) pairs whose figures changed."""
     from events.enums import RegistrationStatus, WorkshopStatus
     from events.models import WorkshopPage
 
@@ -416,7 +416,8 @@ def recompute_workshops() -> bool:
         )
     )
     if wanted == stored:
-        return False
+        return set()
+    changed = {(pref, fiscal_year_of(month)) for month, _city, pref, _h, _a in wanted ^ stored}
     with transaction.atomic():
         CityWorkshopMonth.objects.all().delete()
         CityWorkshopMonth.objects.bulk_create(
@@ -425,7 +426,7 @@ def recompute_workshops() -> bool:
             )
             for (month, city, pref), (held, attended) in cells.items()
         )
-    return True
+    return changed
 
 
 # --- the learner snapshot -----------------------------------------------------------------------------------
@@ -627,19 +628,19 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
             areas = {a.municipality_code for a in (before.get(user_id), now_areas[user_id]) if a and a.counted}
             cells.update((month, city) for month in months.get(user_id, ()) for city in areas)
         _save_snapshots(now_areas.values())
-    recompute_cells(cells)
-    workshops_changed = recompute_workshops()
-    if cells or workshops_changed:
+    changed = recompute_cells(cells) | recompute_workshops()
+    if changed:
         mark_data_changed()
     done = [pk for pk, _user in marks]
     for offset in range(0, len(done), BATCH):
         DirtyLearner.objects.filter(pk__in=done[offset : offset + BATCH]).delete()
     state.value = now
     state.save(update_fields=["value"])
-    return {"rebuilt": False, "learners": len(user_ids), "cells": len(cells)}
+    # The (prefecture, fiscal year) pairs whose disclosure plans the job recomputes next (lms.reports.plans).
+    return {"rebuilt": False, "learners": len(user_ids), "cells": len(cells), "changed": sorted(changed)}
 
 
-def recompute_cells(cells: Iterable[Cell]) -> None:
+def recompute_cells(cells: Iterable[Cell]) -> set[tuple[str, int]]:
     """Recompute the given (month, city) cells from raw rows — learner counters of that month, quiz counters of its
     fiscal year — and their prefecture and national sums. One query per raw table for all the cells (the dirty
     cities' learners over the span of the dirty months), keeping only the dirty cells' results."""
@@ -647,7 +648,7 @@ def recompute_cells(cells: Iterable[Cell]) -> None:
 
     cells = set(cells)
     if not cells:
-        return
+        return set()
     cities = {city for _month, city in cells}
     prefecture_of = dict(Municipality.objects.filter(code__in=cities).values_list("code", "prefecture_id"))
     by_month: dict[dt.date, set[str]] = defaultdict(set)
@@ -678,3 +679,4 @@ def recompute_cells(cells: Iterable[Cell]) -> None:
         CityQuizYear.objects.filter(fiscal_year=fy, municipality_code__in=year_cities).delete()
     _write_city_rows({}, quiz_cells)
     _sum_prefecture_quiz(sorted(by_year), sorted({prefecture_of[c] for c in cities}))
+    return {(prefecture_of[city], fy) for fy, city in quiz_dirty}

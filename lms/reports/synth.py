@@ -63,12 +63,12 @@ COLUMNS = {
     "email": ("user_id", "email", "verified", "primary"),
     "enrolment": ("user_id", "course_id", "started_at", "completed_at", "channel", "workshop_id"),
     "progress": ("user_id", "module_id", "first_viewed_at", "passed_at", "best_score", "attempts_count"),
-    "attempt": ("user_id", "module_id", "token", "answers", "results", "score", "passed", "submitted_at"),
+    "attempt": ("user_id", "module_id", "token", "answers", "results", "presented", "score", "passed", "submitted_at"),
     "certificate": (
         "number", "holder_id", "holder_name", "holder_furigana", "course_id", "course_title", "curriculum_version",
         "source", "workshop_id", "issued_at", "status", "revoked_at", "revoked_reason", "revoked_by_id", "key_id",
         "signature", "name_display", "render_status", "render_error", "rendered_at", "pdf_file", "card_file",
-        "personal_data_erased_at",
+        "personal_data_erased_at", "issued_notice_sent_at", "reissued_at", "reissued_as_id",
     ),
 }  # fmt: skip
 
@@ -295,7 +295,7 @@ class Generator:
         passed = right * 100 >= module.pass_mark * total
         rows["attempt"].append(
             (user_id, module.id, f"synth-{self.run}-{user_id}-{module.id}-{k}", json.dumps(answers),
-             json.dumps(results), score, passed, at)
+             json.dumps(results), "[]", score, passed, at)  # presented []: answered the whole pool (no draw)
         )  # fmt: skip
         return score, passed
 
@@ -309,7 +309,7 @@ class Generator:
             (f"SYN-{self.run}-{user_id}", user_id, "合成 受講者", "ごうせい じゅこうしゃ", course.pk, course.title,
              course.curriculum_version, source, None, issued, "revoked" if revoked else "valid", revoked_at,
              "合成データ" if revoked else "", None, "synthetic", "synthetic", "full", "done", "", issued, "", "",
-             None)
+             None, issued, None, None)
         )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from . import charts, selectors
@@ -88,6 +89,8 @@ class Table:
     header_cells: int = 1
     # The area of each row, where rows are areas (the prefecture table of the tile grid).
     row_areas: list[Area] = field(default_factory=list)
+    # Holds municipality counts (rounded, maybe hidden): the markers are explained next to it.
+    protected: bool = False
 
     def display_rows(self) -> list[list[str]]:
         return [[display(cell) for cell in row] for row in self.rows]
@@ -114,10 +117,31 @@ class Report:
     prefecture: Area | None = None
     tiles: list[Tile] = field(default_factory=list)
     tile_caption: str = ""
+    legend: list = field(default_factory=list)
+    marker_note: str = ""
+    rounding_base: int = 1
+    # The first thing a screen says: (figure, what is shown, why it is hidden or how it is rounded).
+    summary: list = field(default_factory=list)
 
     @property
     def period_label(self) -> str:
         return fiscal_year_label(self.fy)
+
+
+def markers_note(limit: int, base: int) -> str:
+    """What the markers of municipality counts mean: shown next to every table that has them, on screen and in both
+    files."""
+    rounding = (
+        f"市区町村の数は、個人が特定されないよう{base}の倍数に丸めています（丸め方は数ごとに決まっていて、"
+        "合計と内訳が合わないことがあります）。"
+        if base > 1
+        else ""
+    )
+    return (
+        f"{rounding}「<{limit}」は{'丸めた' if base > 1 else ''}数が{limit}未満（0〜{limit - 1}人）、"
+        "「秘匿」は小さい数が合計や差から分からないよう伏せた数、「—」は算出しない値（元の数が非表示、"
+        "または人口が未登録）です。都道府県と全国の数、開催された講座の数はそのまま表示しています。"
+    )
 
 
 def fiscal_year_label(fy: int) -> str:
@@ -177,21 +201,17 @@ class AreaCells:
 def area_cells(
     s: Suppressor, figures: selectors.Figures, quiz: list, *, name: str, prefecture_level: bool = False
 ) -> AreaCells:
-    """The cells of one area. At prefecture level (in a PrefecturePlan) the figures of the national table are public
-    (shown there unsuppressed) and the rest exempt from small-count suppression (but hidden as a last resort when
-    nothing else protects a municipality's small count)."""
+    """The cells of one area. At prefecture level (in a PrefecturePlan) every figure is public: exact, never hidden
+    (the known totals of the municipalities' groups). Numbers of workshops held are public at every level."""
 
-    def count(value, key):
-        return s.count(value, exempt=prefecture_level, name=f"{name}:{key}")
+    this_month = timezone.localdate().replace(day=1)
 
-    def headline_count(value, key):
-        public = prefecture_level and key in NATIONAL_TABLE_KEYS
-        return s.count(value, public=public, exempt=prefecture_level and not public, name=f"{name}:{key}")
+    def count(value, key, *, future=False):
+        public = prefecture_level or key == "workshops_held"
+        return s.count(value, public=public, name=f"{name}:{key}", future=future)
 
-    headline = {
-        key: headline_count(getattr(figures, key), key) for key, _label in HEADLINE if key != "completed"
-    }
-    headline["completed"] = headline_count(figures.completed_online + figures.completed_workshop, "completed")
+    headline = {key: count(getattr(figures, key), key) for key, _label in HEADLINE if key != "completed"}
+    headline["completed"] = count(figures.completed_online + figures.completed_workshop, "completed")
     s.group(headline["completed"], [headline["completed_online"], headline["completed_workshop"]])
     totals = (headline["registered"], headline["started"], headline["completed"])
     breakdowns = {}
@@ -201,7 +221,14 @@ def area_cells(
         ("occupation", [(key, label, values) for key, label, *values in figures.by_occupation]),
     ):
         cells = [
-            (key, label, [count(v, f"{kind}:{key}:{i}") for i, v in enumerate(values)])
+            (
+                key,
+                label,
+                [
+                    count(v, f"{kind}:{key}:{i}", future=kind == "month" and key > this_month.isoformat())
+                    for i, v in enumerate(values)
+                ],
+            )
             for key, label, values in rows
         ]
         for i, total in enumerate(totals):
@@ -212,7 +239,8 @@ def area_cells(
     for module in quiz:
         attempts = count(module.first_attempts, f"quiz:{module.module_number}:attempts")
         passes = count(module.first_passes, f"quiz:{module.module_number}:passes")
-        s.group(attempts, [passes])
+        # First failures (attempts − passes) are never shown: always an unknown remainder to a reader.
+        s.implicit_part(attempts, [passes], f"{name}:quiz:{module.module_number}:fail")
         questions = []
         for question in module.questions:
             key = f"quiz:{module.module_number}:{question.question_key}"
@@ -223,7 +251,7 @@ def area_cells(
                 else count(question.first_attempts, key)
             )
             correct = count(question.first_correct, f"{key}:correct")
-            s.group(q_attempts, [correct])
+            s.implicit_part(q_attempts, [correct], f"{name}:{key}:wrong")
             questions.append((question.question_key, question.question_text, q_attempts, correct))
         quiz_cells.append(QuizCells(module.module_number, module.module_title, attempts, passes, questions))
     return AreaCells(headline, breakdowns, passed, quiz_cells, figures.population)
@@ -292,25 +320,23 @@ def _quiz_for(structure: list, numbers: dict) -> list:
     return result
 
 
-def prefecture_plan(prefecture: Area, fy: int) -> PrefecturePlan:
-    s = Suppressor(enabled=True)
+def prefecture_plan(
+    prefecture: Area, fy: int, *, budget_seconds: float | None = None, use_stored: bool = True
+) -> PrefecturePlan:
+    s = Suppressor(enabled=True, salt=f"fy{fy}")
     pref_figures = selectors.figures(prefecture, fy)
     structure = selectors.quiz_first_attempts(prefecture, fy)
     pref_cells = area_cells(s, pref_figures, structure, name=prefecture.code, prefecture_level=True)
     all_figures = municipality_figures(prefecture.code, fy)
     all_quiz = municipality_quiz(prefecture.code, fy)
     municipalities = []
-    zero = Suppressor(enabled=False)
     for area, summary in selectors.municipality_table(prefecture.code, fy):
-        figures = all_figures.get(area.code)
-        if figures is None and area.code not in all_quiz:
-            figures = _empty_figures(fy)
-            figures.population = summary.population
-            cells = area_cells(zero, figures, _quiz_for(structure, {}), name=area.code)
-        else:
-            figures = figures or _empty_figures(fy)
-            figures.population = summary.population
-            cells = area_cells(s, figures, _quiz_for(structure, all_quiz.get(area.code, {})), name=area.code)
+        # Every municipality is in the plan, those without data too: their zeros show as 「<10」 like any small
+        # count, so a reader cannot tell the one town with a count from the towns without.
+        figures = all_figures.get(area.code) or _empty_figures(fy)
+        figures.population = summary.population
+        _same_rows_as(figures, pref_figures)
+        cells = area_cells(s, figures, _quiz_for(structure, all_quiz.get(area.code, {})), name=area.code)
         municipalities.append((area, summary, cells))
     groups: dict[str, tuple[Count, list[Count]]] = {}
     for _area, _summary, cells in municipalities:
@@ -318,8 +344,20 @@ def prefecture_plan(prefecture: Area, fy: int) -> PrefecturePlan:
             groups.setdefault(figure, (whole, []))[1].append(part)
     for whole, parts in groups.values():
         s.group(whole, parts)
-    s.resolve()
+    from .plans import decide
+
+    decide(s, prefecture.code, fy, budget_seconds=budget_seconds, use_stored=use_stored)
     return PrefecturePlan(prefecture, pref_figures, pref_cells, structure, municipalities, s)
+
+
+def _same_rows_as(figures: selectors.Figures, prefecture: selectors.Figures) -> None:
+    """Give a municipality every breakdown row its prefecture has (0 where it has none), in the prefecture's order,
+    so every prefecture cell is the sum of a cell of each municipality (a row shown for the prefecture and one town
+    only would give that town's count away)."""
+    for attribute in ("by_age_band", "by_occupation"):
+        mine = {row[0]: row for row in getattr(figures, attribute)}
+        rows = [mine.pop(key, (key, label, 0, 0, 0)) for key, label, *_values in getattr(prefecture, attribute)]
+        setattr(figures, attribute, rows + list(mine.values()))
 
 
 def _empty_figures(fy: int) -> selectors.Figures:
@@ -461,7 +499,7 @@ _plans_lock = threading.Lock()
 def cached_prefecture_plan(prefecture: Area, fy: int) -> PrefecturePlan:
     from .rollups import data_version
 
-    version = data_version()
+    version = (*data_version(), timezone.localdate().replace(day=1))  # a new month un-blanks its row
     key = (prefecture.code, fy)
     with _plans_lock:
         hit = _plans.get(key)
@@ -529,7 +567,7 @@ def build_report(area: Area, fy: int) -> Report:
     titles = {q.number: q.title for q in cells.quiz}
     funnel = Table(
         key="funnel",
-        caption=f"受講の進み具合（{fy}年度に受講を始めた人・各モジュールに初めて合格した人）",
+        caption=f"受講の進み具合（{fy}年度に受講を始めた人・各章に初めて合格した人）",
         columns=["段階", "人数", "受講開始者数との比"],
         sheet="進み具合",
         note="年度内の人数です。前年度に始めて今年度に合格した人も含むため、比が100%を超えることがあります。",
@@ -538,15 +576,17 @@ def build_report(area: Area, fy: int) -> Report:
     for number, cell in enumerate(cells.passed, start=1):
         title = titles.get(number, "")
         funnel.rows.append(
-            [f"モジュール{number}合格" + (f"（{title}）" if title else ""), cell, Rate(cell, started)]
+            [f"第{number}章合格" + (f"（{title}）" if title else ""), cell, Rate(cell, started)]
         )
     funnel.chart = charts.funnel(
         title="受講の進み具合",
         steps=[("受講開始", charts.value_of(started))]
-        + [(f"モジュール{n}合格", charts.value_of(c)) for n, c in enumerate(cells.passed, start=1)],
+        + [(f"第{n}章合格", charts.value_of(c)) for n, c in enumerate(cells.passed, start=1)],
     )
 
     months = _breakdown_table(cells, "month", caption=f"月別（{fy}年度）", sheet="月別", first="月")
+    if fy >= selectors.current_fiscal_year():
+        months.note = "まだ来ていない月は空欄です。"
     ages = _breakdown_table(cells, "age", caption="年代別", sheet="年代別", first="年代")
     occupations = _breakdown_table(
         cells, "occupation", caption="職業分野別", sheet="職業分野別", first="職業分野"
@@ -554,10 +594,10 @@ def build_report(area: Area, fy: int) -> Report:
 
     quiz_table = Table(
         key="quiz",
-        caption="小テストの初回合格率（モジュール別）",
-        columns=["モジュール", "初回受験者", "初回合格者", "初回合格率"],
-        sheet="小テスト",
-        note="その年度に初めて小テストを受けた人のうち、1回目で合格した人の割合です。",
+        caption="確認問題の初回合格率（章別）",
+        columns=["章", "初回受験者", "初回合格者", "初回合格率"],
+        sheet="確認問題",
+        note="その年度に初めて確認問題を受けた人のうち、1回目で合格した人の割合です。",
     )
     question_tables = []
     for module in cells.quiz:
@@ -571,17 +611,17 @@ def build_report(area: Area, fy: int) -> Report:
         )
         questions = Table(
             key=f"quiz-{module.number}",
-            caption=f"モジュール{module.number}「{module.title}」の問題別 初回正答率",
+            caption=f"第{module.number}章「{module.title}」の問題別 初回正答率",
             columns=["問", "問題文", "初回の回答者", "正答者", "正答率"],
-            sheet=f"小テスト{module.number}",
+            sheet=f"確認問題{module.number}",
             header_cells=2,
         )
         for number, (_key, text, attempts, correct) in enumerate(module.questions, start=1):
             questions.rows.append([f"問{number}", text, attempts, correct, Rate(correct, attempts)])
         question_tables.append(questions)
     quiz_table.chart = charts.bar_chart(
-        title="小テストの初回合格率",
-        categories=[f"モジュール{m.number}" for m in cells.quiz],
+        title="確認問題の初回合格率",
+        categories=[f"第{m.number}章" for m in cells.quiz],
         series=[("初回合格率", [charts.value_of(row[3]) for row in quiz_table.rows])],
         unit="%",
     )
@@ -597,12 +637,32 @@ def build_report(area: Area, fy: int) -> Report:
     )
     if area.level == PREFECTURE:
         tables.insert(1, municipality_ranking(plan, fy))
+    for table in tables:
+        table.protected = any(
+            isinstance(cell, Count) and not cell.public for row in table.rows for cell in row
+        )
+    report.rounding_base = plan.suppressor.base if plan else 1
+    for key, label in (("registered", "登録者"), ("started", "受講開始者"), ("completed", "修了者")):
+        report.summary.append((label, cells.headline[key].display, _why_hidden(cells.headline[key], report)))
+    if any(table.protected for table in tables):
+        report.marker_note = markers_note(report.threshold, report.rounding_base)
     if area.level == NATION:
         prefectures = prefecture_ranking(fy, cells.headline)
         tables.insert(1, prefectures)
-        report.tiles = tiles_for(prefectures, fy)
-        report.tile_caption = "都道府県別の修了者（1万人あたり。人口が未登録の都道府県は人数）"
+        report.tiles, report.legend, report.tile_caption = tiles_for(prefectures, fy)
     return report
+
+
+def _why_hidden(cell: Count, report: Report) -> str:
+    from .privacy import PRIMARY, SECONDARY
+
+    if cell.status == PRIMARY:
+        return f"{report.threshold}人未満（0〜{report.threshold - 1}人）のため、数を表示していません"
+    if cell.status == SECONDARY:
+        return "ほかの表の数と合わせて小さい数が分からないよう、伏せています"
+    if not cell.public:
+        return f"{report.rounding_base}の倍数に丸めた数です"
+    return ""
 
 
 def _per10k(key: str, cell: Count, population: int | None):
@@ -614,24 +674,18 @@ def _population(value: int | None) -> str:
     return f"{value:,}人" if value else "未登録"
 
 
-def _rank_key(row_cells: dict[str, Count], per10k: PerTenThousand, code: str):
-    """Order by what is shown only (a hidden count must not be placed by its value)."""
-    if per10k.value is not None:
-        return (0, -per10k.value, code)
-    completed = row_cells["completed"]
-    if not completed.suppressed:
-        return (1, -completed.value, code)
-    return (2, 0, code)
-
-
 def municipality_ranking(plan: PrefecturePlan, fy: int) -> Table:
-    """The municipalities of a prefecture ranked by completions per 10,000 residents (then by completions), with
-    the prefecture as the 合計 row; the cells (and their suppression) are the plan's, the same as on each
-    municipality's own screen."""
+    """The municipalities of a prefecture ranked by what is shown: completions per 10,000 residents when the
+    prefecture's population is imported, otherwise the (rounded) number of completions — the caption says which.
+    Municipalities whose figure is hidden (「<10」 or 「秘匿」) are not ranked and come last in code order, so a hidden
+    count is never placed by its value and no 0 is ever ranked above a municipality with completions. Equal figures
+    share a rank. The cells (and their suppression) are the plan's, the same as on each municipality's own screen."""
     prefecture = plan.prefecture
+    by_rate = any(summary.population for _area, summary, _cells in plan.municipalities)
+    measure = "修了者の1万人あたり" if by_rate else "修了者数（人口が未登録のため人数）"
     table = Table(
         key="municipalities",
-        caption=f"{prefecture.name}の市区町村別（修了者の1万人あたりの多い順）",
+        caption=f"{prefecture.name}の市区町村別（{measure}の多い順）",
         columns=[
             "順位",
             "市区町村",
@@ -641,24 +695,35 @@ def municipality_ranking(plan: PrefecturePlan, fy: int) -> Table:
         ],
         sheet="市区町村別",
         header_cells=2,
-        note="少ない人数が分からないよう、一部の数を「<10」「秘匿」としています。非表示の数は順位に使っていません。",
+        note=(
+            f"順位は表に出ている{measure}の順です。「<10」「秘匿」の市区町村は順位を付けず、最後に団体コード順で"
+            "並べています（非表示の数は順位に使っていません）。"
+        ),
     )
-    entries = [(area, summary, cells.headline) for area, summary, cells in plan.municipalities]
-    ordered = sorted(
-        entries, key=lambda e: _rank_key(e[2], PerTenThousand(e[2]["completed"], e[1].population), e[0].code)
-    )
-    rank = 0
-    for area, summary, row in ordered:
-        per10k = PerTenThousand(row["completed"], summary.population)
-        shown = per10k.value is not None or not row["completed"].suppressed
-        rank += 1 if shown else 0
+
+    def figure(entry):
+        _area, summary, cells = entry
+        if by_rate:
+            return PerTenThousand(cells.headline["completed"], summary.population).value
+        return cells.headline["completed"].number
+
+    entries = list(plan.municipalities)
+    ranked = sorted((e for e in entries if figure(e) is not None), key=lambda e: (-figure(e), e[0].code))
+    unranked = [e for e in entries if figure(e) is None]
+    previous, rank = None, 0
+    for position, entry in enumerate(ranked + unranked, start=1):
+        area, summary, cells = entry
+        value = figure(entry)
+        if value is not None and value != previous:
+            rank, previous = position, value
+        row = cells.headline
         table.rows.append(
             [
-                str(rank) if shown else "—",
+                str(rank) if value is not None else "—",
                 Link(area.name, area_url(area, fy)),
                 _population(summary.population),
                 *[row[key] for key, _label in TABLE_COLUMNS],
-                per10k,
+                PerTenThousand(row["completed"], summary.population),
             ]
         )
     totals = plan.cells.headline
@@ -668,7 +733,7 @@ def municipality_ranking(plan: PrefecturePlan, fy: int) -> Table:
             f"{prefecture.name}（合計）",
             _population(plan.figures.population),
             *[totals[key] for key, _label in TABLE_COLUMNS],
-            "—",
+            PerTenThousand(totals["completed"], plan.figures.population),
         ]
     )
     return table
@@ -713,19 +778,46 @@ TILE_POSITIONS = {
 }  # fmt: skip
 
 
-def tiles_for(table: Table, fy: int) -> list[Tile]:
+@dataclass
+class LegendStep:
+    level: int
+    label: str
+
+
+def tile_measure(table: Table) -> str:
+    """"rate" (completions per 10,000) when every prefecture's population is imported, else "count"."""
     rows = table.rows[:-1]
-    values = []
-    for row in rows:
-        per10k = row[-1]
-        values.append(per10k.value if per10k.value is not None else None)
-    known = [v for v in values if v is not None]
-    top = max(known, default=0) or 1
+    return "rate" if rows and all(row[-1].value is not None for row in rows) else "count"
+
+
+def tiles_for(table: Table, fy: int) -> tuple[list[Tile], list[LegendStep], str]:
+    """Tiles shaded by the figure each tile shows (per 10,000 when every population is loaded, else the number of
+    completions), five shades from 0 to the largest, with the legend and a caption saying which figure it is."""
+    rows = table.rows[:-1]
+    measure = tile_measure(table)
+    values = [row[-1].value if measure == "rate" else row[4].number for row in rows]
+    top = max((v for v in values if v is not None), default=0)
+    steps = [top * k / 4 for k in range(5)]  # level n: (steps[n-1], steps[n]]; level 0: exactly 0
+
+    def level_of(value) -> int:
+        if not value or not top:
+            return 0
+        return next(n for n in range(1, 5) if value <= steps[n] + 1e-9)
+
     tiles = []
     for area, row, value in zip(table.row_areas, rows, values, strict=True):
         column, grid_row = TILE_POSITIONS[area.code]
-        shown = row[-1].display if value is not None else f"{row[4].display}人"
-        level = 0 if not value else min(4, 1 + int(3.999 * value / top))
+        shown = row[-1].display if measure == "rate" else f"{row[4].display}人"
         name = "北海道" if area.code == "01" else area.name[:-1]
-        tiles.append(Tile(area, name, column + 1, grid_row + 1, shown, level, row[0].url))
-    return tiles
+        tiles.append(Tile(area, name, column + 1, grid_row + 1, shown, level_of(value), row[0].url))
+    unit = "" if measure == "rate" else "人"
+    fmt = (lambda v: f"{v:,.1f}") if measure == "rate" else (lambda v: f"{v:,.0f}")
+    legend = [LegendStep(0, f"0{unit}")]
+    for n in range(1, 5):
+        legend.append(LegendStep(n, f"{fmt(steps[n - 1])}{unit}超〜{fmt(steps[n])}{unit}"))
+    caption = (
+        "都道府県別の修了者（1万人あたり）"
+        if measure == "rate"
+        else "都道府県別の修了者数（人口が未登録の都道府県があるため人数）"
+    )
+    return tiles, (legend if top else [LegendStep(0, f"0{unit}")]), caption

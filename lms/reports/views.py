@@ -1,7 +1,7 @@
 """Regional report screens in the Wagtail admin (/admin/reports/regions/…) and their CSV / XLSX downloads.
 
 Access: Wagtail's admin gate (login, `access_admin`) and lms.accounts.middleware (TOTP) come first; then every view
-asks the one scoping function (`region_scope(user, Role.OFFICER)`) about the region in its own URL, so a region
+asks the access policy (`lms.accounts.policy.report_scope(user)`, the officer scope) about the region in its own URL, so a region
 outside the officer's scope — by URL, picker value, export link or any parameter — gets 403 and never data. No view
 reads a region from a query parameter: the picker only redirects to a URL that is checked again."""
 
@@ -16,8 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from lms.accounts.enums import Role
-from lms.accounts.scoping import has_role, region_scope
+from lms.accounts.policy import may_see_reports, report_scope
 from lms.regions.models import Municipality, Prefecture
 
 from . import exports, messages, selectors
@@ -45,14 +44,14 @@ def refuse_with_403(view):
 
 
 def require_officer(user) -> None:
-    if not has_role(user, Role.OFFICER):
+    if not may_see_reports(user):
         raise PermissionDenied(messages.NOT_AN_OFFICER)
 
 
 def scoped_area(user, level: str, code: str = "") -> selectors.Area:
     """The area of a report URL if `user` may see it: 404 for an unknown region, 403 outside the scope."""
     require_officer(user)
-    scope = region_scope(user, Role.OFFICER)
+    scope = report_scope(user)
     if level == selectors.NATION:
         if not scope.covers_nation():
             raise PermissionDenied(messages.OUT_OF_SCOPE)
@@ -136,7 +135,7 @@ def _choice_value(area: selectors.Area) -> str:
 @refuse_with_403
 def report(request, level: str, code: str = ""):
     area, fy, fy_error, report, form = _report_context(request, level, code)
-    scope = region_scope(request.user, Role.OFFICER)
+    scope = report_scope(request.user)
     breadcrumbs = []
     if area.level == selectors.MUNICIPALITY and scope.covers_prefecture(area.prefecture_code):
         breadcrumbs.append((report.prefecture.name, area_url(report.prefecture, fy)))

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from lms.accounts.enums import Role
-from lms.accounts.scoping import has_role
+from lms.accounts.policy import has_role
 
 from . import urls
 

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    # Swagger UI for /api/v1/docs from the package's static files (no CDN) when ninja is an installed app.
+    "ninja",
+    "csp",
     # Accounts
     "allauth",
     "allauth.account",
@@ -67,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Oversized bodies get a Japanese 413 before the CSRF middleware parses them (lms/middleware.py).
@@ -186,10 +191,32 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static")
 STATIC_URL = "/static/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Rendered certificate PDFs are private: their own storage outside MEDIA_ROOT (never under /media/, even in
+# development; system check certificates.E003). Local disk by default; with CERTIFICATE_S3_BUCKET set, an
+# S3-compatible bucket through django-storages (`pip install '.[s3]'`; docs/certificate-files.md).
+CERTIFICATE_FILES_ROOT = env.path("CERTIFICATE_FILES_ROOT", default=BASE_DIR / "var" / "certificates")
+CERTIFICATE_S3_BUCKET = env("CERTIFICATE_S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "certificates": {
+        "BACKEND": "certificates.storage.PrivateCertificateStorage",
+        "OPTIONS": {"location": str(CERTIFICATE_FILES_ROOT), "base_url": None},
+    },
 }
+if CERTIFICATE_S3_BUCKET:
+    STORAGES["certificates"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CERTIFICATE_S3_BUCKET,
+            "endpoint_url": env("CERTIFICATE_S3_ENDPOINT_URL", default=None),
+            "region_name": env("CERTIFICATE_S3_REGION", default=None),
+            "location": env("CERTIFICATE_S3_PREFIX", default="certificates"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Uploads (e.g. the employers' CSV) are capped by their views too; this is the hard ceiling.
@@ -208,6 +235,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="つながりサポーター事務局 <no-reply@tsunagari.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The お問い合わせ form: messages per client (django-ratelimit syntax).
+CONTACT_RATE = env("CONTACT_RATE", default="5/h")
 
 # --- Accounts (django-allauth 65) ---------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -241,6 +271,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Guessing limits (django-ratelimit, per client; invite codes also per account): Wagtail private-page passwords
+# (lms/views.py) and organisation invite codes (certificates/views.py). Japanese 429 when over.
+PAGE_PASSWORD_RATE = env("PAGE_PASSWORD_RATE", default="10/h")
+INVITE_CODE_RATE = env("INVITE_CODE_RATE", default="10/h")
 # Behind a reverse proxy set this, or every user shares the proxy's address for rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -323,6 +357,8 @@ CELERY_BEAT_SCHEDULE = {
     "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
+    # Waitlist offers near the start that were not confirmed in time pass to the next person.
+    "workshop-waitlist-offers": {"task": "events.tasks.expire_waitlist_offers", "schedule": 300.0},
     # Report roll-ups: recompute the cells of learners whose records changed (a completion shows within a minute).
     "report-rollups": {"task": "lms.reports.tasks.refresh_report_rollups", "schedule": 60.0},
     # ... and rebuilt whole every night (minutes at 1,000,000 learners), which heals anything the refresh missed.
@@ -362,10 +398,49 @@ CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env.list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", 
 # Look-ups per client (django-ratelimit syntax) on the verification page, bulk page and API.
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 CERTIFICATE_BULK_RATE = env("CERTIFICATE_BULK_RATE", default="10/m")
+# Printed-name checks (initials mode): page and API, per client.
+CERTIFICATE_NAME_CHECK_RATE = env("CERTIFICATE_NAME_CHECK_RATE", default="10/m")
 # The bulk page and API together: numbers per client (each number counts one; certificates/ratelimit.py).
 CERTIFICATE_BULK_NUMBERS_RATE = env("CERTIFICATE_BULK_NUMBERS_RATE", default="2000/h")
 
 # --- Security -------------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp 4) on every response: only this site's own files, no inline script (every
+# script is a static file), no plugins, no framing. The Wagtail admin (CSP_RELAXED_PATH_PREFIXES) renders inline
+# <script> in its date/time widgets and inline panels and inline styles, so there script-src/style-src also allow
+# 'unsafe-inline' (lms/middleware.py, docs/security-headers.md); the rest of the policy applies there too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # the check-in QR is a data: PNG; Swagger UI's icons are data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+CSP_RELAXED_PATH_PREFIXES = ["/admin/"]
+# Permissions-Policy (django-permissions-policy) on every response: no camera, microphone, location, payment or
+# sensors for anyone; full screen (the check-in QR screen) and clipboard writes (copy the verification link) for
+# this site only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+    "clipboard-write": ["self"],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -375,9 +450,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No personal data in logs (lms/logging.py): every handler redacts addresses, keys and tokens.
+    "filters": {"personal_data": {"()": "lms.logging.PersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # runserver's access log and Django's request warnings, through the redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint and fontTools are chatty at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -385,6 +467,4 @@ LOGGING = {
     },
 }
 
-# Staff must set up TOTP before any staff screen (lms/accounts/middleware.py). Not configurable by environment;
-# tests that exercise other staff behaviour give their users a TOTP device instead of turning this off.
-STAFF_MFA_REQUIRED = True
+# Staff screens need TOTP completed in the session, always (lms/accounts/mfa.py); there is no setting to turn it off.

@@ -23,6 +23,9 @@ if CACHE_URL:
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"tsunagari-test-media-{os.getpid()}")
+STORAGES["certificates"]["OPTIONS"]["location"] = os.path.join(  # noqa: F405
+    tempfile.gettempdir(), f"tsunagari-test-certificates-{os.getpid()}"
+)
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 DEMO_DATA_ALLOWED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

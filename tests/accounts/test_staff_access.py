@@ -37,7 +37,7 @@ def test_staff_without_mfa_is_sent_to_set_up_totp_before_any_staff_screen(client
     client.force_login(trainer)
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/2fa/totp/activate")
+    assert response["Location"] == "/mypage/security/enrol/?next=/admin/"
 
 
 def test_staff_with_mfa_reaches_the_admin(client):

@@ -3,8 +3,9 @@ tables, SVG charts, template) and the XLSX export, timed in-process through the 
 learners bench_50_reports made (median and p90). Where the screens add to the selectors' time: the plan reads every
 municipality of the prefecture at once and decides suppression for all of them. Each process keeps the plan until the
 roll-ups change (lms.reports.tables.cached_prefecture_plan), so two figures per screen: `…_median_ms` is the first
-view after a refresh changed the data (plan computed, every request here), `…_warm_median_ms` a view while the data is
-unchanged (the usual case between two refreshes a minute apart)."""
+view after a refresh changed the data (the process's copy is stale, every request here: the request reads the
+figures and applies the disclosure plan the refresh job stored, lms.reports.plans), `…_warm_median_ms` a view while
+the data is unchanged (the usual case between two refreshes a minute apart)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from lms.accounts.models import User
 from lms.reports import rollups, selectors
 
 SCREENS = {
+    "prefecture_tottori": "/admin/reports/regions/pref/31/",
+    "municipality_tottori_city": "/admin/reports/regions/muni/312011/",
     "prefecture_tokyo": "/admin/reports/regions/pref/13/",
     "prefecture_hokkaido": "/admin/reports/regions/pref/01/",
     "national": "/admin/reports/regions/nation/",

@@ -12,4 +12,6 @@ CERTIFICATE_SIGNING_KEY_FILE = os.environ["BENCH_SIGNING_KEY_FILE"]
 ROOT_URLCONF = "tests.bench.child_urls"
 CERTIFICATE_VERIFY_RATE = "100000000/m"
 MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
+if os.environ.get("BENCH_CERTIFICATE_FILES_ROOT"):
+    STORAGES["certificates"]["OPTIONS"]["location"] = os.environ["BENCH_CERTIFICATE_FILES_ROOT"]  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False

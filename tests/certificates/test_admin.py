@@ -32,7 +32,12 @@ def test_staff_revoke_with_a_reason_and_the_page_flips(client, staff):
     client.force_login(staff)
     listing = client.get("/admin/certificates/", {"q": certificate.number.lower()})
     assert certificate.number in listing.content.decode()
-    response = client.post(f"/admin/certificates/{certificate.pk}/", {"reason": "本人確認に誤り"})
+    unconfirmed = client.post(f"/admin/certificates/{certificate.pk}/", {"reason": "本人確認に誤り"})
+    assert unconfirmed.status_code == 200
+    assert str(messages.REVOKE_CONFIRM_REQUIRED) in unconfirmed.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.is_valid  # a confirmation is needed before an irreversible revocation
+    response = client.post(f"/admin/certificates/{certificate.pk}/", {"reason": "本人確認に誤り", "confirm": "on"})
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.is_revoked
@@ -71,7 +76,7 @@ def test_admin_user_without_certificate_permission_is_turned_away(client):
     assert listing.status_code == 302 and listing["Location"] == "/admin/"
     detail = client.get(f"/admin/certificates/{certificate.pk}/")
     assert detail.status_code == 302
-    assert client.post(f"/admin/certificates/{certificate.pk}/", {"reason": "x"}).status_code == 302
+    assert client.post(f"/admin/certificates/{certificate.pk}/", {"reason": "x", "confirm": "on"}).status_code == 302
     certificate.refresh_from_db()
     assert certificate.is_valid
 
@@ -85,7 +90,7 @@ def test_viewer_without_revoke_permission_cannot_revoke(client):
     certificate = CertificateFactory()
     client.force_login(viewer)
     assert client.get(f"/admin/certificates/{certificate.pk}/").status_code == 200
-    assert client.post(f"/admin/certificates/{certificate.pk}/", {"reason": "x"}).status_code == 302
+    assert client.post(f"/admin/certificates/{certificate.pk}/", {"reason": "x", "confirm": "on"}).status_code == 302
     certificate.refresh_from_db()
     assert certificate.is_valid
 

@@ -102,12 +102,24 @@ def test_signed_payload_in_the_api_lets_anyone_check_the_signature_offline(clien
     public.verify(b64url_decode(body["signature"]), payload)  # raises if not genuine
 
 
-@pytest.mark.parametrize("number", ["0000-0000-0000-0000-0", "not-a-number", "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Q"])
-def test_unknown_and_malformed_numbers_are_404_with_the_same_body(client, number):
+@pytest.mark.parametrize(
+    ("number", "status", "detail"),
+    [
+        ("0000-0000-0000-0000-0", "not_found", "この番号の修了証は見つかりませんでした。"),
+        ("7K3M-Q9RT-2VXB-H4ND-0", "not_found", "この番号の修了証は見つかりませんでした。"),  # well-formed, unknown
+        ("not-a-number", "malformed", "修了証番号の形式ではありません（英数字16文字と確認用の1文字です）。"),
+        ("ZZZZ-ZZZZ-ZZZZ-ZZZZ-Q", "mistyped", "番号に入力ミスがあるようです。最後の1文字（確認用の文字）が合いません。"),
+    ],
+)
+def test_unknown_mistyped_and_malformed_numbers_are_404_with_japanese_bodies(client, number, status, detail):
+    from certificates.numbering import format_number
+
+    if status == "not_found" and number.startswith("7K3M"):
+        number = format_number("7K3MQ9RT2VXBH4ND")  # a well-formed number nobody holds
     response = client.get(f"/api/v1/certificates/{number}")
     assert response.status_code == 404
     _schema_validator(client, "NotFoundOut").validate(response.json())
-    assert response.json() == {"detail": "この番号の修了証は見つかりませんでした。", "status": "not_found"}
+    assert response.json() == {"detail": detail, "status": status}
 
 
 def test_bulk_verify_matches_schema_and_golden(client, fixed_certificates):
@@ -117,7 +129,7 @@ def test_bulk_verify_matches_schema_and_golden(client, fixed_certificates):
     assert response.status_code == 200
     body = response.json()
     _schema_validator(client, "VerifyOut").validate(body)
-    assert [r["result"] for r in body["results"]] == ["valid", "revoked", "not_found", "not_found"]
+    assert [r["result"] for r in body["results"]] == ["valid", "revoked", "not_found", "malformed"]
     _golden("api_verify.json", _normalise(body, valid.course_id))
 
 
@@ -128,6 +140,8 @@ def test_bulk_verify_matches_schema_and_golden(client, fixed_certificates):
 def test_bad_bulk_requests_are_refused(client, payload):
     response = client.post("/api/v1/certificates/verify", payload, content_type="application/json")
     assert response.status_code == 422
+    _schema_validator(client, "InvalidOut").validate(response.json())
+    assert response.json()["detail"].startswith("リクエストの内容が正しくありません")
 
 
 def test_bulk_of_a_thousand_numbers_is_accepted(client):
@@ -145,13 +159,19 @@ def test_api_is_rate_limited(client, settings):
         client.get("/api/v1/certificates/0000-0000-0000-0000-0")
     response = client.get("/api/v1/certificates/0000-0000-0000-0000-0")
     assert response.status_code == 429
+    assert response["Retry-After"] == "60"
     _schema_validator(client, "ErrorOut").validate(response.json())
+    assert response.json()["detail"].startswith("短い時間に多くの照会がありました")
 
 
 def test_openapi_schema_matches_golden(client):
     """The published schema itself is part of the contract."""
     spec = client.get("/api/v1/openapi.json").json()
-    assert set(spec["paths"]) == {"/api/v1/certificates/{number}", "/api/v1/certificates/verify"}
+    assert set(spec["paths"]) == {
+        "/api/v1/certificates/{number}",
+        "/api/v1/certificates/verify",
+        "/api/v1/certificates/{number}/name-check",
+    }
     _golden("openapi.json", spec)
 
 
@@ -168,3 +188,43 @@ def test_api_never_reveals_a_name_the_holder_chose_to_hide(client):
     assert body["signed_payload"]["holder"] == holder_digest(
         number=certificate.number, name="山田 太郎", furigana="やまだ たろう"
     )
+
+
+def test_unreadable_json_is_a_japanese_400(client):
+    response = client.post("/api/v1/certificates/verify", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    _schema_validator(client, "ErrorOut").validate(response.json())
+    assert response.json() == {
+        "detail": "リクエストの本文を読み取れませんでした。JSON（UTF-8）で送ってください。",
+        "code": "bad_request",
+    }
+
+
+def test_a_body_too_large_is_a_japanese_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        "/api/v1/certificates/verify", {"numbers": ["0000-0000-0000-0000-0"] * 100}, content_type="application/json"
+    )
+    assert response.status_code == 413
+    _schema_validator(client, "ErrorOut").validate(response.json())
+    assert "大きすぎます" in response.json()["detail"]
+
+
+def test_bulk_api_429_says_when_to_retry(client, settings):
+    settings.CERTIFICATE_BULK_RATE = "1/m"
+    payload = {"numbers": ["0000-0000-0000-0000-0"]}
+    assert client.post("/api/v1/certificates/verify", payload, content_type="application/json").status_code == 200
+    response = client.post("/api/v1/certificates/verify", payload, content_type="application/json")
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert response.json()["code"] == "too_many_requests"
+
+
+def test_every_error_is_documented_in_the_openapi_schema(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    verify = spec["paths"]["/api/v1/certificates/verify"]["post"]["responses"]
+    assert {"400", "413", "422", "429"} <= set(verify)
+    single = spec["paths"]["/api/v1/certificates/{number}"]["get"]["responses"]
+    assert {"404", "429"} <= set(single)
+    outcome = spec["components"]["schemas"]["VerificationOutcome"]["enum"]
+    assert {"forged", "reissued", "mistyped", "malformed"} <= set(outcome)
+    assert "forged" in spec["components"]["schemas"]["VerifyResultOut"]["properties"]["result"]["description"]

@@ -75,7 +75,7 @@ def test_admin_without_mfa_is_sent_to_set_it_up(client, organisation):
     client.force_login(user)
     response = client.get(f"/employers/{organisation.pk}/")
     assert response.status_code == 302
-    assert "totp" in response["Location"]
+    assert response["Location"] == f"/mypage/security/enrol/?next=/employers/{organisation.pk}/"
 
 
 def test_learner_links_and_unlinks_from_mypage(client, organisation, employer_admin):

@@ -150,7 +150,7 @@ def test_verify_finds_valid_revoked_and_not_found_and_forged():
     assert verify_certificate(raw_number=valid.number, channel="page").outcome == VerificationOutcome.VALID
     assert verify_certificate(raw_number=revoked.number, channel="page").outcome == VerificationOutcome.REVOKED
     assert verify_certificate(raw_number="0000-0000-0000-0000-0", channel="page").outcome == VerificationOutcome.NOT_FOUND
-    assert verify_certificate(raw_number="<script>", channel="page").outcome == VerificationOutcome.NOT_FOUND
+    assert verify_certificate(raw_number="<script>", channel="page").outcome == VerificationOutcome.MALFORMED
     tampered = valid.signature[:-2] + ("A" if valid.signature[-2] != "A" else "B") + valid.signature[-1]
     assert verify_certificate(raw_number=valid.number, signature=tampered, channel="qr").outcome == VerificationOutcome.FORGED
     assert (

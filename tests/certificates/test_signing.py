@@ -67,15 +67,19 @@ def test_production_settings_refuse_to_start_without_a_signing_key(monkeypatch):
     for name, value in {
         "SECRET_KEY": "x" * 50,
         "DATABASE_URL": "postgres://u@127.0.0.1/db",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "ALLOWED_HOSTS": "example.jp",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("CERTIFICATE_SIGNING_KEY", raising=False)
+    # base.py reads the environment when imported: import it afresh so it sees the variables above.
     sys.modules.pop("lms.settings.production", None)
+    sys.modules.pop("lms.settings.base", None)
     with pytest.raises(ImproperlyConfigured, match="CERTIFICATE_SIGNING_KEY"):
         importlib.import_module("lms.settings.production")
     sys.modules.pop("lms.settings.production", None)
+    sys.modules.pop("lms.settings.base", None)
 
 
 def test_harfbuzz_subsetting_is_active_here():

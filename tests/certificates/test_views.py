@@ -88,18 +88,45 @@ def test_html_in_a_name_is_shown_as_text(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
-def test_unknown_and_malformed_numbers_get_the_same_answer_with_the_same_queries(client):
+def test_every_well_formed_unknown_number_gets_the_same_answer_with_the_same_queries(client):
+    from certificates.numbering import format_number
+
     unknown_number = "0000-0000-0000-0000-0"
-    malformed_number = "ZZZZ-ZZZZ-ZZZZ-ZZZZ-Q"  # wrong check symbol
+    other_unknown = format_number("7K3MQ9RT2VXBH4ND")
     client.get("/verify/")  # warm, as on a running site (the footer's consultation windows are then cached)
     with CaptureQueriesContext(connection) as unknown_queries:
         unknown = client.get(f"/verify/{unknown_number}/")
-    with CaptureQueriesContext(connection) as malformed_queries:
-        malformed = client.get(f"/verify/{malformed_number}/")
-    assert unknown.status_code == malformed.status_code == 404
-    assert unknown.content.decode().replace(unknown_number, "N") == malformed.content.decode().replace(malformed_number, "N")
+    with CaptureQueriesContext(connection) as other_queries:
+        other = client.get(f"/verify/{other_unknown}/")
+    assert unknown.status_code == other.status_code == 404
+    assert unknown.content.decode().replace(unknown_number, "N") == other.content.decode().replace(other_unknown, "N")
     assert str(messages.NOT_FOUND) in unknown.content.decode()
-    assert len(unknown_queries) == len(malformed_queries)
+    assert len(unknown_queries) == len(other_queries)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message", "not_said"),
+    [
+        ("ZZZZ-ZZZZ-ZZZZ-ZZZZ-Q", messages.MISTYPED, "見つかりませんでした"),  # wrong check symbol
+        ("7K3M-Q9RT-2VXB-H4DN-U", messages.MISTYPED, "見つかりませんでした"),  # two neighbours swapped
+        ("山田太郎", messages.MALFORMED, "見つかりませんでした"),
+        ("https://example.com/", messages.MALFORMED, "見つかりませんでした"),
+    ],
+)
+def test_typing_mistakes_and_non_numbers_are_told_apart_with_the_same_queries(client, typed, message, not_said):
+    client.get("/verify/")
+    with CaptureQueriesContext(connection) as unknown_queries:
+        client.get("/verify/", {"number": "0000-0000-0000-0000-0"})
+    with CaptureQueriesContext(connection) as typed_queries:
+        response = client.get("/verify/", {"number": typed})
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert str(message) in body and not_said not in body
+    def certificate_lookups(queries):
+        return [q["sql"] for q in queries.captured_queries if "certificates_certificate" in q["sql"]]
+
+    # the same look-up as an unknown number (Wagtail's redirect middleware adds its own on a 404 with a query string)
+    assert len(certificate_lookups(typed_queries)) == len(certificate_lookups(unknown_queries)) == 1
 
 
 def test_forged_signature_says_plainly_it_was_not_issued_here(client):
@@ -168,7 +195,8 @@ def test_staff_with_permission_and_mfa_can_download(client):
     staff = UserFactory()
     staff.user_permissions.add(Permission.objects.get(codename="view_certificate"))
     client.force_login(staff)
-    assert client.get(f"/certificates/{certificate.number}/pdf/").status_code == 404  # no TOTP yet
+    response = client.get(f"/certificates/{certificate.number}/pdf/")  # no TOTP yet: set it up first
+    assert response.status_code == 302 and response["Location"].startswith("/mypage/security/enrol/")
     give_totp(staff)
     staff = type(staff).objects.get(pk=staff.pk)
     client.force_login(staff)
@@ -189,7 +217,8 @@ def test_credential_is_an_open_badge_signed_as_a_jwt_with_the_published_key(clie
     public = jwt.PyJWK(key).key
     claims = jwt.decode(token, public, algorithms=["EdDSA"])
     assert "OpenBadgeCredential" in claims["type"]
-    assert claims["credentialSubject"]["name"] == "山田 太郎"
+    assert "name" not in claims["credentialSubject"]  # not in the OB 3.0 AchievementSubject (issue 16)
+    assert claims["credentialSubject"]["identifier"][0]["identityHash"] == certificate.number
     assert claims["credentialSubject"]["achievement"]["version"] == certificate.curriculum_version
     assert claims["validFrom"].endswith("Z")
     tampered = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
@@ -232,7 +261,9 @@ def test_mypage_lists_certificates_with_links_and_verification_count(client):
 def test_mypage_shows_no_certificate_panel_to_someone_without_one(client):
     _cert()
     client.force_login(UserFactory())
-    assert "修了証番号" not in client.get("/mypage/").content.decode()
+    body = client.get("/mypage/").content.decode()
+    # (the employer-link consent now names 修了証番号 too, so look for the panel itself)
+    assert 'id="certificates-panel-title"' not in body and 'class="certificate-card' not in body
 
 
 def test_home_page_shows_the_number_of_certified_supporters(client):
@@ -241,8 +272,9 @@ def test_home_page_shows_the_number_of_certified_supporters(client):
     revoked = _cert(revoked=True)
     CertificateFactory(holder=revoked.holder, course=revoked.course)  # re-issued: still one person
     body = client.get("/").content.decode()
-    assert "全国のつながりサポーター" in body
-    assert "<strong>3</strong>人" in body
+    assert "このサイトで修了したつながりサポーター" in body and "全国のつながりサポーター" not in body
+    assert "<strong>3</strong>人が、このサイトの養成講座を修了しています" in body
+    assert "全国の自治体などの講座で養成された人の数は含みません" in body  # it is not a national total
 
 
 # --- Account deletion ----------------------------------------------------------------------------------------

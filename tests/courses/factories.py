@@ -50,7 +50,16 @@ def wrong_answers(module: ModulePage) -> dict[str, list[str]]:
     }
 
 
-def make_course(*, modules: int = 3, questions: int = 3, slug: str = "course", pass_mark: int = 80, **kwargs):
+def make_course(
+    *,
+    modules: int = 3,
+    questions: int = 3,
+    slug: str = "course",
+    pass_mark: int = 80,
+    questions_per_attempt: int | None = None,
+    **kwargs,
+):
+    """`questions_per_attempt` defaults to all the questions (every attempt gets the whole quiz)."""
     home = HomePage.objects.get(depth=2)
     course = CoursePage(
         title=kwargs.pop("title", "テスト講座"),
@@ -73,20 +82,33 @@ def make_course(*, modules: int = 3, questions: int = 3, slug: str = "course", p
             ],
             quiz=quiz_data(prefix=f"{slug}-{n}", questions=questions),
             pass_mark=pass_mark,
+            questions_per_attempt=questions_per_attempt or max(questions, 1),
         )
         course.add_child(instance=module)
         made.append(module)
     return course, made
 
 
+def drawn_answers(module, token, user, *, correct: bool = True) -> dict[str, list[str]]:
+    """The answers to the questions the token drew (correct, or one wrong choice each)."""
+    from courses.services import quiz_draw_of
+
+    answers = correct_answers(module) if correct else wrong_answers(module)
+    return {
+        question_id: answers[question_id]
+        for question_id, _order in quiz_draw_of(token=token, user=user, module=module)
+    }
+
+
 def pass_module(user, module, course=None):
     """Record a passing attempt for `user` in `module` through the service (as a learner would)."""
     from courses.services import issue_quiz_token, record_quiz_attempt
 
+    token = issue_quiz_token(user=user, module=module)
     return record_quiz_attempt(
         user=user,
         module=module,
-        answers=correct_answers(module),
-        token=issue_quiz_token(user=user, module=module),
+        answers=drawn_answers(module, token, user),
+        token=token,
         course=course,
     )

@@ -5,7 +5,7 @@ from wagtail.blocks import StreamBlockValidationError
 from wagtail.test.utils import WagtailPageTestCase
 
 from courses.blocks import ImageBlock, QuestionBlock, QuizBlock
-from courses.models import CoursePage, ModulePage
+from courses.models import CoursePage, ModulePage, ReferencePage
 from home.models import HomePage
 from tests.accounts.factories import UserFactory
 from tests.conftest import give_totp
@@ -20,8 +20,10 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_module_pages_live_under_a_course_only(self):
         self.assertAllowedParentPageTypes(ModulePage, {CoursePage})
-        self.assertAllowedSubpageTypes(CoursePage, {ModulePage})
+        self.assertAllowedSubpageTypes(CoursePage, {ModulePage, ReferencePage})
         self.assertAllowedSubpageTypes(ModulePage, set())
+        self.assertAllowedParentPageTypes(ReferencePage, {CoursePage})
+        self.assertAllowedSubpageTypes(ReferencePage, set())
 
 
 def question(correct=(0,), multiple=False):

@@ -3,8 +3,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from courses.content import load_content
 from courses.models import CoursePage, ModulePage
-from courses.seed_content import MODULES
 from courses.seeding import seed_course
 from home.models import ConsultationResource
 
@@ -47,14 +47,14 @@ def test_seed_course_creates_the_eight_modules_with_exact_titles_in_order():
     assert course.get_parent().specific_class.__name__ == "HomePage"
 
 
-def test_every_seeded_module_has_substantive_content_and_three_to_five_questions():
+def test_every_seeded_module_has_substantive_content_and_a_pool_of_questions():
     seed_course()
 
     for module in ModulePage.objects.order_by("path"):
         text = plain_text(module)
         assert len(text) > 800, module.title
         questions = list(module.quiz)
-        assert 3 <= len(questions) <= 5, module.title
+        assert len(questions) >= module.questions_per_attempt == 5, module.title
         for question in questions:
             choices = question.value["choices"].bound_blocks
             correct = [c for c in choices if c.value["correct"]]
@@ -103,6 +103,7 @@ def test_seed_course_twice_creates_nothing_more():
     ) == counts
     assert {m.pk: [q.id for q in m.quiz] for m in ModulePage.objects.all()} == quiz_ids
     assert "章: 0 件を作成（合計 8 件）" in lines
+    assert "参考資料: 0 件を作成（合計 1 件）" in lines
 
 
 def test_seed_course_never_overwrites_an_editors_changes():
@@ -132,6 +133,7 @@ def test_a_missing_module_is_recreated_in_its_place():
 
     course = CoursePage.objects.get(slug="course")
     assert [m.title for m in ModulePage.objects.child_of(course).order_by("path")] == TITLES
+    assert [p.title for p in course.get_children().order_by("path")] == [*TITLES, "参考資料"]
 
 
 def test_the_seeded_quiz_can_be_passed_with_the_seeds_answers(learner):
@@ -143,7 +145,8 @@ def test_the_seeded_quiz_can_be_passed_with_the_seeds_answers(learner):
     attempt = pass_module(learner, first)
 
     assert attempt.passed and attempt.score == 100
-    assert len(correct_answers(first)) == len(MODULES[0]["quiz"]["questions"])
+    assert len(correct_answers(first)) == len(load_content().modules[0]["questions"])
+    assert len(attempt.answers) == len(attempt.presented) == first.questions_per_attempt
 
 
 def test_seeded_course_pages_render(client):

@@ -51,6 +51,44 @@ class AccessibilityError(AssertionError):
     pass
 
 
+def axe_results_path():
+    """Where every axe run is appended (one JSON object a line), for `manage.py build_accessibility_report`, which
+    writes the automated part of /accessibility/ (試験結果). Default var/axe-results.jsonl; AXE_RESULTS_FILE changes it."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(os.environ.get("AXE_RESULTS_FILE") or Path(settings.BASE_DIR) / "var" / "axe-results.jsonl")
+
+
+def record_axe_results(page, *, label: str, response: dict) -> None:
+    import datetime as dt
+    import json
+    from urllib.parse import urlsplit
+
+    def rules(key):
+        return [
+            {"id": r["id"], "impact": r.get("impact"), "tags": r.get("tags", []), "nodes": len(r.get("nodes", []))}
+            for r in response.get(key, [])
+        ]
+
+    record = {
+        "label": label,
+        "path": urlsplit(page.url).path,
+        "title": page.title(),
+        "width": (page.viewport_size or {}).get("width"),
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "axe_version": (response.get("testEngine") or {}).get("version", ""),
+        "violations": rules("violations"),
+        "passes": rules("passes"),
+        "incomplete": rules("incomplete"),
+    }
+    path = axe_results_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 @pytest.fixture
 def axe_check():
     """Call with a page: fails on serious or critical axe-core violations, listing them."""
@@ -61,6 +99,7 @@ def axe_check():
 
     def check(page, *, label: str = ""):
         results = axe.run(page)
+        record_axe_results(page, label=label, response=results.response)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         checked.append(label or page.url)
         if bad:

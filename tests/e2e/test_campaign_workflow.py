@@ -85,8 +85,8 @@ def test_editor_submits_moderator_approves_and_the_page_shows_the_change(live_se
     summary.fill(new_summary)
     _open_action_menu(editor)
     expect(editor.locator('button[name="action-publish"]')).to_have_count(0)  # editors cannot publish
-    editor.get_by_role("button", name="編集者の申請→モデレーターの承認に提出する").click()
-    expect(editor.locator(".messages")).to_contain_text("提出")
+    editor.get_by_role("button", name="承認を申請（編集者の申請→モデレーターの承認）").click()
+    expect(editor.locator(".messages")).to_contain_text("の承認を申請しました")
     editor_context.close()
 
     # Not live yet: the public page still shows the old text.
@@ -102,8 +102,8 @@ def test_editor_submits_moderator_approves_and_the_page_shows_the_change(live_se
     axe_check(moderator, label="admin: review campaign (moderator)")
     expect(moderator.get_by_role("textbox", name="概要")).to_have_value(new_summary)
     _open_action_menu(moderator)
-    moderator.get_by_role("button", name="承認と公開", exact=True).click()
-    expect(moderator.locator(".messages")).to_contain_text("更新が完了しました")
+    moderator.get_by_role("button", name="承認して今すぐ公開", exact=True).click()  # no go-live time was set
+    expect(moderator.locator(".messages")).to_contain_text("を承認し、公開しました")
     moderator_context.close()
 
     # --- The published page shows the change ------------------------------------------------------------------

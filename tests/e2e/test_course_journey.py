@@ -15,20 +15,17 @@ from tests.e2e.conftest import PHONE
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def choices(module, *, correct: bool):
-    """For each question, the choice ids to tick: the correct set, or one wrong choice."""
-    picked = []
-    for question in module.quiz:
-        items = question.value["choices"].bound_blocks
-        if correct:
-            picked.append([c.id for c in items if c.value["correct"]])
-        else:
-            picked.append([next(c.id for c in items if not c.value["correct"])])
-    return picked
-
-
 def answer_quiz(page, module, *, correct=True, skip_last=False):
-    picks = choices(module, correct=correct)
+    """Answer the questions this form drew (read from the page: the server draws them and shuffles the choices),
+    with the correct set or one wrong choice each."""
+    from tests.courses.factories import correct_answers, wrong_answers
+
+    drawn = page.locator("form.quiz-form input[name^='q-']").evaluate_all(
+        "els => [...new Set(els.map(e => e.name.slice(2)))]"
+    )
+    assert len(drawn) == min(module.questions_per_attempt, len(module.quiz))
+    answers = correct_answers(module) if correct else wrong_answers(module)
+    picks = [answers[question_id] for question_id in drawn]
     if skip_last:
         picks = picks[:-1]
     for ids in picks:

@@ -103,6 +103,10 @@ def test_trainer_creates_learners_register_check_in_and_get_certificates(live_se
     # 3. The first cancels; the second is promoted and told by e-mail.
     mail.outbox.clear()
     first_page.get_by_role("button", name="申し込みを取り消す").click()
+    expect(first_page.get_by_role("heading", name="申し込みを取り消しますか")).to_be_visible()  # confirm step
+    assert mail.outbox == []  # nothing happened yet
+    axe_check(first_page, label="confirm cancellation")
+    first_page.get_by_role("button", name="申し込みを取り消す").click()
     expect(first_page.get_by_text("申し込みを取り消しました。")).to_be_visible()
     axe_check(first_page, label="cancelled")
     promoted = [m for m in mail.outbox if m.to == [second.email]]

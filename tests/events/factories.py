@@ -135,6 +135,7 @@ def bulk_workshops(count: int, *, municipalities: list[str] | None = None, start
             "contact": "",
             "is_campaign_event": False,
             "status": "published",
+            "cancellation_reason": "",
         }
         rows.append([f.get_db_prep_value(values[f.name], connection) for f in fields])
     with connection.cursor() as cursor:

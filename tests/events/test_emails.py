@@ -24,6 +24,7 @@ WHAT_TO_DO = {
     NoticeKind.PROMOTED: ["参加が確定しました", "取り消して"],
     NoticeKind.REMINDER: ["明日開催", "QRコード", "ログインしてください"],
     NoticeKind.WORKSHOP_CANCELLED: ["中止になりました", "講座・研修会の一覧"],
+    NoticeKind.OFFERED: ["空きが出ました", "参加する", "次にお待ちの方"],
 }
 
 

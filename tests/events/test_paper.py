@@ -204,3 +204,41 @@ def test_a_paper_participant_is_deleted_on_request_and_only_within_the_trainers_
     assert client.post(url("paper_delete", workshop, foreign.pk)).status_code == 404
     client.post(url("paper_delete", workshop, participant.pk))
     assert list(PaperParticipant.objects.all()) == [foreign]
+
+
+def test_a_workshop_certificate_names_the_workshop_on_the_pdf_and_the_verify_page(client):
+    """Issue 17.9: certificates from a workshop name it, its date and organiser."""
+    from django.template.loader import render_to_string
+
+    from certificates.rendering import certificate_context
+
+    make_course()
+    workshop = in_session(title="鳥取市つながりサポーター養成講座（第2回）", organiser="鳥取市社会福祉協議会")
+    participant = paper(workshop)
+    client.force_login(UserFactory(profile__full_name="紙野 ハナ", profile__furigana="かみの はな"))
+    client.post(reverse("events_short:claim"), {"code": participant.claim_code})
+    certificate = Certificate.objects.get()
+    html = render_to_string("certificates/pdf/certificate.html", certificate_context(certificate))
+    assert "鳥取市つながりサポーター養成講座（第2回）" in html and "鳥取市社会福祉協議会" in html
+    import pypdfium2
+
+    from certificates.rendering import render_certificate_pdf
+
+    pdf = pypdfium2.PdfDocument(render_certificate_pdf(certificate))
+    assert len(pdf) == 1  # the extra line still fits the A4 sheet
+    assert "鳥取市社会福祉協議会" in pdf[0].get_textpage().get_text_range()
+    body = client.get(f"/verify/{certificate.number}/").content.decode()
+    assert "受講した養成講座" in body and "鳥取市つながりサポーター養成講座（第2回）" in body and "鳥取市社会福祉協議会" in body
+
+
+def test_mypage_does_not_say_all_eight_chapters_for_a_workshop_completion(client):
+    from courses.enums import Channel
+    from courses.services import complete_course
+
+    course = make_course()
+    workshop = in_session()
+    learner = UserFactory()
+    complete_course(user=learner, course=course, channel=Channel.WORKSHOP, workshop=workshop)
+    client.force_login(learner)
+    body = client.get("/mypage/").content.decode()
+    assert "養成講座への参加で修了しました" in body and "修了しました（全" not in body

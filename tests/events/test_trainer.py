@@ -77,7 +77,7 @@ def test_learners_are_refused(client):
 def test_trainers_without_two_factor_authentication_must_set_it_up(client):
     client.force_login(make_trainer(totp=False))
     response = client.get("/trainer/")
-    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+    assert response.status_code == 302 and response["Location"].startswith("/mypage/security/enrol/")
 
 
 def test_a_trainer_sees_only_their_regions_workshops(client, trainer):
@@ -211,7 +211,7 @@ def test_the_attendance_report_counts_attendees_by_age_band_and_occupation(clien
     sheet = workbook["実施報告"]
     values = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert values["講座名"][0] == "実施報告の講座"
-    assert values["主催"][0] == "鳥取市" and values["講師"][0] == "講師 一郎"
+    assert values["主催"][0] == "鳥取市" and values["担当者（講師）"][0] == "講師 一郎"
     assert values["参加者数（出席）"][0] == 3
     header = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "年代＼職業分野")
     medical = header.index("医療・福祉")
@@ -231,9 +231,10 @@ def test_the_plan_lists_the_session_and_the_registrations_so_far(client, trainer
     sheet = load_workbook(io.BytesIO(response.content))["開催計画"]
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert values["講座名"] == "開催計画の講座"
-    assert values["定員"] == "1人"
-    assert values["申込者数（参加確定）"] == 1
-    assert values["キャンセル待ち"] == 1
+    assert values["定員（人）"] == 1
+    assert values["申込者数"] == 2
+    assert values["うち参加確定"] == 1
+    assert values["うちキャンセル待ち"] == 1
 
 
 # --- Check-in QR --------------------------------------------------------------------------------------------------
@@ -306,12 +307,147 @@ def test_cancelling_needs_confirmation_then_notifies_everyone(client, trainer, d
     services.register_for_workshop(workshop=workshop, user=UserFactory(email="a@example.jp"))
     mail.outbox.clear()
     response = client.post(url("cancel", workshop), {})
-    assert str(messages.CANCEL_CONFIRM_REQUIRED) in response.content.decode()
+    body = response.content.decode()
+    assert str(messages.CANCEL_CONFIRM_REQUIRED) in body and str(messages.CANCEL_REASON_REQUIRED) in body
+    response = client.post(url("cancel", workshop), {"confirm": "on", "reason": "  "})
+    assert str(messages.CANCEL_REASON_REQUIRED) in response.content.decode()
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.PUBLISHED
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("cancel", workshop), {"confirm": "on"})
+        client.post(url("cancel", workshop), {"confirm": "on", "reason": "台風の接近により、会場が閉館となるため。"})
     workshop.refresh_from_db()
     assert workshop.status == WorkshopStatus.CANCELLED
-    assert [m.to for m in mail.outbox] == [["a@example.jp"]]
+    (notice,) = mail.outbox
+    assert notice.to == ["a@example.jp"]
+    html = notice.alternatives[0][0]
+    for text in (notice.body, html):
+        assert "台風の接近により、会場が閉館となるため。" in text
+        assert "取り消しは" not in text and "取り消してください" not in text  # never how to cancel a registration
+    body = client.get(url("workshop", workshop)).content.decode()
+    assert "出席を保存する" not in body and "当日参加コードを発行する" not in body
+
+
+def test_an_admin_cancellation_needs_a_reason(trainer):
+    from django.core.exceptions import ValidationError
+
+    workshop = make_workshop()
+    live = type(workshop).objects.get(pk=workshop.pk)
+    live.status = WorkshopStatus.CANCELLED
+    with pytest.raises(ValidationError) as exc:
+        live.save_revision().publish()
+    assert str(messages.CANCEL_REASON_REQUIRED) in str(exc.value)
+    assert type(workshop).objects.get(pk=workshop.pk).status == WorkshopStatus.PUBLISHED
+
+
+def test_the_console_offers_new_workshop_and_it_opens_the_add_form(client, trainer):
+    body = client.get("/trainer/").content.decode()
+    add = re.search(r'href="([^"]+)">新しい講座を作成<', body).group(1)
+    response = client.get(add)
+    assert response.status_code == 200 and 'name="starts_at"' in response.content.decode()
+
+
+def test_mypage_links_trainers_to_the_console_and_no_one_else(client, trainer):
+    assert "講師コンソールを開く" in client.get("/mypage/").content.decode()
+    client.force_login(UserFactory())
+    assert "講師コンソールを開く" not in client.get("/mypage/").content.decode()
+
+
+def test_the_roster_keeps_its_order_when_people_are_ticked_and_can_be_searched(client, trainer):
+    workshop = in_session()
+    late = confirmed(workshop, full_name="相田 後子", furigana="あいだ のちこ")
+    early = confirmed(workshop, full_name="和田 先子", furigana="わだ さきこ")
+    gone = confirmed(workshop, full_name="取消 三郎", furigana="とりけし さぶろう")
+    Registration.objects.filter(pk=late.pk).update(registered_at=timezone.now() + dt.timedelta(minutes=5))
+    gone.status, gone.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
+    gone.save()
+
+    def rows(**params):
+        body = client.get(url("workshop", workshop), params).content.decode()
+        roster = body[body.index("<tbody>"):body.index("</tbody>")]
+        return re.findall(r'<th scope="row">([^<]+)</th>', roster), body
+
+    before, body = rows()
+    assert before == ["相田 後子", "和田 先子"]  # 50音順
+    assert "取消 三郎（とりけし さぶろう）" in body  # cancelled people are listed by name
+    assert early.user.email in body  # contact column
+    client.post(url("attendance", workshop), {"shown": [late.pk, early.pk], "attended": [early.pk]})
+    assert rows()[0] == before  # a tick never moves a row
+    assert rows(order="registered")[0] == ["和田 先子", "相田 後子"]
+    assert rows(q="わだ")[0] == ["和田 先子"]
+
+
+def test_the_roster_csv_in_shift_jis_with_a_file_name_naming_workshop_and_date(client, trainer):
+    from urllib.parse import unquote
+
+    workshop = make_workshop(title="鳥取市つながりサポーター養成講座")
+    confirmed(workshop, full_name="𠮷田 花子", furigana="よしだ はなこ")
+    response = client.get(url("roster_csv", workshop), {"encoding": "sjis"})
+    text = response.content.decode("cp932")
+    assert not response.content.startswith(b"\xef\xbb\xbf")
+    assert "〓田 花子" in text and "よしだ はなこ" in text
+    disposition = unquote(response["Content-Disposition"])
+    day = timezone.localtime(workshop.starts_at).strftime("%Y%m%d")
+    assert f"{day}_鳥取市つながりサポーター養成講座_名簿.csv" in disposition
+
+
+def test_plan_report_and_roster_agree_cell_by_cell(client, trainer):
+    """Issue 17.7: 開催計画 counted a walk-in as a registrant (申込者数 3 for capacity 2) while 実施報告 said 2."""
+    from events.models import PaperParticipant
+    from lms.regions.models import Municipality
+
+    workshop = in_session(capacity=2)
+    came = confirmed(workshop, full_name="出席 一子", furigana="しゅっせき いちこ", age_band=AgeBand.AGE_30S)
+    absent = confirmed(workshop, full_name="欠席 二子", furigana="けっせき にこ", age_band=AgeBand.AGE_40S, municipality_id=KYOTO_CITY)
+    waiting = confirmed(workshop, full_name="待機 三子", furigana="たいき みこ")
+    Registration.objects.filter(pk=waiting.pk).update(status=RegistrationStatus.WAITLISTED)
+    gone = confirmed(workshop, full_name="取消 四子", furigana="とりけし よんこ")
+    Registration.objects.filter(pk=gone.pk).update(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now())
+    services.set_attendance(registration=came, attended=True, by=trainer)
+    walker = UserFactory(profile__full_name="当日 五子", profile__furigana="とうじつ いつこ", profile__age_band=AgeBand.AGE_60S)
+    services.redeem_walk_in_code(code=services.issue_walk_in_code(workshop=workshop, by=trainer).code, user=walker)
+    PaperParticipant.objects.create(
+        workshop=workshop, full_name="紙野 六子", furigana="かみの むつこ", municipality=Municipality.objects.get(code=TOTTORI_CITY),
+        age_band=AgeBand.OVER_80, consent_statistics=True, created_at=timezone.now(), claim_code="AAAA-BBBB-CCCC",
+    )
+
+    def cells(name, sheet_name):
+        sheet = load_workbook(io.BytesIO(client.get(url(name, workshop)).content))[sheet_name]
+        return sheet, {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+
+    plan_sheet, plan = cells("plan_xlsx", "開催計画")
+    report_sheet, report = cells("report_xlsx", "実施報告")
+    for label in ("講座名", "開催日", "時間", "開催形式", "開催地", "会場", "主催", "担当者（講師）", "定員（人）", "申込期間", "プログラム"):
+        assert plan[label] == report[label], label
+    assert plan["定員（人）"] == 2 and isinstance(plan["定員（人）"], int)
+    assert plan["開催日"].startswith("令和") and f"（{timezone.localtime(workshop.starts_at).year}年" in plan["開催日"]
+    assert (plan["申込者数"], plan["うち参加確定"], plan["うちキャンセル待ち"], plan["申し込みの取り消し"]) == (3, 2, 1, 1)
+    assert report["申込者数"] == plan["申込者数"] == 3  # the walk-in is not a registrant in either
+    assert (report["参加者数（出席）"], report["うち申し込みの方"], report["うち当日参加"], report["うち紙の名簿で参加"]) == (3, 1, 1, 1)
+    assert (report["欠席（参加確定で出席なし）"], report["申し込みの取り消し"]) == (1, 1)
+    assert (report["参加者のうち市内"], report["参加者のうち市外"]) == (3, 0)
+    # the breakdown agrees with the attendee count
+    header = next(row for row in report_sheet.iter_rows(values_only=True) if row[0] == "年代＼職業分野")
+    totals = [row for row in report_sheet.iter_rows(values_only=True) if row[0] == "計"][-1]
+    assert totals[len(header) - 1] == report["参加者数（出席）"]
+    # and both agree with the roster
+    roster = list(csv.reader(io.StringIO(client.get(url("roster_csv", workshop)).content.decode("utf-8-sig"))))[1:]
+    statuses = [row[6] for row in roster]
+    assert statuses.count("出席") + 1 == report["参加者数（出席）"]  # + the paper participant, not on the account roster
+    assert statuses.count("取り消し") == report["申し込みの取り消し"]
+    assert len([r for r in roster if r[7] == "申し込み" and r[6] != "取り消し"]) == plan["申込者数"]
+    names = [row[1] for row in load_workbook(io.BytesIO(client.get(url("report_xlsx", workshop)).content))["出席者名簿"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(["出席 一子", "当日 五子", "紙野 六子"]) and absent.pk
+    # printable on A4, one page wide, with a print area
+    for sheet in (plan_sheet, report_sheet):
+        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4) == 9 and int(sheet.page_setup.fitToWidth) == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_area
+
+
+def test_the_console_reminds_the_trainer_of_the_plan_and_report_dates(client, trainer):
+    workshop = make_workshop(starts_in=dt.timedelta(days=40))
+    body = client.get(url("workshop", workshop)).content.decode()
+    plan_due = timezone.localtime(workshop.starts_at - dt.timedelta(days=30)).date()
+    report_due = timezone.localtime(workshop.ends_at + dt.timedelta(days=14)).date()
+    assert f"開催計画 <strong>{plan_due.year}年{plan_due.month}月{plan_due.day}日</strong>" in body
+    assert f"実施報告 <strong>{report_due.year}年{report_due.month}月{report_due.day}日</strong>" in body

@@ -139,6 +139,25 @@ def test_the_filtered_list_has_an_ical_feed(client):
     assert [str(e["SUMMARY"]) for e in events] == ["鳥取市の講座"]
 
 
+def test_polling_the_feed_gets_304_until_a_workshop_changes(client):
+    """Calendar apps poll feeds: unchanged data answers 304 with no body (ETag of the bytes, Last-Modified of the
+    newest change); a change to a listed workshop gives 200 and a new ETag."""
+    workshop = make_workshop(title="鳥取市の講座", municipality=TOTTORI_CITY)
+    first = client.get("/workshops/ical/", {"prefecture": "31"})
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"]
+    again = client.get("/workshops/ical/", {"prefecture": "31"}, HTTP_IF_NONE_MATCH=etag)
+    assert (again.status_code, again.content) == (304, b"")
+    assert client.get("/workshops/ical/", {"prefecture": "31"}, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    assert client.get(workshop.url + "ical/", HTTP_IF_NONE_MATCH=client.get(workshop.url + "ical/")["ETag"]).status_code == 304
+
+    workshop.title = "鳥取市の講座（会場変更）"
+    workshop.save_revision().publish()
+    changed = client.get("/workshops/ical/", {"prefecture": "31"}, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "会場変更" in changed.content.decode()
+
+
 # --- One workshop -------------------------------------------------------------------------------------------------
 
 
@@ -213,7 +232,11 @@ def test_registering_and_cancelling_through_the_page(client):
     assert str(messages.ALREADY_REGISTERED) in response.content.decode()
     assert Registration.objects.filter(user=learner).count() == 1
 
-    response = client.post(workshop.url + "cancel/", follow=True)
+    confirm = client.post(workshop.url + "cancel/")
+    assert confirm.status_code == 200 and "申し込みを取り消しますか" in confirm.content.decode()
+    assert 'name="confirm" value="yes"' in confirm.content.decode()
+    assert Registration.objects.get(user=learner).status == RegistrationStatus.CONFIRMED  # nothing changed yet
+    response = client.post(workshop.url + "cancel/", {"confirm": "yes"}, follow=True)
     assert str(messages.REGISTRATION_CANCELLED) in response.content.decode()
     assert Registration.objects.get(user=learner).status == RegistrationStatus.CANCELLED
 

@@ -228,6 +228,14 @@ def test_dashboard_warns_when_the_dial_has_no_period_for_its_next_season(client,
     assert "これからの実施期間が入力されていません" in text
 
 
+def test_editors_are_warned_too_and_told_who_enters_the_dates(client, site_pages, editor):
+    with time_machine.travel(tokyo(2027, 3, 1, 10, 0), tick=False):
+        client.force_login(editor)
+        text = _text(client.get("/admin/").content.decode())
+    assert "「孤独・孤立相談ダイヤル」に、これからの実施期間が入力されていません" in text
+    assert "モデレーターに入力を依頼してください" in text
+
+
 def test_phone_and_closure_fields_refuse_bad_input():
     from django.core.exceptions import ValidationError
 

@@ -316,7 +316,7 @@ def test_privacy_policy_names_what_the_sign_up_form_collects(client, site_pages)
     fields = {f.name for f in LearnerProfile._meta.concrete_fields} - bookkeeping
     assert fields == set(said), "LearnerProfile changed: update the privacy policy (home/seed_pages.py) and this test"
     text = _text(client.get("/privacy/").content.decode())
-    for phrase in [*said.values(), "メールアドレス", "パスワード", "確認テストの回答", "発行時点の氏名", "照会", "出席", "<10", "退会"]:
+    for phrase in [*said.values(), "メールアドレス", "パスワード", "確認問題の回答", "発行時点の氏名", "照会", "出席", "<10", "退会"]:
         assert phrase in text, phrase
 
 

@@ -18,7 +18,6 @@ from lms.reports.models import CityQuizYear, PrefectureQuizYear
 from lms.reports.selectors import MUNICIPALITY, Area, municipality_table
 from tests.courses.factories import make_course
 
-from .recovery import SECONDARY, SMALL, recoverable
 from .report_data import (
     FY,
     KURAYOSHI_CITY,
@@ -34,6 +33,7 @@ from .report_data import (
 )
 
 pytestmark = pytest.mark.django_db
+SMALL, SECONDARY = "<10", "秘匿"
 BASE = "/admin/reports/regions/"
 
 
@@ -225,77 +225,34 @@ def _assert_screen_equals_exports(screen, from_csv, from_xlsx):
         assert _same(rows, from_xlsx[caption]), caption
 
 
-def _assert_breakdown_protected(rows, columns=(1, 2, 3)):
-    total, parts = rows[-1], rows[:-1]
-    for c in columns:
-        assert recoverable(total[c], _column(parts, c)) == [], (total[0], c)
+# --- what every officer reads ------------------------------------------------------------------------------------
+# (No small count can be worked out from all of it: test_attack_solver.py, with an exact solver.)
 
 
-# --- the proof --------------------------------------------------------------------------------------------------
-
-
-def test_no_small_count_can_be_recovered_from_any_screen_or_export(client, small_data):
+def test_screens_and_both_exports_carry_the_same_cells_and_explain_every_marker(client, small_data):
     client.force_login(officer(prefecture=TOTTORI_PREF))
     cities = [area for area, _s in municipality_table(TOTTORI_PREF, FY)]
-    own_screens = {}
-    for area in cities:
-        screen, from_csv, from_xlsx = _fetch(client, f"muni/{area.code}")
+    for path in [f"pref/{TOTTORI_PREF}", *(f"muni/{area.code}" for area in cities)]:
+        screen, from_csv, from_xlsx = _fetch(client, path)
         _assert_screen_equals_exports(screen, from_csv, from_xlsx)
-        own_screens[area.code] = screen
-        tables = list(screen.values())
-        headline = tables[0]
-        labels = {row[0]: row for row in headline}
-        completed, online, workshop = (
-            labels["修了者（計）"],
-            labels["うちオンライン修了"],
-            labels["うち講座（対面等）修了"],
-        )
-        assert recoverable(completed[1], [online[1], workshop[1]]) == [], area.name
-        for caption, rows in screen.items():
-            if caption.startswith(("月別", "年代別", "職業分野別")):
-                _assert_breakdown_protected(rows)
-        quiz = next(rows for caption, rows in screen.items() if caption.startswith("小テストの初回合格率"))
-        for row in quiz:
-            assert (
-                recoverable(row[1], [row[2]], remainder_hidden=True, remainder_value=_raw_fail(area, row))
-                == []
-            )
-        # Rates and per-10,000 figures of hidden counts are not shown.
+        html = client.get(f"{BASE}{path}/?fy={FY}").content.decode()
+        soup = BeautifulSoup(html, "html.parser")
+        note = soup.select_one("#report-markers").get_text()
+        assert "「<10」" in note and "「秘匿」" in note and "5の倍数" in note
+        for table in soup.select("table.report-table"):
+            cells = [td.get_text(strip=True) for td in table.select("td")]
+            if any(c in (SMALL, SECONDARY) for c in cells):
+                explained = table.find_parent("div").find_next_sibling("p", class_="report-markers")
+                assert explained is not None and "「秘匿」" in explained.get_text(), table.caption.get_text()
+        csv_text = client.get(f"{BASE}{path}/export/?format=csv&fy={FY}").content.decode("utf-8-sig")
+        assert csv_text.count(note.strip()) >= 2  # in the heading and after each table with markers
+        headline = list(screen.values())[0]
         for row in headline:
             if row[1] in (SMALL, SECONDARY):
-                assert row[2] == "—", (area.name, row)
-
-    pref_screen, pref_csv, pref_xlsx = _fetch(client, f"pref/{TOTTORI_PREF}")
-    _assert_screen_equals_exports(pref_screen, pref_csv, pref_xlsx)
-    table = next(rows for caption, rows in pref_screen.items() if caption.startswith("鳥取県の市区町村別"))
-    names = {area.name: area.code for area in cities}
-    total, parts = table[-1], table[:-1]
-    headline_rows = {"登録者": 3, "受講開始者": 4, "修了者": 5}
-    own_labels = {
-        "登録者": "登録者",
-        "受講開始者": "受講開始者",
-        "修了者": "修了者（計）",
-        "有効な修了証": "有効な修了証",
-    }
-    for column, name in enumerate(["登録者", "受講開始者", "修了者", "有効な修了証"], start=3):
-        assert recoverable(total[column], _column(parts, column)) == [], name
-        # Across screens: what each municipality's own screen shows is known too.
-        combined = []
-        for row in parts:
-            own = {r[0]: r for r in list(own_screens[names[row[1]]].values())[0]}[own_labels[name]][1]
-            combined.append(own if own not in (SMALL, SECONDARY) else row[column])
-            if own not in (SMALL, SECONDARY) and row[column] not in (SMALL, SECONDARY):
-                assert own == row[column]
-        assert recoverable(total[column], combined) == [], f"{name} across screens"
-    del headline_rows
-
-    # The small data really was suppressed (the test is not vacuous).
-    kurayoshi = list(own_screens[KURAYOSHI_CITY].values())[0]
-    assert {row[0]: row[1] for row in kurayoshi}["登録者"] == SMALL
-    yonago_months = next(rows for c, rows in own_screens[YONAGO_CITY].items() if c.startswith("月別"))
-    assert SECONDARY in _column(yonago_months, 1) or yonago_months[-1][1] == SECONDARY
-    sakaiminato = {row[0]: row[1] for row in list(own_screens[SAKAIMINATO_CITY].values())[0]}
-    assert sakaiminato["うちオンライン修了"] == SMALL
+                assert row[2] == "—", (path, row)  # no per-10,000 figure of a hidden count
+    kurayoshi = {row[0]: row[1] for row in list(_fetch(client, f"muni/{KURAYOSHI_CITY}")[0].values())[0]}
+    assert kurayoshi["登録者"] == SMALL  # 5
+    assert kurayoshi["開催された講座"] == "1"  # workshops are public events: shown exactly
 
 
 def _raw_fail(area: Area, row) -> int:
@@ -311,6 +268,8 @@ def test_prefecture_and_nation_figures_are_not_suppressed(client, small_data):
     screen = screen_tables(client.get(f"{BASE}pref/{TOTTORI_PREF}/?fy={FY}").content.decode())
     headline = {row[0]: row[1] for row in list(screen.values())[0]}
     assert headline["うちオンライン修了"] == "27"  # 12 + 1 + 11 + 2 + 1
+    months = next(rows for caption, rows in screen.items() if caption.startswith("月別"))
+    assert all(SMALL not in row and SECONDARY not in row for row in months)
     nation = screen_tables(client.get(f"{BASE}nation/?fy={FY}").content.decode())
     prefectures = next(rows for c, rows in nation.items() if c.startswith("都道府県別"))
     tottori = next(row for row in prefectures if row[0] == "鳥取県")
@@ -320,50 +279,48 @@ def test_prefecture_and_nation_figures_are_not_suppressed(client, small_data):
 def test_ranking_uses_only_shown_values(client, small_data):
     client.force_login(officer(prefecture=TOTTORI_PREF))
     screen = screen_tables(client.get(f"{BASE}pref/{TOTTORI_PREF}/?fy={FY}").content.decode())
-    table = next(rows for caption, rows in screen.items() if caption.startswith("鳥取県の市区町村別"))
-    ranked = [row for row in table[:-1] if row[0] != "—"]
-    unranked = [row for row in table[:-1] if row[0] == "—"]
-    assert [row[0] for row in ranked] == [str(n) for n in range(1, len(ranked) + 1)]
-    assert all(row[5] in (SMALL, SECONDARY) for row in unranked)
-    assert table.index(unranked[0]) > table.index(ranked[-1]) if unranked and ranked else True
+    caption, table = next((c, rows) for c, rows in screen.items() if c.startswith("鳥取県の市区町村別"))
+    assert "1万人あたり" in caption  # population is loaded for two towns
+    body = table[:-1]
+    ranked = [row for row in body if row[0] != "—"]
+    unranked = [row for row in body if row[0] == "—"]
+    assert ranked and unranked
+    assert body == ranked + unranked  # hidden ones last
+    rates = [float(row[-1].replace(",", "")) for row in ranked]
+    assert rates == sorted(rates, reverse=True)
+    for previous, row in zip(ranked, ranked[1:], strict=False):
+        assert int(row[0]) >= int(previous[0])
+        assert (row[0] == previous[0]) == (row[-1] == previous[-1])  # equal figures share a rank
+    assert all(row[-1] == "—" for row in unranked)
     assert Municipality.objects.filter(prefecture_id=TOTTORI_PREF).exists() and MUNICIPALITY
 
 
-def _figures_of(screen: dict, area_name: str) -> dict[tuple, str]:
-    """Every count of a screen by what it means: (table caption without the area's name, row label, column)."""
-    found = {}
-    for caption, rows in screen.items():
-        if "市区町村別" in caption:
-            continue
-        key = caption.replace(area_name, "")
-        for row in rows:
-            first = 2 if key.startswith("モジュール") else 1
-            last = first + (
-                1 if key.endswith("主な数値（2026年度）") or key.startswith("受講の進み具合") else 3
-            )
-            for column in range(first, min(last, len(row))):
-                if key.startswith("小テスト") and column == 3 or key.startswith("モジュール") and column == 4:
-                    continue  # rates
-                found[(key, row[0], column)] = row[column]
-    return found
+def test_without_population_the_ranking_is_by_shown_completions_and_never_puts_zero_first(client, small_data):
+    from lms.reports.models import MunicipalityPopulation
 
-
-def test_no_small_count_can_be_recovered_across_the_prefecture_and_its_municipalities(client, small_data):
-    """A prefecture officer can open every screen of the prefecture: the prefecture's own (unsuppressed) figures
-    minus what all the other municipalities show must never give a suppressed count."""
+    MunicipalityPopulation.objects.all().delete()
     client.force_login(officer(prefecture=TOTTORI_PREF))
-    pref = _figures_of(
-        screen_tables(client.get(f"{BASE}pref/{TOTTORI_PREF}/?fy={FY}").content.decode()), "鳥取県"
-    )
-    munis = []
-    for area, _s in municipality_table(TOTTORI_PREF, FY):
-        screen = screen_tables(client.get(f"{BASE}muni/{area.code}/?fy={FY}").content.decode())
-        munis.append(_figures_of(screen, area.name))
-    checked = 0
-    for key, total in pref.items():
-        if key[1] == "人口（住民基本台帳）":
-            continue
-        parts = [figures.get(key, "0") for figures in munis]
-        assert recoverable(total, parts, prefecture_total=True) == [], key
-        checked += SMALL in parts
-    assert checked >= 10  # small counts really were there to protect
+    screen = screen_tables(client.get(f"{BASE}pref/{TOTTORI_PREF}/?fy={FY}").content.decode())
+    caption, table = next((c, rows) for c, rows in screen.items() if c.startswith("鳥取県の市区町村別"))
+    assert "人数" in caption
+    ranked = [row for row in table[:-1] if row[0] != "—"]
+    assert ranked and ranked[0][1] == "鳥取市"
+    completed = [int(row[5].replace(",", "")) for row in ranked]
+    assert completed == sorted(completed, reverse=True) and all(c > 0 for c in completed)
+    assert all(row[5] in (SMALL, SECONDARY) for row in table[:-1] if row[0] == "—")
+
+
+def test_months_still_to_come_are_blank_not_zero(client, small_data):
+    import time_machine
+
+    client.force_login(officer(prefecture=TOTTORI_PREF))
+    with time_machine.travel("2026-12-03 12:00 +0900", tick=False):
+        for path, name in ((f"pref/{TOTTORI_PREF}", "鳥取県"), (f"muni/{TOTTORI_CITY}", "鳥取市")):
+            screen, from_csv, from_xlsx = _fetch(client, path)
+            months = next(rows for caption, rows in screen.items() if caption.startswith("月別"))
+            by_month = {row[0]: row[1:] for row in months}
+            for label in ("2027年1月", "2027年2月", "2027年3月"):
+                assert by_month[label] == ["", "", ""], (name, label)
+            assert by_month["2026年12月"] != ["", "", ""]
+            csv_months = next(rows for caption, rows in from_csv.items() if caption.startswith("月別"))
+            assert {row[0]: row[1:4] for row in csv_months}["2027年3月"] == ["", "", ""]

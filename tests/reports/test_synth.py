@@ -63,6 +63,11 @@ def test_refused_when_demo_data_is_not_allowed(db, settings):
     settings.DEMO_DATA_ALLOWED = False
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
         call_command("synth_learners", count=10)
+    with pytest.raises(TypeError):  # there is no --force any more
+        call_command("synth_learners", count=10, force=True)
+    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
+        call_command("synth_learners", "--delete")
+    assert not User.objects.exists()
 
 
 def test_weights_cover_every_prefecture():

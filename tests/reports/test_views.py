@@ -1,4 +1,4 @@
-"""Access to every report screen and export, for every role (docs/reports.md, docs/region-scoping.md).
+"""Access to every report screen and export, for every role (docs/reports.md, docs/access-policy.md).
 
 A 鳥取県 officer sees 鳥取県 and 鳥取市 but gets nothing for 京都市 — by URL, picker value, export link or any other
 parameter; a 鳥取市 officer sees only 鳥取市; a national officer and a superuser see everything; anonymous users,
@@ -235,3 +235,18 @@ def test_nation_screen_has_a_tile_for_each_prefecture_and_the_table(client, figu
     assert page.count('class="tile tile--') == 47
     assert "都道府県別（" in page and "鳥取県" in page
     assert 'role="img"' in page
+
+
+def test_a_city_officers_first_screen_says_registered_started_completed_or_why_hidden(client, figures):
+    from bs4 import BeautifulSoup
+
+    client.force_login(officer(municipality=TOTTORI_CITY))
+    html = client.get(f"/admin/reports/regions/muni/{TOTTORI_CITY}/?fy={FY}").content.decode()
+    summary = BeautifulSoup(html, "html.parser").select_one(".report-summary")
+    text = summary.get_text(" ", strip=True)
+    assert summary.find_previous("table", class_="report-table") is None  # before any report table
+    for label in ("登録者", "受講開始者", "修了者"):
+        item = next(d for d in summary.select("dl > div") if d.dt.get_text(strip=True) == label)
+        shown = item.dd.get_text(strip=True)
+        assert shown[0].isdigit() and "の倍数に丸めた数" in shown or "表示していません" in shown or "伏せて" in shown
+    assert "鳥取市の" in text

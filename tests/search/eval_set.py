@@ -1,5 +1,5 @@
 """The evaluation set of site search: Japanese queries a citizen might type, each with the pages it should find in
-the top 5, written from the seeded content (courses/seed_content.py, home/seed_pages.py, home/seed_resources.py,
+the top 5, written from the seeded content (courses/content/*.yaml, home/seed_pages.py, home/seed_resources.py,
 home/demo.py, events/demo.py). `test_eval.py` measures recall@5 over it on the current database.
 
 Update an expectation only when the seeded content changes (never to make a failing query pass)."""

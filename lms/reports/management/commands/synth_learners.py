@@ -3,14 +3,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.reports import rollups, synth
+from lms.reports import synth, tasks
 
 
 class Command(BaseCommand):
     help = (
         "Create N synthetic learners (@synth.invalid) with realistic progress over the last 24 months, spread over "
-        "all prefectures, then rebuild the report roll-ups. --delete removes them. Refused when DEMO_DATA_ALLOWED "
-        "is false unless --force."
+        "all prefectures, then rebuild the report roll-ups. --delete removes them. Refused whenever DEMO_DATA_ALLOWED "
+        "is false (production), with no way round it."
     )
 
     def add_arguments(self, parser):
@@ -19,12 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=20_000)
         parser.add_argument("--delete", action="store_true", help="Delete every synthetic learner instead")
         parser.add_argument("--no-rollups", action="store_true", help="Skip rebuilding the roll-ups afterwards")
-        parser.add_argument("--force", action="store_true", help="Run even when DEMO_DATA_ALLOWED is false")
 
     def handle(self, *args, **options):
-        if not settings.DEMO_DATA_ALLOWED and not options["force"]:
+        # No override: synthetic learners in a production database would be counted in official figures.
+        if not settings.DEMO_DATA_ALLOWED:
             raise CommandError(
-                "合成データは作成できません（DEMO_DATA_ALLOWED が False です）。検証用の環境では --force を付けてください。"
+                "合成データは作成できません（DEMO_DATA_ALLOWED が False の環境、つまり本番では実行できません）。"
+                "検証用の設定（DEMO_DATA_ALLOWED = True）で実行してください。"
             )
         started = time.perf_counter()
         if options["delete"]:
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             self.stdout.write(f"合成受講者 {made:,} 人を作成しました（{time.perf_counter() - started:.1f} 秒）。")
         if not options["no_rollups"]:
             t0 = time.perf_counter()
-            figures = rollups.rebuild_all()
+            figures = tasks.rebuild_with_plans()
             self.stdout.write(
                 f"集計表を作り直しました（{time.perf_counter() - t0:.1f} 秒）: "
                 + ", ".join(f"{k}={v:,}" for k, v in figures.items())

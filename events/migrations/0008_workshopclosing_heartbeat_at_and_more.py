@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_paper_participants'),
+        ('events', '0007_waitlist_offers'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0002_certificate_issued_notice'),
+        ('certificates', '0004_card_on_demand'),
     ]
 
     operations = [
