@@ -48,6 +48,11 @@ def test_the_system_check_refuses_certificate_files_under_media_root(settings):
 
 def test_files_in_the_old_place_are_moved_and_still_download(client, settings):
     certificate = render_certificate_files(certificate_id=CertificateFactory().pk)
+    # The card is rendered on first download now (issue 20.2); a release before this one had rendered both.
+    from certificates.services import render_card
+
+    certificate = render_card(certificate_id=certificate.pk)
+    assert certificate.pdf_file and certificate.card_file
     storage = certificate_storage()
     old_root = os.path.join(settings.MEDIA_ROOT, "private")
     for name in (certificate.pdf_file, certificate.card_file):  # as a release before this one left them
