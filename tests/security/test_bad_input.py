@@ -22,12 +22,14 @@ def mfa_login(client, user):
 
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         give_totp(user)
+    device = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     client.force_login(user)
     session = client.session
     now = time.time()
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
         {"method": "password", "at": now - 1, "email": user.email},
-        {"method": "mfa", "at": now, "id": 1, "type": "totp"},
+        # The user's own device: a hard-coded id passed on SQLite (ids restart after rollback) but not on PostgreSQL.
+        {"method": "mfa", "at": now, "id": device.pk, "type": "totp"},
     ]
     session.save()
 
