@@ -9,17 +9,21 @@ from django.db import OperationalError
 
 logger = logging.getLogger(__name__)
 
+# Both renders: retried on database or disk errors with backoff; acknowledged late (idempotent, safe to redeliver).
+RENDER_TASK_OPTIONS = {
+    "bind": True,
+    "autoretry_for": (OperationalError, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+    "acks_late": True,
+}
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OperationalError, OSError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-    acks_late=True,
-)
+
+@shared_task(**RENDER_TASK_OPTIONS)
 def render_certificate_files(self, certificate_id: int) -> str:
-    """Render and store a certificate's PDF and wallet card. Idempotent: a second run keeps the files of the first."""
+    """Render and store a certificate's 修了証 PDF (the card is rendered on first download). Idempotent: a second run
+    keeps the file of the first."""
     from .models import Certificate
     from .services import render_certificate_files as render
 
@@ -31,14 +35,7 @@ def render_certificate_files(self, certificate_id: int) -> str:
     return certificate.render_status
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OperationalError, OSError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-    acks_late=True,
-)
+@shared_task(**RENDER_TASK_OPTIONS)
 def render_certificate_card(self, certificate_id: int) -> str:
     """Render and store the wallet card (low priority: the holder's first download renders it otherwise)."""
     from .models import Certificate
