@@ -27,6 +27,7 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -52,22 +53,28 @@ def small_label(limit: int | None = None) -> str:
 
 def _rounding_key() -> bytes:
     key = getattr(settings, "REPORT_ROUNDING_KEY", "") or f"reports-rounding:{settings.SECRET_KEY}"
-    return hashlib.sha256(key.encode()).digest()  # blake2b takes a key of up to 64 bytes
+    return _derived_key(key)
 
 
-def rounding_offset(cell_key: str, base: int) -> int:
+@lru_cache(maxsize=4)
+def _derived_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()  # blake2b takes a key of up to 64 bytes
+
+
+def rounding_offset(cell_key: str, base: int, key: bytes | None = None) -> int:
     """The fixed random offset (0..base−1) of one cell: a keyed hash (BLAKE2b, a MAC when keyed) of its identity,
-    so the same cell always rounds the same way whatever its count, and nobody without the key can compute it."""
-    digest = hashlib.blake2b(cell_key.encode(), key=_rounding_key(), digest_size=8).digest()
+    so the same cell always rounds the same way whatever its count, and nobody without the key can compute it.
+    `key`: _rounding_key(), when the caller has it already (a Suppressor reads it once, not per cell)."""
+    digest = hashlib.blake2b(cell_key.encode(), key=key or _rounding_key(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % base
 
 
-def fixed_random_round(value: int, cell_key: str, base: int) -> int:
+def fixed_random_round(value: int, cell_key: str, base: int, key: bytes | None = None) -> int:
     """Round to a multiple of `base`: up with probability (value mod base)/base over the cells (unbiased), the draw
     fixed per cell."""
     if base <= 1:
         return value
-    return base * ((value + rounding_offset(cell_key, base)) // base)
+    return base * ((value + rounding_offset(cell_key, base, key)) // base)
 
 
 @dataclass(eq=False, slots=True)
@@ -207,12 +214,14 @@ class Suppressor:
     groups: list[Group] = field(default_factory=list)
     resolved: bool = False
     result: AuditResult = field(default_factory=AuditResult)
+    # The rounding key, read from the settings once per plan rather than once per cell.
+    key: bytes = field(default_factory=_rounding_key, repr=False)
 
     def count(self, value: int | None, *, public: bool = False, name: str = "", future: bool = False) -> Count:
         """One cell. `future`: a month still to come, known to be 0 (public, shown empty)."""
         value = int(value or 0)
         public = public or not self.enabled or (future and value == 0)
-        shown = value if public else fixed_random_round(value, f"{self.salt}|{name}", self.base)
+        shown = value if public else fixed_random_round(value, f"{self.salt}|{name}", self.base, self.key)
         cell = Count(value, shown=shown, public=public, limit=self.limit, name=name, blank=future and value == 0)
         self.counts.append(cell)
         return cell

@@ -12,6 +12,30 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 
+def staff_client(user, secret: str = "JBSWY3DPEHPK3PXP") -> Client:
+    """A client signed in as `user` with the session records allauth writes after the password and the TOTP step
+    (as tests/conftest.py's force_login does; the staff gate asks for both). Gives the user a TOTP device if needed."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    device = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if device is None:
+        device = TOTP.activate(user, secret).instance
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    now = time.time()
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": device.pk, "type": device.type},
+    ]
+    session["account_authentication_methods_user"] = user_id_to_str(user)
+    session.save()
+    return client
+
+
 @dataclass
 class Measured:
     median_ms: float

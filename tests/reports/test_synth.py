@@ -72,3 +72,50 @@ def test_refused_when_demo_data_is_not_allowed(db, settings):
 
 def test_weights_cover_every_prefecture():
     assert sorted(PREFECTURE_WEIGHTS) == [f"{n:02d}" for n in range(1, 48)]
+
+
+def test_copies_made_in_sql_are_whole_learners_counted_exactly(course_and_modules, settings):
+    """Beyond `python_at_most` learners, synthesise() copies learners in SQL: every copy has its original's rows
+    (times, progress, attempts, certificate) under a new id with unique texts, its place, age band and occupation
+    drawn again from the synthetic learners' own; the roll-ups count originals and copies exactly."""
+    from django.db import connection
+
+    from lms.reports import synth
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk copies are made in PostgreSQL's SQL")
+    settings.DEMO_DATA_ALLOWED = True
+    course, modules = course_and_modules
+    made = synth.synthesise(count=400, seed=3, batch_size=100, python_at_most=100)
+    assert made == 400
+    synthetic = User.objects.filter(email__endswith="@synth.invalid")
+    assert synthetic.count() == 400 and synth.synthetic_count(originals_only=True) == 100
+    copies = synthetic.filter(email__startswith="c")
+    assert copies.count() == 300
+    originals = sorted(synthetic.exclude(email__startswith="c").values_list("pk", flat=True))
+    for copy_index, copy in enumerate(copies.order_by("pk")[:50]):
+        source = User.objects.get(pk=originals[copy_index % 100])
+        assert copy.date_joined == source.date_joined and copy.is_active == source.is_active
+        for model, field in ((Enrolment, "user"), (ModuleProgress, "user"), (QuizAttempt, "user"),
+                             (Certificate, "holder")):  # fmt: skip
+            mine = model.objects.filter(**{field: copy}).count()
+            assert mine == model.objects.filter(**{field: source}).count(), model
+    # Places are drawn again, not copied: many copies live elsewhere than their originals.
+    moved = sum(
+        LearnerProfile.objects.get(user=c).municipality_id
+        != LearnerProfile.objects.get(user_id=originals[i % 100]).municipality_id
+        for i, c in enumerate(copies.order_by("pk")[:100])
+    )
+    assert moved > 50
+    assert len(set(QuizAttempt.objects.values_list("token", flat=True))) == QuizAttempt.objects.count()
+    assert len(set(Certificate.objects.values_list("number", flat=True))) == Certificate.objects.count()
+
+    from lms.reports import rollups
+
+    rollups.rebuild_all()
+    module_ids = [m.pk for m in modules]
+    for fy in selectors.fiscal_years_available():
+        for area in (selectors.area_for_nation(), selectors.area_for_prefecture("13")):
+            expected = _drop(raw_figures(area, fy, module_ids))
+            got = figures_as_raw(selectors.figures(area, fy), selectors.quiz_first_attempts(area, fy))
+            assert got == expected, (area.name, fy)
