@@ -29,7 +29,7 @@ def main() -> int:
     from pyinstrument import Profiler
 
     from lms.accounts.models import User
-    from lms.reports import rollups, selectors
+    from lms.reports import refresh, selectors
     from tests.bench.common import staff_client
 
     setup_test_environment()
@@ -49,7 +49,7 @@ def main() -> int:
         times, cpu = [], []
         for _ in range(repeat):
             if kind == "first":
-                rollups.mark_data_changed()
+                refresh.mark_data_changed()
             t0, c0 = time.perf_counter(), time.process_time()
             client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
@@ -57,7 +57,7 @@ def main() -> int:
         print(f"{kind}: median {statistics.median(times):.1f} ms (this process's CPU {statistics.median(cpu):.1f} ms), "
               f"all {[round(t) for t in sorted(times)]}, load {os.getloadavg()}")
         if kind == "first":
-            rollups.mark_data_changed()
+            refresh.mark_data_changed()
         profiler = Profiler(interval=0.0005)
         profiler.start()
         client.get(url)

@@ -25,7 +25,7 @@ from django.db.models import Max, Sum
 
 from courses.seeding import seed_course
 from lms.accounts.models import LearnerProfile, User
-from lms.reports import plans, rollups, selectors, synth
+from lms.reports import plans, refresh, selectors, synth
 from lms.reports.models import (
     CityLearnerMonth,
     CityQuizYear,
@@ -139,7 +139,7 @@ def rebuild_beside_refresh(dirty: int = 20) -> dict:
     def rebuild():
         try:
             t0 = time.perf_counter()
-            rollups.rebuild_all()
+            refresh.rebuild_all()
             done["rebuild_s"] = time.perf_counter() - t0
             done["rebuild_end"] = time.perf_counter()
         finally:
@@ -150,9 +150,9 @@ def rebuild_beside_refresh(dirty: int = 20) -> dict:
     t_start = time.perf_counter()
     thread.start()
     time.sleep(1.0)  # the rebuild is under way (it reads for minutes at 1,000,000 learners)
-    rollups.mark_dirty(users)
+    refresh.mark_dirty(users)
     t0 = time.perf_counter()
-    result = rollups.refresh()
+    result = refresh.refresh()
     refresh_end = time.perf_counter()
     thread.join()
     return {
@@ -169,7 +169,7 @@ def measure(ctx, learners: int, *, screens: bool) -> dict:
     figures["synth_s"] = grow_to(learners)
     figures["learners"] = LearnerProfile.objects.count()
     t0 = time.perf_counter()
-    rollups.rebuild_all()
+    refresh.rebuild_all()
     figures["rebuild_rollups_s"] = round(time.perf_counter() - t0, 1)
     fy = selectors.current_fiscal_year()
     t0 = time.perf_counter()
@@ -186,12 +186,12 @@ def measure(ctx, learners: int, *, screens: bool) -> dict:
     figures.update(row_counts())
     figures.update(table_bytes())
     t0 = time.perf_counter()
-    rollups.refresh()
+    refresh.refresh()
     figures["refresh_nothing_to_do_s"] = round(time.perf_counter() - t0, 2)
     some = list(CountedLearner.objects.order_by("user_id").values_list("user_id", flat=True)[:20])
-    rollups.mark_dirty(some)
+    refresh.mark_dirty(some)
     t0 = time.perf_counter()
-    result = rollups.refresh()
+    result = refresh.refresh()
     figures["refresh_20_dirty_s"] = round(time.perf_counter() - t0, 2)
     figures["refresh_20_dirty_cells"] = result.get("cells")
     for name, function in (
