@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -61,11 +62,12 @@ Cell = tuple[dt.date, str]  # (first day of month, city code)
 
 
 def insert_rows(model, columns: tuple[str, ...] | list[str], rows: Iterable[tuple]) -> None:
-    """Insert plain rows fast: COPY on PostgreSQL, executemany on SQLite. No signals, no per-row objects."""
+    """Insert plain rows fast: COPY on PostgreSQL, executemany on SQLite. No signals, no per-row objects. `model`: a
+    model or a table name."""
     rows = list(rows)
     if not rows:
         return
-    table = model._meta.db_table
+    table = model if isinstance(model, str) else model._meta.db_table
     names = ", ".join(connection.ops.quote_name(column) for column in columns)  # "primary" is a keyword
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -91,10 +93,13 @@ QUIZ_COLUMNS = (
 
 
 def _write_city_rows(
-    learner_cells: dict[LearnerCellKey, dict[str, int]], quiz_cells: dict[QuizCellKey, QuizCounts]
+    learner_cells: dict[LearnerCellKey, dict[str, int]],
+    quiz_cells: dict[QuizCellKey, QuizCounts],
+    tables: tuple = (CityLearnerMonth, CityQuizYear),
 ) -> None:
+    """Insert the cells' rows into the city tables (or into `tables`, the rebuild's staging tables)."""
     insert_rows(
-        CityLearnerMonth,
+        tables[0],
         LEARNER_COLUMNS,
         (
             (key.month, key.city, key.prefecture, key.age_band, key.occupation or "",
@@ -104,7 +109,7 @@ def _write_city_rows(
         ),
     )  # fmt: skip
     insert_rows(
-        CityQuizYear,
+        tables[1],
         QUIZ_COLUMNS,
         (
             (key.fiscal_year, key.city, key.prefecture, key.module_number, key.question_key, *counts)
@@ -286,27 +291,27 @@ def _lock_state(key: str) -> RollupState:
     return RollupState.objects.select_for_update().get(pk=state.pk)
 
 
-def _snapshot_all() -> None:
-    """CountedLearner for every counted learner, in one INSERT … SELECT."""
+SNAPSHOT_COLUMNS = "user_id, counted, prefecture_code, municipality_code, age_band, occupation"
+
+
+def _snapshot_select() -> tuple[str, list]:
+    """SELECT of the CountedLearner row of every counted learner (SNAPSHOT_COLUMNS)."""
     from allauth.account.models import EmailAddress
 
     from lms.accounts.models import LearnerProfile, User
     from lms.regions.models import Municipality
 
-    CountedLearner.objects.all().delete()
     profile, user, municipality, email = (
         m._meta.db_table for m in (LearnerProfile, User, Municipality, EmailAddress)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {CountedLearner._meta.db_table} "  # noqa: S608 (fixed names)
-            "(user_id, counted, prefecture_code, municipality_code, age_band, occupation) "
-            "SELECT p.user_id, %s, m.prefecture_id, COALESCE(m.parent_id, m.code), p.age_band, p.occupation "
-            f"FROM {profile} p JOIN {user} u ON u.id = p.user_id JOIN {municipality} m ON m.code = p.municipality_id "
-            "WHERE p.consent_statistics = %s AND u.deleted_at IS NULL AND u.is_active = %s "
-            f"AND EXISTS (SELECT 1 FROM {email} e WHERE e.user_id = u.id AND e.verified = %s)",
-            [True, True, True, True],
-        )
+    return (
+        "SELECT p.user_id AS user_id, %s AS counted, m.prefecture_id AS prefecture_code, "  # noqa: S608 (fixed names)
+        "COALESCE(m.parent_id, m.code) AS municipality_code, p.age_band AS age_band, p.occupation AS occupation "
+        f"FROM {profile} p JOIN {user} u ON u.id = p.user_id JOIN {municipality} m ON m.code = p.municipality_id "
+        "WHERE p.consent_statistics = %s AND u.deleted_at IS NULL AND u.is_active = %s "
+        f"AND EXISTS (SELECT 1 FROM {email} e WHERE e.user_id = u.id AND e.verified = %s)",
+        [True, True, True, True],
+    )
 
 
 @transaction.atomic
@@ -331,29 +336,113 @@ def data_version() -> tuple:
     return (changed, modules["n"], modules["latest"], settings.REPORT_SUPPRESSION_THRESHOLD)
 
 
+# The rebuild's staging tables (temporary: this connection only), filled while it reads, copied in while it writes.
+STAGING = {"learners": "reports_rebuild_city_learner", "quiz": "reports_rebuild_city_quiz",
+           "counted": "reports_rebuild_counted"}  # fmt: skip
+# A rebuild in progress: RollupState REBUILDING holds the moment it started reading; a refresh meanwhile keeps the
+# marks it processed (the rebuild may overwrite what the refresh wrote with what it read before). A rebuild killed
+# mid-way leaves the mark: after REBUILD_LEASE another rebuild may start and refreshes delete their marks again.
+REBUILDING = "rebuild_running"
+REBUILD_LEASE = dt.timedelta(hours=3)
+
+
+def rebuild_in_progress(now: dt.datetime | None = None) -> bool:
+    started = RollupState.objects.filter(key=REBUILDING).values_list("value", flat=True).first()
+    return started is not None and (now or timezone.now()) - started < REBUILD_LEASE
+
+
 @transaction.atomic
-def rebuild_all() -> dict:
-    """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too. One
-    transaction (its lock needs one, and readers keep seeing the old figures until the new ones are complete)."""
-    started = timezone.now()
-    _lock_state(WATERMARK)  # one refresh or rebuild at a time
-    # Marks visible now are covered by this rebuild; a mark committed later (even if stamped earlier) stays.
-    marks = list(DirtyLearner.objects.values_list("pk", flat=True))
+def _claim_rebuild(started: dt.datetime) -> bool:
+    state = _lock_state(REBUILDING)
+    if state.value is not None and started - state.value < REBUILD_LEASE:
+        return False
+    state.value = started
+    state.save(update_fields=["value"])
+    return True
+
+
+def _release_rebuild(started: dt.datetime) -> None:
+    RollupState.objects.filter(key=REBUILDING, value=started).update(value=None)
+
+
+def _drop_staging() -> None:
+    with connection.cursor() as cursor:
+        for table in STAGING.values():
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _stage() -> None:
+    """The rebuild's read: every learner and quiz cell from the raw rows and the counted-learner snapshot, into the
+    staging tables (no lock held: the minute refresh runs meanwhile)."""
+    _drop_staging()
+    with connection.cursor() as cursor:
+        for key, model, columns in (
+            ("learners", CityLearnerMonth, LEARNER_COLUMNS),
+            ("quiz", CityQuizYear, QUIZ_COLUMNS),
+        ):
+            names = ", ".join(columns)
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGING[key]} AS "  # noqa: S608 (fixed names)
+                f"SELECT {names} FROM {model._meta.db_table} WHERE 1 = 0"
+            )
+        select, params = _snapshot_select()
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING['counted']} AS {select}", params)
     learner_cells = compute_learner_cells()
     quiz_cells = compute_quiz_cells()
-    CityLearnerMonth.objects.all().delete()
-    CityQuizYear.objects.all().delete()
-    _write_city_rows(learner_cells, quiz_cells)
-    _sum_prefecture_learners()
-    _sum_prefecture_quiz()
-    recompute_workshops()
-    _snapshot_all()
-    for offset in range(0, len(marks), BATCH):
-        DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
-    RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
-    RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
-    mark_data_changed()
-    if connection.vendor == "postgresql":  # the tables were just replaced: give the planner their new sizes
+    _write_city_rows(learner_cells, quiz_cells, tables=(STAGING["learners"], STAGING["quiz"]))
+
+
+def _copy_in(model, staging: str, columns: str) -> None:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}")  # noqa: S608
+
+
+def rebuild_all() -> dict:
+    """Recompute every roll-up from the raw rows. Idempotent; the snapshot of counted learners is rebuilt too.
+
+    Two phases, so the nightly rebuild never holds up the minute refresh: it **reads** (minutes at a million
+    learners) with no lock, into staging tables, then **writes** in one short transaction under the refresh lock —
+    the tables replaced from the staging tables in SQL, so readers see the old figures until the new ones are
+    complete. What changed while it read is applied again by the next refresh: the marks processed meanwhile are kept
+    (rebuild_in_progress), and the scan watermark goes back to when the read began. Only one rebuild at a time
+    (REBUILDING): a second one returns {"skipped": True}."""
+    started = timezone.now()
+    if not _claim_rebuild(started):
+        logger.warning("report rebuild: another rebuild is running (started within %s); skipped", REBUILD_LEASE)
+        return {"skipped": True}
+    timings = {}
+    try:
+        # Marks visible now are covered by this rebuild; a mark committed later (even if stamped earlier) stays.
+        marks = list(DirtyLearner.objects.values_list("pk", flat=True))
+        t0 = time.perf_counter()
+        _stage()
+        timings["read_s"] = round(time.perf_counter() - t0, 1)
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            state = _lock_state(WATERMARK)  # one refresh or rebuild write at a time
+            _copy_in(CityLearnerMonth, STAGING["learners"], ", ".join(LEARNER_COLUMNS))
+            _copy_in(CityQuizYear, STAGING["quiz"], ", ".join(QUIZ_COLUMNS))
+            _sum_prefecture_learners()
+            _sum_prefecture_quiz()
+            recompute_workshops()
+            _copy_in(CountedLearner, STAGING["counted"], SNAPSHOT_COLUMNS)
+            for offset in range(0, len(marks), BATCH):
+                DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
+            # Rows added while it read are scanned again by the next refresh (the scan is by time).
+            if state.value is None or state.value > started:
+                state.value = started
+                state.save(update_fields=["value"])
+            RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
+            mark_data_changed()
+            _release_rebuild(started)
+        timings["write_s"] = round(time.perf_counter() - t0, 1)
+    finally:
+        _release_rebuild(started)
+        _drop_staging()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # The tables were just replaced: give the planner their new sizes (after the lock is released).
         with connection.cursor() as cursor:
             for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear, CountedLearner):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
@@ -364,6 +453,7 @@ def rebuild_all() -> dict:
         "prefecture_quiz_rows": PrefectureQuizYear.objects.count(),
         "workshop_rows": CityWorkshopMonth.objects.count(),
         "counted_learners": CountedLearner.objects.count(),
+        **{f"rebuild_{key}": value for key, value in timings.items()},
     }
 
 
@@ -401,7 +491,8 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
     changed = recompute_cells(cells) | recompute_workshops()
     if changed:
         mark_data_changed()
-    done = [pk for pk, _user in marks]
+    # While a rebuild reads, its write may replace what this refresh wrote: the marks stay for the next refresh.
+    done = [] if rebuild_in_progress(now) else [pk for pk, _user in marks]
     for offset in range(0, len(done), BATCH):
         DirtyLearner.objects.filter(pk__in=done[offset : offset + BATCH]).delete()
     state.value = now

@@ -19,7 +19,8 @@ def refresh_with_plans() -> dict:
 
 def rebuild_with_plans() -> dict:
     result = refresh.rebuild_all()
-    result.update(plans.refresh_all_plans())
+    if not result.get("skipped"):  # another rebuild is running and will compute the plans itself
+        result.update(plans.refresh_all_plans())
     return result
 
 
