@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from . import charts, selectors
 from .cells import HEADLINE, AreaCells, area_cells, quiz_for
 from .periods import fiscal_year_label
-from .plans import PrefecturePlan, cached_prefecture_plan
+from .plans import PrefecturePlan, screen_plan
 from .privacy import PRIMARY, SECONDARY, Count, PerTenThousand, Rate, Suppressor
 from .selectors import MUNICIPALITY, NATION, PREFECTURE, Area
 
@@ -192,7 +192,7 @@ def build_report(area: Area, fy: int) -> Report:
         )
     else:
         prefecture = area if area.level == PREFECTURE else selectors.area_for_prefecture(area.prefecture_code)
-        plan = cached_prefecture_plan(prefecture, fy)
+        plan = screen_plan(prefecture, fy, area)
         if area.level == PREFECTURE:
             cells = plan.cells
         else:

@@ -103,28 +103,151 @@ _plans: OrderedDict[tuple[str, int], tuple[tuple, PrefecturePlan]] = OrderedDict
 _plans_lock = threading.Lock()
 
 
-def cached_prefecture_plan(prefecture: Area, fy: int) -> PrefecturePlan:
+def _version() -> tuple:
     from .refresh import data_version
 
-    version = (*data_version(), timezone.localdate().replace(day=1))  # a new month un-blanks its row
-    key = (prefecture.code, fy)
+    return (*data_version(), timezone.localdate().replace(day=1))  # a new month un-blanks its row
+
+
+def _cached(key: tuple, version: tuple) -> PrefecturePlan | None:
     with _plans_lock:
         hit = _plans.get(key)
         if hit is not None and hit[0] == version:
             _plans.move_to_end(key)
             return hit[1]
-    plan = prefecture_plan(prefecture, fy)
+    return None
+
+
+def _keep(key: tuple, version: tuple, plan: PrefecturePlan) -> None:
     with _plans_lock:
         _plans[key] = (version, plan)
         _plans.move_to_end(key)
         while len(_plans) > PLAN_CACHE_SIZE:
             _plans.popitem(last=False)
+
+
+def cached_prefecture_plan(prefecture: Area, fy: int, version: tuple | None = None) -> PrefecturePlan:
+    version = version or _version()
+    key = (prefecture.code, fy)
+    plan = _cached(key, version)
+    if plan is None:
+        plan = prefecture_plan(prefecture, fy)
+        _keep(key, version, plan)
+    return plan
+
+
+def screen_plan(prefecture: Area, fy: int, area: Area) -> PrefecturePlan:
+    """The plan one screen (or export) of `area` needs: this process's whole plan while the data is unchanged (a
+    repeat view), else — the first view after a change — the part of the stored plan the screen shows
+    (`partial_plan`), else the whole plan."""
+    version = _version()
+    plan = _cached((prefecture.code, fy), version)
+    if plan is not None:
+        return plan
+    key = (prefecture.code, fy, area.code)
+    plan = _cached(key, version)
+    if plan is None:
+        plan = partial_plan(prefecture, fy, area)
+        if plan is None:
+            return cached_prefecture_plan(prefecture, fy, version)
+        _keep(key, version, plan)
     return plan
 
 
 def forget_cached_plans() -> None:
     with _plans_lock:
         _plans.clear()
+
+
+# --- the part of a stored plan one screen shows ---------------------------------------------------------------
+
+
+def ranking_keys() -> tuple[str, ...]:
+    """The headline figures of each municipality in the prefecture's municipality table."""
+    from .layout import TABLE_COLUMNS
+
+    return tuple(key for key, _label in TABLE_COLUMNS)
+
+
+def _area_of(name: str) -> str:
+    return name.split(":", 1)[0]
+
+
+def area_digests(s: Suppressor) -> tuple[dict[str, str], dict[str, str]]:
+    """Per municipality of a resolved plan: a digest of all its cells, and one of its cells in the municipality
+    table (ranking_keys), so a screen that shows only those can check that the stored decisions were taken for
+    exactly its figures without building every municipality's cells."""
+    by_area: dict[str, list[Count]] = {}
+    for cell in s.counts:
+        code = _area_of(cell.name)
+        if len(code) == 6:  # a municipality (prefecture cells are named by the 2-digit code)
+            by_area.setdefault(code, []).append(cell)
+    areas, headlines = {}, {}
+    for code, cells in by_area.items():
+        areas[code] = s.digest(cells)
+        named = {cell.name: cell for cell in cells}
+        headlines[code] = s.digest([named[f"{code}:{key}"] for key in ranking_keys()])
+    return areas, headlines
+
+
+def partial_plan(prefecture: Area, fy: int, area: Area) -> PrefecturePlan | None:
+    """What a screen of `area` shows of its prefecture's plan, from the stored plan, without the other
+    municipalities' cells: the prefecture's cells (exact) and, for the prefecture's screen, each municipality's
+    cells of the municipality table; for a municipality's screen, that municipality's cells. The stored decisions
+    are used only if the plan is current (not marked stale by a refresh that changed the prefecture's figures since)
+    and the stored digest of each municipality's part equals the digest of the cells built here. None otherwise (the
+    caller builds the whole plan, which audits if needed)."""
+    stored = (
+        SuppressionPlan.objects.filter(prefecture_code=prefecture.code, fiscal_year=fy)
+        .values_list("hidden", flat=True)
+        .first()
+    )
+    if not stored or stored.get(STALE) or "areas" not in stored:
+        return None
+    s = Suppressor(enabled=True, salt=f"fy{fy}")
+    pref_figures = selectors.figures(prefecture, fy)
+    structure = selectors.quiz_first_attempts(prefecture, fy)
+    pref_cells = area_cells(s, pref_figures, structure, name=prefecture.code, prefecture_level=True)
+    municipalities = []
+    if area.level == selectors.PREFECTURE:
+        keys = ranking_keys()
+        for muni, summary in selectors.municipality_table(prefecture.code, fy):
+            headline = {key: s.count(getattr(summary, key), name=f"{muni.code}:{key}") for key in keys}
+            if s.digest(list(headline.values())) != stored["headlines"].get(muni.code):
+                return None
+            cells = AreaCells(headline, {}, [], [], summary.population)
+            municipalities.append(MunicipalityEntry(muni, summary, cells))
+    elif area.code in stored["areas"]:
+        figures = selectors.figures(area, fy)
+        _same_rows_as(figures, pref_figures)
+        numbers = selectors.municipality_quiz(prefecture.code, fy, codes=[area.code]).get(area.code, {})
+        first = len(s.counts)
+        cells = area_cells(s, figures, quiz_for(structure, numbers), name=area.code)
+        if s.digest(s.counts[first:]) != stored["areas"][area.code]:
+            return None
+        summary = selectors.AreaSummary(
+            figures.registered, figures.started, figures.completed, figures.certificates_valid, figures.population
+        )
+        municipalities.append(MunicipalityEntry(area, summary, cells))
+    s.apply(stored)
+    return PrefecturePlan(prefecture, pref_figures, pref_cells, structure, municipalities, s)
+
+
+STALE = "stale"
+
+
+def mark_stale(keys) -> None:
+    """The figures of these (prefecture code, fiscal year) pairs changed (the refresh, in its transaction): their
+    stored plans may no longer be taken piecewise (partial_plan) until the job has computed them again. None: all."""
+    plans = SuppressionPlan.objects.all()
+    if keys is not None:
+        keys = set(keys)
+        if not keys:
+            return
+        plans = plans.filter(prefecture_code__in={code for code, _fy in keys})
+    for plan in plans.only("pk", "prefecture_code", "fiscal_year", "hidden"):
+        if (keys is None or (plan.prefecture_code, plan.fiscal_year) in keys) and not plan.hidden.get(STALE):
+            SuppressionPlan.objects.filter(pk=plan.pk).update(hidden={**plan.hidden, STALE: True})
 
 
 def decide(s: Suppressor, prefecture_code: str, fy: int, *, budget_seconds=None, use_stored: bool = True) -> str:
@@ -139,12 +262,20 @@ def decide(s: Suppressor, prefecture_code: str, fy: int, *, budget_seconds=None,
         )
         if stored is not None:
             s.apply(stored)
+            if stored.get(STALE) or "areas" not in stored:
+                # The whole plan matched these very cells: it is current again, and may be taken piecewise.
+                areas, headlines = area_digests(s)
+                fresh = {key: value for key, value in stored.items() if key != STALE}
+                SuppressionPlan.objects.filter(prefecture_code=prefecture_code, fiscal_year=fy, digest=digest).update(
+                    hidden={**fresh, "areas": areas, "headlines": headlines}
+                )
             return "stored"
     s.resolve(budget_seconds=budget_seconds)
     result = s.result
+    areas, headlines = area_digests(s)
     fields = {
         "digest": digest,
-        "hidden": s.decisions(),
+        "hidden": {**s.decisions(), "areas": areas, "headlines": headlines},
         "seconds": round(result.seconds, 3),
         "solves": result.solves,
         "budget_exhausted": result.budget_exhausted,
@@ -157,20 +288,21 @@ def decide(s: Suppressor, prefecture_code: str, fy: int, *, budget_seconds=None,
     return "computed"
 
 
-def refresh_plans(keys) -> dict:
-    """Compute and store the plans of these (prefecture code, fiscal year) pairs."""
+def refresh_plans(keys, *, use_stored: bool = False) -> dict:
+    """Compute and store the plans of these (prefecture code, fiscal year) pairs. `use_stored`: keep a stored plan
+    whose digest still matches the figures (it is revalidated, not audited again)."""
     started = time.perf_counter()
     done = 0
     for code, fy in sorted(set(keys)):
-        prefecture_plan(selectors.area_for_prefecture(code), fy, use_stored=False)
+        prefecture_plan(selectors.area_for_prefecture(code), fy, use_stored=use_stored)
         done += 1
     return {"plans": done, "plan_seconds": round(time.perf_counter() - started, 1)}
 
 
-def refresh_all_plans(years=None) -> dict:
+def refresh_all_plans(years=None, *, use_stored: bool = False) -> dict:
     """Every prefecture for every fiscal year with data (after a rebuild or a population import)."""
     from lms.regions.models import Prefecture
 
     years = years or selectors.fiscal_years_available()
     codes = list(Prefecture.objects.order_by("code").values_list("code", flat=True))
-    return refresh_plans((code, fy) for code in codes for fy in years)
+    return refresh_plans(((code, fy) for code in codes for fy in years), use_stored=use_stored)

@@ -254,11 +254,12 @@ class Suppressor:
         if self.enabled and status and not cell.public and not cell.implicit:
             cell.status = status
 
-    def digest(self) -> str:
+    def digest(self, cells=None) -> str:
         """A hash of everything the decisions depend on: each cell's name, true count, shown count and kind, the
-        threshold and the rounding base (a stored plan is applied only to exactly these figures)."""
+        threshold and the rounding base (a stored plan is applied only to exactly these figures). `cells`: of these
+        cells only (one municipality's part of a plan), in their order; default every cell."""
         h = hashlib.sha256(f"{self.limit}|{self.base}|{self.salt}|{self.enabled}".encode())
-        for cell in self.counts:
+        for cell in self.counts if cells is None else cells:
             h.update(f"\n{cell.name}={cell.value}/{cell.shown}/{int(cell.public)}{int(cell.implicit)}".encode())
         return h.hexdigest()
 

@@ -436,6 +436,9 @@ def rebuild_all() -> dict:
                 state.save(update_fields=["value"])
             RollupState.objects.update_or_create(key=LAST_REBUILD, defaults={"value": started})
             mark_data_changed()
+            from .plans import mark_stale
+
+            mark_stale(None)  # any prefecture's figures may have changed; the task computes every plan next
             _release_rebuild(started)
         timings["write_s"] = round(time.perf_counter() - t0, 1)
     finally:
@@ -490,7 +493,10 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
         _save_snapshots(now_areas.values())
     changed = recompute_cells(cells) | recompute_workshops()
     if changed:
+        from .plans import mark_stale
+
         mark_data_changed()
+        mark_stale(changed)  # until the job has computed them again, no screen takes these plans piecewise
     # While a rebuild reads, its write may replace what this refresh wrote: the marks stay for the next refresh.
     done = [] if rebuild_in_progress(now) else [pk for pk, _user in marks]
     for offset in range(0, len(done), BATCH):

@@ -316,11 +316,16 @@ def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
     return result
 
 
-def municipality_quiz(prefecture_code: str, fy: int) -> dict[str, dict[tuple[int, str], tuple[int, int]]]:
-    """First attempts and first correct per (module, question key) for every municipality of a prefecture."""
+def municipality_quiz(
+    prefecture_code: str, fy: int, *, codes: list[str] | None = None
+) -> dict[str, dict[tuple[int, str], tuple[int, int]]]:
+    """First attempts and first correct per (module, question key) for every municipality of a prefecture (or only
+    those in `codes`)."""
+    rows = CityQuizYear.objects.filter(prefecture_code=prefecture_code, fiscal_year=fy)
+    if codes is not None:
+        rows = rows.filter(municipality_code__in=codes)
     rows = (
-        CityQuizYear.objects.filter(prefecture_code=prefecture_code, fiscal_year=fy)
-        .values("municipality_code", "module_number", "question_key")
+        rows.values("municipality_code", "module_number", "question_key")
         .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
         .order_by()
     )

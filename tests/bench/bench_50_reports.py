@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import threading
 import time
 
@@ -123,11 +124,11 @@ def table_bytes() -> dict:
                 "SELECT SUM(pg_total_relation_size(c::regclass)) FROM unnest(%s::text[]) AS c",
                 [[m._meta.db_table for m in models]],
             )
-            return round(cursor.fetchone()[0] / 1e6, 1)
+            return round(float(cursor.fetchone()[0] or 0) / 1e6, 1)
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_database_size(current_database())")
-        database = round(cursor.fetchone()[0] / 1e6, 1)
+        database = round(float(cursor.fetchone()[0]) / 1e6, 1)
     return {"raw_tables_mb": total(raw), "rollup_tables_mb": total(rolled), "database_mb": database}
 
 
@@ -168,9 +169,12 @@ def measure(ctx, learners: int, *, screens: bool) -> dict:
     figures = {"learners": LearnerProfile.objects.count(), "load_average": [round(x, 2) for x in os.getloadavg()]}
     figures["synth_s"] = grow_to(learners)
     figures["learners"] = LearnerProfile.objects.count()
-    t0 = time.perf_counter()
-    refresh.rebuild_all()
-    figures["rebuild_rollups_s"] = round(time.perf_counter() - t0, 1)
+    if figures["synth_s"] is not None or os.environ.get("REPORTS_BENCH_REBUILD", "1") != "0":
+        t0 = time.perf_counter()
+        rebuilt = refresh.rebuild_all()
+        figures["rebuild_rollups_s"] = round(time.perf_counter() - t0, 1)
+        figures["rebuild_read_s"] = rebuilt.get("rebuild_read_s")
+        figures["rebuild_write_s"] = rebuilt.get("rebuild_write_s")
     fy = selectors.current_fiscal_year()
     t0 = time.perf_counter()
     if os.environ.get("REPORTS_BENCH_PLANS", "all") == "screens":
@@ -207,6 +211,7 @@ def measure(ctx, learners: int, *, screens: bool) -> dict:
 
         figures.update(bench_51_report_screens.measure_screens(ctx, bench_51_report_screens.SCALE_SCREENS))
     figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    print(f"bench: reports at {figures['learners']:,} learners: {figures}", file=sys.stderr, flush=True)
     return figures
 
 
@@ -242,6 +247,9 @@ def run(ctx) -> dict:
             measured = measure(ctx, learners, screens=True)
             runs.append(measured)
             figures.update({f"reports_{learners}_{key}": value for key, value in measured.items()})
+            if learners == wanted[0] and os.environ.get("REPORTS_BENCH_CONCURRENT", "1") != "0":
+                # At the first size (the rebuild at the largest takes long enough to be run once).
+                figures.update({f"reports_{learners}_{k}": v for k, v in rebuild_beside_refresh().items()})
         small, large = runs[0], runs[-1]
         label = f"{large['learners'] // 1000}k_vs_{small['learners'] // 1000}k"
         for key in RATIO_KEYS:
@@ -252,6 +260,7 @@ def run(ctx) -> dict:
         for key in ("city_learner_rows", "city_quiz_rows", "counted_learner_rows", "rebuild_rollups_s"):
             if small.get(key):
                 figures[f"reports_growth_{label}_{key}"] = round(large[key] / small[key], 2)
+        return figures
     if os.environ.get("REPORTS_BENCH_CONCURRENT", "1") != "0":
         figures.update({f"reports_{k}": v for k, v in rebuild_beside_refresh().items()})
     return figures
