@@ -934,11 +934,10 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
 
     Lease (issue 15): after each attendee the row is stamped (heartbeat) with the attendee's id, under this run's
     number; a run whose worker died is taken over by the next (the sweep, or the trainer's 再開) after
-    WORK_LEASE_SECONDS and resumes after the last attendee done. A run that finds its number replaced stops."""
-    from certificates.models import Certificate
-    from courses.enums import Channel
+    WORK_LEASE_SECONDS and resumes after the last attendee done. A run that finds its number replaced stops.
+    The certificates' PDFs are queued in batches (certificates.services.batched_renders)."""
+    from certificates.services import batched_renders
     from courses.selectors import get_primary_course
-    from courses.services import complete_course
 
     run = _claim_closing(closing_id, timezone.now())
     closing = WorkshopClosing.objects.select_related("workshop").get(pk=closing_id)
@@ -957,8 +956,19 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
     if course is None:
         mine.update(status=ClosingStatus.FAILED, finished_at=timezone.now(), error=str(messages.CLOSE_NO_COURSE))
         return WorkshopClosing.objects.get(pk=closing_id)
+    with batched_renders() as renders:  # the attendees' PDFs rendered in batches (certificates.services)
+        return _close_attendees(closing, mine, run, workshop, course, attendees, renders)
+
+
+def _close_attendees(closing, mine, run, workshop, course, attendees, renders) -> WorkshopClosing:
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.services import complete_course
+
+    closing_id = closing.pk
     last_error = closing.error
     for registration in attendees:
+        renders.flush(full_only=True)  # between attendees' transactions: whole batches start rendering now
         if registration.pk <= closing.resume_after:
             continue  # done by the run this one took over
         user = registration.user

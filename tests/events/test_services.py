@@ -661,6 +661,27 @@ def attended(workshop, user=None):
     )
 
 
+def test_closing_renders_the_attendees_pdfs_in_one_batch(django_capture_on_commit_callbacks, monkeypatch):
+    """Issue 20.2: the closing queues its certificates' PDFs as batch tasks (certificates.services.batched_renders),
+    not one render task per attendee; every PDF is rendered."""
+    from certificates import services as certificate_services
+    from certificates import tasks as certificate_tasks
+    from certificates.enums import RenderStatus
+
+    make_course()
+    workshop = in_session()
+    came = [attended(workshop) for _ in range(3)]
+    batches, singles = [], []
+    real_batch = certificate_services.render_batch
+    monkeypatch.setattr(certificate_services, "render_batch", lambda **kw: batches.append(kw["certificate_ids"]) or real_batch(**kw))
+    monkeypatch.setattr(certificate_tasks, "_render_one", lambda *args: singles.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_workshop_closing(workshop=workshop, by=make_trainer())
+    certificates = Certificate.objects.filter(holder__in=[r.user for r in came])
+    assert batches == [sorted(certificates.values_list("pk", flat=True))] and singles == []
+    assert set(certificates.values_list("render_status", flat=True)) == {RenderStatus.DONE}
+
+
 def test_closing_issues_completion_and_a_certificate_to_every_attendee_once(django_capture_on_commit_callbacks):
     course = make_course()
     workshop = in_session()
