@@ -6,3 +6,8 @@ class LmsConfig(AppConfig):
 
     name = "lms"
     verbose_name = "つながりサポーター"
+
+    def ready(self):
+        from lms.moderation import connect_notices_after_commit
+
+        connect_notices_after_commit()
