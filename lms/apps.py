@@ -8,6 +8,10 @@ class LmsConfig(AppConfig):
     verbose_name = "つながりサポーター"
 
     def ready(self):
+        from lms import admin_japanese
+
+        admin_japanese.apply()
+
         from lms.moderation import connect_notices_after_commit
 
         connect_notices_after_commit()
