@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The admin's icon sprite and JS catalogue are cached by the browser (lms/middleware.py).
+    "lms.middleware.AdminAssetCachingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Oversized bodies get a Japanese 413 before the CSRF middleware parses them (lms/middleware.py).
     "lms.middleware.RequestBodyLimitMiddleware",
