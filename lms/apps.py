@@ -6,3 +6,8 @@ class LmsConfig(AppConfig):
 
     name = "lms"
     verbose_name = "つながりサポーター"
+
+    def ready(self):
+        from lms.pagecache.handlers import connect
+
+        connect()  # the page cache's purges (lms/pagecache)
