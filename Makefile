@@ -17,6 +17,8 @@ PORT ?= 8000
 # subsetter, without which WeasyPrint is silently 5-60x slower.
 SYSTEM_PACKAGES := fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fonts-noto-cjk libharfbuzz-subset0
 BROWSER_PACKAGES := chromium
+# The HTTP load benchmark (tests/bench/bench_70_http.py) drives gunicorn with wrk.
+BENCH_PACKAGES := wrk
 
 .PHONY: help
 help: ## List the targets
@@ -75,7 +77,8 @@ lint: install-dev ## ruff, and a check that migrations match the models
 	$(MANAGE) makemigrations --check --dry-run
 
 .PHONY: bench
-bench: install-dev ## Benchmarks: prints one JSON object of figures
+bench: install-dev ## Benchmarks: prints one JSON object of figures (BENCH_ONLY=http,search runs only those)
+	@bash scripts/ensure-system-packages.sh $(BENCH_PACKAGES)
 	@$(PY) -m tests.bench
 
 .PHONY: worker

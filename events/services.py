@@ -1054,7 +1054,13 @@ def _build_paper(*, workshop: WorkshopPage, by, values: dict):
     from .models import PaperParticipant
 
     participant = PaperParticipant(workshop=workshop, created_by=by, created_at=timezone.now(), claim_code=_new_claim_code(), **values)
-    participant.full_clean(exclude=["workshop", "created_by", "claimed_by", "certificate", "claim_code"])
+    participant.full_clean(
+        exclude=["workshop", "created_by", "claimed_by", "certificate", "claim_code", "printed_number", "printed_revoked_by"]
+    )
+    # The printed 修了証's own number and signature: verifiable online from the day it is printed.
+    from .paper_certificates import assign_printed_number
+
+    assign_printed_number(participant, save=False)
     return participant
 
 
@@ -1134,6 +1140,8 @@ def claim_paper_certificate(*, code: str, user):
         raise WorkshopError(messages.CLAIM_CODE_INVALID)
     if participant.is_claimed:
         raise WorkshopError(messages.CLAIM_ALREADY_USED)
+    if participant.printed_is_revoked:
+        raise WorkshopError(messages.CLAIM_REVOKED)
     same_name = _name_key(profile.full_name) == _name_key(participant.full_name)
     same_furigana = _name_key(profile.furigana) == _name_key(participant.furigana)
     if not (same_name or same_furigana):
