@@ -354,3 +354,58 @@ def test_with_redis_down_pages_still_answer_200_uncached(client, site, settings)
             response = client.get(url)
             assert response.status_code == 200, url
             assert state(response) is None, url  # neither read from nor written to the page cache
+
+
+# --- a CDN in front (off by default) -------------------------------------------------------------------------------
+
+
+class RecordingBackend:
+    """A frontend-cache backend that remembers what it was asked to purge."""
+
+    purged: list[str] = []
+
+    def __init__(self, params):
+        self.hostnames = ["*"]
+
+    def purge(self, url):
+        RecordingBackend.purged.append(url)
+
+    def purge_batch(self, urls):
+        RecordingBackend.purged.extend(urls)
+
+    def invalidates_hostname(self, hostname):
+        return True
+
+
+def test_with_a_cdn_configured_a_publish_purges_the_page_and_the_listing_pages(
+    client, site, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {"default": {"BACKEND": "tests.test_page_cache.RecordingBackend"}}
+    RecordingBackend.purged = []
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create_campaign(year=2027, title=CAMPAIGN_TITLE, starts_on=dt.date(2027, 5, 1))
+    hosts = {url.split("://", 1)[1].split("/", 1)[0] for url in RecordingBackend.purged}
+    purged = {url.split("://", 1)[1].split("/", 1)[1] for url in RecordingBackend.purged}
+    assert {"", "campaign/", "course/", "workshops/", "campaign/2027/"} <= purged, RecordingBackend.purged
+    assert len(hosts) == 1  # the site's own host, as Wagtail purges the page itself
+    assert page.url == "/campaign/2027/"
+
+
+def test_without_a_cdn_nothing_is_sent_and_no_s_maxage_is_given(client, site, django_capture_on_commit_callbacks):
+    RecordingBackend.purged = []
+    with django_capture_on_commit_callbacks(execute=True):
+        create_campaign(year=2027, title=CAMPAIGN_TITLE, starts_on=dt.date(2027, 5, 1))
+    assert RecordingBackend.purged == []
+    client.get("/campaign/")
+    assert "s-maxage" not in client.get("/campaign/").get("Cache-Control", "")
+
+
+def test_the_cdn_may_keep_anonymous_pages_for_page_cache_cdn_max_age_only(client, site, settings):
+    settings.PAGE_CACHE_CDN_MAX_AGE = 30
+    first = client.get("/campaign/")
+    assert "s-maxage=30" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    assert "s-maxage=" in client.get("/campaign/")["Cache-Control"]
+    signed_in = Client()
+    signed_in.force_login(UserFactory())
+    assert "s-maxage" not in signed_in.get("/campaign/").get("Cache-Control", "")
+    assert "s-maxage" not in signed_in.get(site["course"].url).get("Cache-Control", "")

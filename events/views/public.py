@@ -88,6 +88,8 @@ def workshop_list_ical(request, index: WorkshopIndexPage):
         feed_cache.store(filters, ICAL_LIMIT, stamp, body=body, etag=etag, last_modified=last_modified, workshops=workshops)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="workshops.ics"'
+    # The same for everyone: the page cache may answer the next request (and its 304s) without routing or queries.
+    response = mark_cacheable(request, response, query_params=LISTING_PARAMS[:-1])
     return _conditional_response(request, response, etag, last_modified)
 
 

@@ -21,8 +21,10 @@ def purge_frontend(page=None) -> None:
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
     from wagtail.contrib.frontend_cache.utils import PurgeBatch
+    from wagtail.models import Site
 
-    base = settings.SITE_URL.rstrip("/")
+    site = Site.objects.filter(is_default_site=True).first()
+    base = (site.root_url if site else settings.SITE_URL).rstrip("/")  # the host Wagtail purges pages under
     batch = PurgeBatch([base + path for path in AGGREGATE_PATHS])
     if page is not None and getattr(page, "pk", None):
         try:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 
 from . import (
     GENERATION_KEY,
@@ -30,7 +31,10 @@ from . import (
 # check-in scan) or messages. The CSRF cookie is only a random secret and no cached page contains a token.
 STATE_COOKIES = ("messages",)
 # Headers of a stored response that are replayed on a hit; the outer middleware adds the security headers again.
-REPLAYED_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Cache-Control", "Link")
+REPLAYED_HEADERS = (
+    "Content-Type", "Content-Language", "Content-Disposition", "Vary", "X-Frame-Options", "Cache-Control", "Link",
+    "ETag", "Last-Modified",
+)
 
 
 def _excluded(path: str) -> bool:
@@ -62,7 +66,9 @@ def response_is_storable(request, response, hints: Hints) -> bool:
     if session is not None and session.modified:
         return False
     control = (response.get("Cache-Control") or "").lower()
-    if any(word in control for word in ("private", "no-store", "no-cache")):
+    # "no-cache" alone (the iCal feed: clients revalidate every time) is kept: this cache is the origin, and a hit
+    # answers the revalidation (304) from the stored ETag / Last-Modified.
+    if any(word in control for word in ("private", "no-store")):
         return False
     if any(name not in hints.query_params for name in request.GET if not is_tracking_param(name)):
         return False
@@ -75,6 +81,19 @@ def _cdn_headers(response, ttl: int) -> None:
     if cdn > 0 and ttl > 0:
         patch_cache_control(response, public=True, max_age=0, s_maxage=min(cdn, ttl))
 
+
+
+def _conditional(request, response):
+    """304 Not Modified for a hit whose stored ETag / Last-Modified the client already has (the iCal feed)."""
+    etag = response.get("ETag")
+    modified = response.get("Last-Modified")
+    if not etag and not modified:
+        return response
+    last_modified = parse_http_date_safe(modified) if modified else None
+    answer = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+    if answer is not response:
+        answer[HEADER] = "hit"
+    return answer
 
 
 class PageCacheMiddleware:
@@ -98,7 +117,7 @@ class PageCacheMiddleware:
                     response[name] = value
                 _cdn_headers(response, int(remaining))
                 response[HEADER] = "hit"
-                return response
+                return _conditional(request, response)
         if values is not None and generation is None:
             generation = ensure_generation()  # before rendering: a purge during the render then still counts
 

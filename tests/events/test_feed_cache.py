@@ -131,3 +131,25 @@ def test_with_redis_down_the_feed_still_answers(client, settings, renders):
         response = client.get(FEED)
         assert response.status_code == 200 and summaries(response) == ["鳥取市の講座"]
     assert len(renders) == 2  # rendered each time, never from a per-process copy
+
+
+def test_the_page_cache_answers_the_feed_and_its_304s(client, renders, settings):
+    """With the page cache on (production), a repeated feed request is answered before routing, and a polling
+    calendar's revalidation gets its 304 from the stored ETag / Last-Modified; a publish shows in the next feed."""
+    settings.PAGE_CACHE_ENABLED = True
+    workshop = make_workshop(title="鳥取市の講座", municipality=TOTTORI_CITY)
+    first = client.get(FEED, {"prefecture": "31"})
+    assert first["X-Page-Cache"] == "miss"
+    second = client.get(FEED, {"prefecture": "31"})
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    assert second["ETag"] == first["ETag"] and "no-cache" in second["Cache-Control"]
+    revalidated = client.get(FEED, {"prefecture": "31"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (revalidated.status_code, revalidated.content, revalidated["X-Page-Cache"]) == (304, b"", "hit")
+    since = client.get(FEED, {"prefecture": "31"}, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    assert len(renders) == 1
+
+    workshop.title = "鳥取市の講座（会場変更）"
+    workshop.save_revision().publish()
+    changed = client.get(FEED, {"prefecture": "31"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and summaries(changed) == ["鳥取市の講座（会場変更）"]
