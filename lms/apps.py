@@ -8,6 +8,8 @@ class LmsConfig(AppConfig):
     verbose_name = "つながりサポーター"
 
     def ready(self):
+        from lms import admin_japanese
         from lms.pagecache.handlers import connect
 
+        admin_japanese.apply()
         connect()  # the page cache's purges (lms/pagecache)
