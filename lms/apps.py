@@ -9,7 +9,13 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from lms import admin_japanese
-        from lms.pagecache.handlers import connect
 
         admin_japanese.apply()
+
+        from lms.moderation import connect_notices_after_commit
+
+        connect_notices_after_commit()
+
+        from lms.pagecache.handlers import connect
+
         connect()  # the page cache's purges (lms/pagecache)
