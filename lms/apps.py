@@ -15,3 +15,7 @@ class LmsConfig(AppConfig):
         from lms.moderation import connect_notices_after_commit
 
         connect_notices_after_commit()
+
+        from lms.pagecache.handlers import connect
+
+        connect()  # the page cache's purges (lms/pagecache)
