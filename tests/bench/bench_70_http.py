@@ -245,20 +245,25 @@ def run(ctx) -> dict:
         _wait_until_up(port, server, log.name)
         for target in targets:
             path = target.url_path(seeded)
-            status, body = _get(port, path, {**HEADERS, **target.headers})
-            if status != 200:
-                raise RuntimeError(f"{target.name} {path} → {status} (expected 200): {body[:300]!r}")
-            if WARM_SECONDS > 0:
-                _wrk(port, path, connections=min(CONNECTIONS, 10), seconds=WARM_SECONDS, headers=target.headers,
-                     script=script.name)
-            result = _wrk(port, path, connections=CONNECTIONS, seconds=SECONDS, headers=target.headers,
-                          script=script.name)
+            try:
+                status, body = _get(port, path, {**HEADERS, **target.headers})
+                if status != 200:
+                    raise RuntimeError(f"{path} → {status} (expected 200): {body[:300]!r}")
+                if WARM_SECONDS > 0:
+                    _wrk(port, path, connections=min(CONNECTIONS, 10), seconds=WARM_SECONDS, headers=target.headers,
+                         script=script.name)
+                result = _wrk(port, path, connections=CONNECTIONS, seconds=SECONDS, headers=target.headers,
+                              script=script.name)
+            except (OSError, RuntimeError) as exc:  # one target failing (e.g. no answer in 30 s) is a figure too
+                figures[f"http_{target.name}_error"] = f"{type(exc).__name__}: {exc}"[:300]
+                print(f"bench: http {target.name}: {exc!r}", file=sys.stderr, flush=True)
+                continue
             print(f"bench: http {target.name}: {result}", file=sys.stderr, flush=True)
             for key in ("rps", "p50_ms", "p99_ms", "bad_status", "socket_errors"):
                 figures[f"http_{target.name}_{key}"] = result[key]
-        static_rps = figures["http_static_rps"]
+        static_rps = figures.get("http_static_rps")
         for target in targets:
-            if target.name != "static":
+            if target.name != "static" and static_rps and f"http_{target.name}_rps" in figures:
                 figures[f"http_{target.name}_rps_over_static"] = round(figures[f"http_{target.name}_rps"] / static_rps, 3)
         spike = _wrk(port, "/", connections=SPIKE_CONNECTIONS, seconds=SPIKE_SECONDS, headers={}, script=script.name)
         print(f"bench: http spike: {spike}", file=sys.stderr, flush=True)
@@ -284,4 +289,7 @@ def run(ctx) -> dict:
         os.unlink(script.name)
         shutil.rmtree(static_root, ignore_errors=True)
     figures["http_loadavg_1m_after"] = round(os.getloadavg()[0], 2)
+    # Workers booted after the first ones (recycled at max_requests, or killed by the timeout).
+    boots = Path(log.name).read_text(errors="replace").count("Booting worker")
+    figures["http_gunicorn_worker_reboots"] = max(0, boots - conf["workers"])
     return figures
