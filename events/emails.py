@@ -21,8 +21,15 @@ SUBJECTS = {
     NoticeKind.OFFERED: "キャンセル待ちの席をご用意しました（期限までにご確認ください）：{title}",
     NoticeKind.REMINDER: "明日開催です：{title}",
     NoticeKind.WORKSHOP_CANCELLED: "講座中止のお知らせ：{title}",
+    NoticeKind.REGISTRATION_CANCELLED: "申し込みの取り消しを受け付けました：{title}",
 }
-WITH_CALENDAR = {NoticeKind.CONFIRMED, NoticeKind.PROMOTED, NoticeKind.REMINDER, NoticeKind.WORKSHOP_CANCELLED}
+WITH_CALENDAR = {
+    NoticeKind.CONFIRMED,
+    NoticeKind.PROMOTED,
+    NoticeKind.REMINDER,
+    NoticeKind.WORKSHOP_CANCELLED,
+    NoticeKind.REGISTRATION_CANCELLED,
+}
 
 
 def send_notice_email(*, registration, kind: NoticeKind) -> None:
@@ -52,8 +59,9 @@ def send_notice_email(*, registration, kind: NoticeKind) -> None:
     )
     message.attach_alternative(html, "text/html")
     if kind in WITH_CALENDAR:
-        ics = workshop_attachment(workshop, include_online_url=context["show_online_url"])
-        method = "CANCEL" if workshop.is_cancelled else "PUBLISH"
+        cancelled = workshop.is_cancelled or kind == NoticeKind.REGISTRATION_CANCELLED
+        ics = workshop_attachment(workshop, include_online_url=context["show_online_url"], cancelled=cancelled)
+        method = "CANCEL" if cancelled else "PUBLISH"
         message.attach("workshop.ics", ics, f"text/calendar; charset=utf-8; method={method}")
     message.send()
 

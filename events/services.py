@@ -167,8 +167,9 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def cancel_registration(*, registration: Registration, user) -> Registration:
-    """The learner cancels their own registration; a freed seat goes to the first person on the waitlist (who is
-    told by e-mail). Cancelling twice changes nothing."""
+    """The learner cancels their own registration and is told by e-mail (once, through the outbox, with an .ics that
+    removes the event from their calendar); a freed seat goes to the first person on the waitlist (who is told by
+    e-mail). Cancelling twice changes nothing."""
     if registration.user_id != user.pk:
         raise WorkshopError(messages.NOT_REGISTERED)
     now = timezone.now()
@@ -185,6 +186,7 @@ def cancel_registration(*, registration: Registration, user) -> Registration:
             current.status = RegistrationStatus.CANCELLED
             current.cancelled_at = now
             current.save(update_fields=["status", "cancelled_at"])
+            _queue_notice(current.pk, NoticeKind.REGISTRATION_CANCELLED)
             _promote_waitlist(locked, now)
     except OperationalError as exc:
         logger.warning("Cancellation for workshop %s could not take its lock: %s", registration.workshop_id, exc)
@@ -763,6 +765,8 @@ def _notice_still_relevant(registration: Registration, kind: NoticeKind) -> bool
     workshop = registration.workshop
     if kind == NoticeKind.WORKSHOP_CANCELLED:
         return workshop.is_cancelled and registration.status != RegistrationStatus.CANCELLED
+    if kind == NoticeKind.REGISTRATION_CANCELLED:  # the learner's own cancellation (queued by cancel_registration)
+        return registration.is_cancelled
     if workshop.is_cancelled or registration.is_cancelled:
         return False
     if kind == NoticeKind.WAITLISTED:
@@ -965,11 +969,10 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
 
     Lease (issue 15): after each attendee the row is stamped (heartbeat) with the attendee's id, under this run's
     number; a run whose worker died is taken over by the next (the sweep, or the trainer's 再開) after
-    WORK_LEASE_SECONDS and resumes after the last attendee done. A run that finds its number replaced stops."""
-    from certificates.models import Certificate
-    from courses.enums import Channel
+    WORK_LEASE_SECONDS and resumes after the last attendee done. A run that finds its number replaced stops.
+    The certificates' PDFs are queued in batches (certificates.services.batched_renders)."""
+    from certificates.services import batched_renders
     from courses.selectors import get_primary_course
-    from courses.services import complete_course
 
     run = _claim_closing(closing_id, timezone.now())
     closing = WorkshopClosing.objects.select_related("workshop").get(pk=closing_id)
@@ -988,8 +991,19 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
     if course is None:
         mine.update(status=ClosingStatus.FAILED, finished_at=timezone.now(), error=str(messages.CLOSE_NO_COURSE))
         return WorkshopClosing.objects.get(pk=closing_id)
+    with batched_renders() as renders:  # the attendees' PDFs rendered in batches (certificates.services)
+        return _close_attendees(closing, mine, run, workshop, course, attendees, renders)
+
+
+def _close_attendees(closing, mine, run, workshop, course, attendees, renders) -> WorkshopClosing:
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.services import complete_course
+
+    closing_id = closing.pk
     last_error = closing.error
     for registration in attendees:
+        renders.flush(full_only=True)  # between attendees' transactions: whole batches start rendering now
         if registration.pk <= closing.resume_after:
             continue  # done by the run this one took over
         user = registration.user

@@ -6,3 +6,8 @@ class LmsConfig(AppConfig):
 
     name = "lms"
     verbose_name = "つながりサポーター"
+
+    def ready(self):
+        from lms import admin_japanese
+
+        admin_japanese.apply()

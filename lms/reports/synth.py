@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .rollups import insert_rows
+from .refresh import insert_rows
 
 SYNTH_DOMAIN = "synth.invalid"
 HISTORY_DAYS = 730

@@ -19,6 +19,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 from courses.models import ModulePage
 from courses.seeding import seed_course
 from home.services import create_campaign, seed_site
+from lms.accounts.enums import EDITOR_GROUP, MODERATOR_GROUP
 from tests.accounts.factories import UserFactory
 from tests.conftest import give_totp
 
@@ -61,7 +62,7 @@ def run(ctx) -> dict:
     seed_site()
     seed_course()
     figures: dict = {}
-    editor, moderator = _staff("Editors"), _staff("Moderators")
+    editor, moderator = _staff(EDITOR_GROUP), _staff(MODERATOR_GROUP)
 
     module = ModulePage.objects.live().order_by("path")[1]
     edit_url = reverse("wagtailadmin_pages:edit", args=(module.pk,))
