@@ -15,7 +15,7 @@ def claimed_when_sent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_printed_certificate'),
+        ('events', '0010_registration_cancelled_notice'),
     ]
 
     operations = [
