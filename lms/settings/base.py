@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",  # purges a CDN when WAGTAILFRONTENDCACHE is set (off by default)
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the full-page cache, before sessions and everything else (lms/pagecache, docs/page-cache.md).
+    "lms.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Oversized bodies get a Japanese 413 before the CSRF middleware parses them (lms/middleware.py).
     "lms.middleware.RequestBodyLimitMiddleware",
@@ -155,6 +158,67 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Full-page cache for anonymous visitors (lms/pagecache, docs/page-cache.md). On by default only with a shared cache
+# (CACHE_URL / REDIS_URL): with per-process local memory a publish in one process could not purge the others.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=bool(CACHE_URL))
+# Seconds an entry lives at most (never past the next 00:00 Asia/Tokyo). Bounds the only figures not purged on
+# change: seats left on workshop cards and the number of certified supporters.
+PAGE_CACHE_TTL = env.int("PAGE_CACHE_TTL", default=60)
+# Paths never looked up (no page there opts in, and a look-up would cost a Redis round trip).
+PAGE_CACHE_EXCLUDED_PREFIXES = [
+    "/admin/", "/accounts/", "/api/", "/verify/", "/search/", "/trainer/", "/c/", "/contact/", "/static/",
+    "/media/", "/healthz", "/_util/", "/documents/", "/.well-known/", "/mypage/", "/certificates/", "/regions/",
+    "/favicon.ico", "/accessibility/",
+]
+# Saves and deletes of these purge the page cache (snippets and settings shown on pages). tests/test_page_cache.py
+# fails when a registered snippet or setting is in neither this list nor PAGE_CACHE_UNLISTED_MODELS.
+PAGE_CACHE_PURGE_MODELS = [
+    "home.ConsultationResource",
+    "home.ConsultationPeriod",
+    "home.OperatorSettings",
+    "certificates.CertificateIssuerSettings",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "wagtailcore.PageViewRestriction",
+    "wagtailcore.Site",
+]
+# Registered snippets that no public page shows (saving one must not empty the cache).
+PAGE_CACHE_UNLISTED_MODELS = ["home.ContactMessage"]
+# The filtered workshop iCal feed, rendered once per filter until a workshop changes or a listed one ends, at most
+# this many seconds (events/feed_cache.py). On with a shared cache, like the page cache.
+WORKSHOP_FEED_CACHE_ENABLED = env.bool("WORKSHOP_FEED_CACHE_ENABLED", default=bool(CACHE_URL))
+WORKSHOP_FEED_CACHE_TTL = env.int("WORKSHOP_FEED_CACHE_TTL", default=600)
+# A CDN in front (production, off by default): s-maxage on anonymous cached pages (0: no CDN caching), and Wagtail's
+# frontend-cache invalidator purging published pages and the listing pages (lms/pagecache/frontend.py).
+PAGE_CACHE_CDN_MAX_AGE = env.int("PAGE_CACHE_CDN_MAX_AGE", default=0)
+FRONTEND_CACHE_BACKEND = env("FRONTEND_CACHE_BACKEND", default="")  # "", "http", "cloudflare" or "cloudfront"
+if FRONTEND_CACHE_BACKEND == "http":  # Varnish, Squid, nginx with a PURGE handler
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env("FRONTEND_CACHE_LOCATION"),
+        }
+    }
+elif FRONTEND_CACHE_BACKEND == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
+            "ZONEID": env("CLOUDFLARE_ZONEID"),
+        }
+    }
+elif FRONTEND_CACHE_BACKEND == "cloudfront":  # needs boto3 (not a dependency: install it where CloudFront is used)
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID"),
+        }
+    }
+elif FRONTEND_CACHE_BACKEND:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FRONTEND_CACHE_BACKEND は http / cloudflare / cloudfront のいずれかです。")
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
