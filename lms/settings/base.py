@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The admin's icon sprite and JS catalogue are cached by the browser (lms/middleware.py).
+    "lms.middleware.AdminAssetCachingMiddleware",
     # Anonymous pages from the full-page cache, before sessions and everything else (lms/pagecache, docs/page-cache.md).
     "lms.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -297,6 +299,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds an SMTP connection may block; a send task is killed after 120 s anyway (lms/leases.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="つながりサポーター事務局 <no-reply@tsunagari.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -419,6 +423,8 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "lms.outbox.tasks.drain_outbox", "schedule": 30.0},
     # "修了証を発行しました" e-mails that could not be queued at issue time (each is sent at most once).
     "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
+    # Notices whose sender died between claiming and sending (lease expired) are queued again (lms/leases.py).
+    "retry-unsent-notices": {"task": "events.tasks.retry_unsent_notices", "schedule": 60.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
     # Waitlist offers near the start that were not confirmed in time pass to the next person.
@@ -435,6 +441,9 @@ CELERY_BEAT_SCHEDULE = {
 # Leases of long-running work (closings, renders): a worker stamps its row as it goes; a row not stamped for this
 # long lost its worker and the sweep (every minute) takes it over (lms/leases.py, docs/reliability.md).
 WORK_LEASE_SECONDS = env.int("WORK_LEASE_SECONDS", default=120)
+# E-mail notices (lms/leases.py): a claim not marked sent after this long lost its sender and is sent again. Longer
+# than a send task may run (its hard time limit, 120 s) so a live sender is never doubled.
+NOTICE_LEASE_SECONDS = env.int("NOTICE_LEASE_SECONDS", default=300)
 
 # --- Demo data --------------------------------------------------------------------------------------------
 # `seed_demo` runs these in order; each returns lines to print. Off in production.
