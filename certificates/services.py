@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import messages, signing
@@ -152,32 +153,45 @@ def notify_certificate_issued(*, certificate: Certificate) -> None:
 
 def send_issued_notice(*, certificate_id: int) -> bool:
     """Send the "修了証を発行しました" e-mail once: the certificate row is claimed first (an atomic UPDATE of
-    `issued_notice_sent_at`) and released if sending fails, so a retry sends it and a second run sends nothing.
-    Nothing is sent for a revoked or erased certificate or an inactive holder. Returns whether it was sent now."""
+    `issued_notice_claimed_at`; a claim older than NOTICE_LEASE_SECONDS whose sender died is taken again), released if
+    sending fails, and `issued_notice_sent_at` is set after the SMTP call — so a retry sends it and a second run sends
+    nothing (the residual window is in lms/leases.py). Nothing is sent for a revoked or erased certificate or an
+    inactive holder. Returns whether it was sent now."""
+    from lms.leases import notice_cutoff
+
     from .emails import build_issued_email
 
     now = timezone.now()
-    claimed = Certificate.objects.filter(
-        pk=certificate_id,
-        issued_notice_sent_at__isnull=True,
-        status=CertificateStatus.VALID,
-        personal_data_erased_at__isnull=True,
-        holder__is_active=True,
-    ).update(issued_notice_sent_at=now)
+    claimed = (
+        Certificate.objects.filter(
+            pk=certificate_id,
+            issued_notice_sent_at__isnull=True,
+            status=CertificateStatus.VALID,
+            personal_data_erased_at__isnull=True,
+            holder__is_active=True,
+        )
+        .filter(Q(issued_notice_claimed_at__isnull=True) | Q(issued_notice_claimed_at__lt=notice_cutoff(now)))
+        .update(issued_notice_claimed_at=now)
+    )
     if not claimed:
         return False
+    mine = Certificate.objects.filter(pk=certificate_id, issued_notice_claimed_at=now, issued_notice_sent_at__isnull=True)
     certificate = Certificate.objects.select_related("holder__profile", "workshop").get(pk=certificate_id)
     try:
         build_issued_email(certificate=certificate).send()
     except Exception:
-        Certificate.objects.filter(pk=certificate_id, issued_notice_sent_at=now).update(issued_notice_sent_at=None)
+        mine.update(issued_notice_claimed_at=None)
         raise
+    mine.update(issued_notice_sent_at=timezone.now())
     return True
 
 
 def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int = 7, limit: int = 500) -> list[int]:
-    """Valid certificates issued in the last week whose e-mail was never sent (e.g. the broker was down)."""
+    """Valid certificates issued in the last week whose e-mail was never sent (e.g. the broker was down, or the sender
+    died after claiming it: claim older than the notice lease)."""
     from datetime import timedelta
+
+    from lms.leases import notice_cutoff
 
     now = timezone.now()
     return list(
@@ -189,6 +203,7 @@ def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int
             issued_at__lte=now - timedelta(seconds=older_than_seconds),
             issued_at__gte=now - timedelta(days=within_days),
         )
+        .filter(Q(issued_notice_claimed_at__isnull=True) | Q(issued_notice_claimed_at__lt=notice_cutoff(now)))
         .order_by("issued_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -683,10 +698,10 @@ def _store(certificate: Certificate, spec: _FileKind, name: str, storage, *, for
     if spec.rendered_at:
         done[spec.rendered_at] = timezone.now()
     target = Certificate.objects.filter(pk=certificate.pk, personal_data_erased_at__isnull=True)
-    old = ""
+    old = getattr(certificate, spec.file)  # as read before rendering: a lost or failed earlier file, superseded now
     if force:
         with transaction.atomic():
-            old = target.select_for_update().values_list(spec.file, flat=True).first() or ""
+            old = target.select_for_update().values_list(spec.file, flat=True).first() or old
             updated = target.update(**done)
     else:
         updated = target.filter(**{spec.status: RenderStatus.RUNNING}).update(**done)

@@ -7,6 +7,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from lms.leases import NOTICE_TASK_TIME_LIMIT
+
 logger = logging.getLogger(__name__)
 
 # Every render task: retried on database or disk errors with backoff; acknowledged late (idempotent, safe to redeliver).
@@ -105,6 +107,9 @@ def render_pending_certificates(older_than_seconds: int = 300, limit: int = 500)
     retry_backoff_max=600,
     max_retries=5,
     acks_late=True,
+    # killed before its claim's lease ends, so a live sender is never doubled (lms/leases.py)
+    time_limit=NOTICE_TASK_TIME_LIMIT,
+    soft_time_limit=NOTICE_TASK_TIME_LIMIT - 20,
 )
 def send_certificate_issued_notice(self, certificate_id: int) -> bool:
     """E-mail the holder that their certificate was issued; sent at most once (see services.send_issued_notice)."""

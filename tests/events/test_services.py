@@ -316,7 +316,7 @@ def test_a_notice_that_fails_to_send_is_released_so_the_retry_sends_it(monkeypat
     assert len(mail.outbox) == 1
 
 
-def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_file():
+def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_file(django_capture_on_commit_callbacks):
     tz = timezone.get_current_timezone()
     now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=tz)
     with time_machine.travel(now, tick=False):
@@ -327,8 +327,10 @@ def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_f
         register(later)
         mail.outbox.clear()
 
-        assert services.queue_due_reminders(now=now) == 1
-        assert services.queue_due_reminders(now=now) == 0
+        with django_capture_on_commit_callbacks(execute=True):  # queued through the outbox, after commit
+            assert services.queue_due_reminders(now=now) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.queue_due_reminders(now=now) == 0
     assert [m.to for m in mail.outbox] == [["remind-me@example.jp"]]
     assert "明日開催" in mail.outbox[0].subject
     assert mail.outbox[0].attachments[0][0] == "workshop.ics"
