@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The admin's icon sprite and JS catalogue are cached by the browser (lms/middleware.py).
+    "lms.middleware.AdminAssetCachingMiddleware",
     # Anonymous pages from the full-page cache, before sessions and everything else (lms/pagecache, docs/page-cache.md).
     "lms.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
