@@ -17,6 +17,8 @@ PORT ?= 8000
 # subsetter, without which WeasyPrint is silently 5-60x slower.
 SYSTEM_PACKAGES := fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fonts-noto-cjk libharfbuzz-subset0
 BROWSER_PACKAGES := chromium
+# The HTTP load generator of `make bench` (the verification page against a bare view under gunicorn).
+BENCH_PACKAGES := wrk
 
 .PHONY: help
 help: ## List the targets
@@ -74,8 +76,12 @@ lint: install-dev ## ruff, and a check that migrations match the models
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 
+.PHONY: bench-deps
+bench-deps: ## Install wrk for the HTTP benchmarks (apt, as root) or say what is missing
+	@bash scripts/ensure-system-packages.sh $(BENCH_PACKAGES)
+
 .PHONY: bench
-bench: install-dev ## Benchmarks: prints one JSON object of figures
+bench: install-dev bench-deps ## Benchmarks: prints one JSON object of figures
 	@$(PY) -m tests.bench
 
 .PHONY: worker

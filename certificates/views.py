@@ -3,14 +3,11 @@ Views parse input, call one service or selector, and render."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +18,11 @@ from django_ratelimit.core import is_ratelimited
 from lms.accounts import policy
 from lms.accounts.mfa import staff_session_response
 
-from . import bulk, messages, signing
+from . import bulk, messages, signing, verifications
 from .enums import VerificationChannel, VerificationOutcome
 from .forms import BulkVerifyForm, InviteCodeForm, NameCheckForm, NameDisplayForm, VerifyForm
 from .models import Certificate
-from .numbering import parse_number
+from .numbering import classify_number, parse_number
 from .ratelimit import BULK_NUMBERS_GROUP, budget_left, limited, spend_budget, too_many_requests
 from .selectors import get_issuer_name, organisation_members
 from .services import (
@@ -36,7 +33,7 @@ from .services import (
     rotate_invite,
     set_name_display,
     unlink_from_organisation,
-    verify_certificate,
+    verification_result,
 )
 from .storage import certificate_storage
 
@@ -55,58 +52,42 @@ _OUTCOME_MESSAGES = {
 }
 
 
-# Rendered answers for anonymous verifiers are reused while every fact they show is unchanged: the cache key is
-# built from the row just read (status, revocation time, name as chosen, …) and the issuer's name, so a revocation
-# or any change shows at once. Not-found answers are never cached, so unknown and malformed numbers keep taking the
-# same path and time. Signed-in users (whose header and messages differ) always get a fresh rendering.
-VERIFY_PAGE_CACHE_VERSION = 3
-VERIFY_PAGE_CACHE_SECONDS = 600
-
-
-def _page_cache_key(request, result, typed: str) -> str | None:
-    certificate = result.certificate
-    if certificate is None or request.user.is_authenticated:
-        return None
-    facts = [
-        VERIFY_PAGE_CACHE_VERSION,
-        result.outcome,
-        typed,
-        certificate.number,
-        certificate.status,
-        certificate.revoked_at.isoformat() if certificate.revoked_at else "",
-        certificate.display_name,
-        certificate.course_title,
-        certificate.curriculum_version,
-        certificate.issued_at.isoformat(),
-        get_issuer_name(),
-    ]
-    digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
-    return f"certificates:verify-page:{digest}"
-
-
-def _result_response(request, result, form=None, *, typed: str = "", extra=None):
+def _result_response(request, result, form=None, *, extra=None):
     status = 200 if result.certificate is not None else 404
-    key = _page_cache_key(request, result, typed) if not extra else None
-    content = cache.get(key) if key else None
-    if content is not None:
-        response = HttpResponse(content, status=status)
-    else:
-        response = render(
-            request,
-            "certificates/verify.html",
-            {
-                "form": form or VerifyForm(),
-                "result": result,
-                "outcome_message": _OUTCOME_MESSAGES[result.outcome],
-                "issuer_name": get_issuer_name() if result.found else "",
-                "name_check_form": NameCheckForm(),
-                **(extra or {}),
-            },
-            status=status,
-        )
-        if key:
-            cache.set(key, response.content, VERIFY_PAGE_CACHE_SECONDS)
+    response = render(
+        request,
+        "certificates/verify.html",
+        {
+            "form": form or VerifyForm(),
+            "result": result,
+            "outcome_message": _OUTCOME_MESSAGES[result.outcome],
+            "issuer_name": get_issuer_name() if result.found else "",
+            "name_check_form": NameCheckForm(),
+            **(extra or {}),
+        },
+        status=status,
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _answer(request, *, raw_number: str, signature: str | None, form, typed: str, view: str):
+    """One look-up: one database read of the facts and one Redis round trip (rate limit, the answer already rendered
+    for these facts, the count); rendered only on a miss (certificates/verifications.py)."""
+    channel = VerificationChannel.QR if signature is not None else VerificationChannel.PAGE
+    number, problem = classify_number(raw_number)
+    look = verifications.lookup(request, number=number, signature=signature, channel=channel, typed=typed, view=view)
+    if look.over_limit:
+        return too_many_requests(request)
+    if look.content is not None:
+        response = HttpResponse(look.content)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    certificate = Certificate.objects.filter(pk=look.facts["pk"]).first() if look.facts else None
+    result = verification_result(number=number, problem=problem, certificate=certificate, signature=signature)
+    response = _result_response(request, result, form)
+    if certificate is not None:
+        look.store(response.content, counted=result.found, certificate=certificate)
     return response
 
 
@@ -119,24 +100,22 @@ def verify_form(request):
     form = VerifyForm(request.GET)
     if not form.is_valid():
         return render(request, "certificates/verify.html", {"form": form}, status=400)
-    if limited(request, group=VERIFY_GROUP, rate=settings.CERTIFICATE_VERIFY_RATE):
-        return too_many_requests(request)
-    result = verify_certificate(raw_number=form.cleaned_data["number"], channel=VerificationChannel.PAGE)
-    return _result_response(request, result, form, typed=request.GET["number"][:64])
+    return _answer(
+        request, raw_number=form.cleaned_data["number"], signature=None, form=form,
+        typed=request.GET["number"][:64], view="form",
+    )
 
 
 @never_cache
 @require_GET
 def verify_number(request, number: str):
     """/verify/<number>/: what a QR code opens (with ?s=<signature>), or a shared link (without)."""
-    if limited(request, group=VERIFY_GROUP, rate=settings.CERTIFICATE_VERIFY_RATE):
-        return too_many_requests(request)
-    signature = request.GET.get("s")
-    channel = VerificationChannel.QR if signature is not None else VerificationChannel.PAGE
-    result = verify_certificate(raw_number=number, signature=signature, channel=channel)
     # The form shows the number as typed (not the canonical form), so an unknown and a malformed number get the
     # same page apart from the echo of the input itself.
-    return _result_response(request, result, VerifyForm(initial={"number": number[:64]}), typed=number[:64])
+    return _answer(
+        request, raw_number=number, signature=request.GET.get("s"), form=VerifyForm(initial={"number": number[:64]}),
+        typed=number[:64], view="number",
+    )
 
 
 @never_cache
