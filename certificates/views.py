@@ -4,6 +4,7 @@ Views parse input, call one service or selector, and render."""
 from __future__ import annotations
 
 import re
+import time
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -71,24 +73,35 @@ def _result_response(request, result, form=None, *, extra=None):
     return response
 
 
+# What never_cache sets, written directly on the verification page's answers (Django's helper parses and rebuilds
+# the header on every response: a tenth of a cached answer's time).
+_NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def _not_stored(response):
+    response["Expires"] = http_date(time.time())
+    response["Cache-Control"] = _NO_STORE
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _answer(request, *, raw_number: str, signature: str | None, form, typed: str, view: str):
     """One look-up: one database read of the facts and one Redis round trip (rate limit, the answer already rendered
-    for these facts, the count); rendered only on a miss (certificates/verifications.py)."""
+    for these facts, the count); rendered only on a miss (certificates/verifications.py). `form` is a callable: a
+    reused answer needs none."""
     channel = VerificationChannel.QR if signature is not None else VerificationChannel.PAGE
     number, problem = classify_number(raw_number)
     look = verifications.lookup(request, number=number, signature=signature, channel=channel, typed=typed, view=view)
     if look.over_limit:
         return too_many_requests(request)
     if look.content is not None:
-        response = HttpResponse(look.content)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-    certificate = Certificate.objects.filter(pk=look.facts["pk"]).first() if look.facts else None
+        return _not_stored(HttpResponse(look.content))
+    certificate = look.certificate()  # from the same row the answer's key was made of
     result = verification_result(number=number, problem=problem, certificate=certificate, signature=signature)
-    response = _result_response(request, result, form)
+    response = _result_response(request, result, form())
     if certificate is not None:
         look.store(response.content, counted=result.found, certificate=certificate)
-    return response
+    return _not_stored(response)
 
 
 @never_cache
@@ -101,20 +114,20 @@ def verify_form(request):
     if not form.is_valid():
         return render(request, "certificates/verify.html", {"form": form}, status=400)
     return _answer(
-        request, raw_number=form.cleaned_data["number"], signature=None, form=form,
+        request, raw_number=form.cleaned_data["number"], signature=None, form=lambda: form,
         typed=request.GET["number"][:64], view="form",
     )
 
 
-@never_cache
 @require_GET
 def verify_number(request, number: str):
-    """/verify/<number>/: what a QR code opens (with ?s=<signature>), or a shared link (without)."""
+    """/verify/<number>/: what a QR code opens (with ?s=<signature>), or a shared link (without). Never stored by
+    browsers or proxies (_not_stored, as never_cache)."""
     # The form shows the number as typed (not the canonical form), so an unknown and a malformed number get the
     # same page apart from the echo of the input itself.
     return _answer(
-        request, raw_number=number, signature=request.GET.get("s"), form=VerifyForm(initial={"number": number[:64]}),
-        typed=number[:64], view="number",
+        request, raw_number=number, signature=request.GET.get("s"),
+        form=lambda: VerifyForm(initial={"number": number[:64]}), typed=number[:64], view="number",
     )
 
 

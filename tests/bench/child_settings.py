@@ -19,3 +19,7 @@ if os.environ.get("BENCH_CACHE_KEY_PREFIX") and CACHES["default"]["BACKEND"] != 
     # The parent's prefix (the test settings' default has the process id, which differs in every gunicorn worker):
     # the workers then share the rate-limit counters and the pending verification counts the parent flushes.
     CACHES["default"]["KEY_PREFIX"] = os.environ["BENCH_CACHE_KEY_PREFIX"]  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Production (PostgreSQL) keeps its connections (CONN_MAX_AGE in lms/settings/base.py); SQLite's default of a new
+    # connection per request re-reads the whole schema on every request that touches the database.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
