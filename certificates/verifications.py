@@ -144,10 +144,10 @@ def _key(name: str) -> str:
 # --- The rate limit -----------------------------------------------------------------------------------------------
 
 
-def _rate() -> tuple[int, int]:
+def _rate(rate: str | None = None) -> tuple[int, int]:
     from .ratelimit import parse_rate
 
-    return parse_rate(settings.CERTIFICATE_VERIFY_RATE)
+    return parse_rate(rate or settings.CERTIFICATE_VERIFY_RATE)
 
 
 def _rate_key(request, seconds: int) -> str:
@@ -158,8 +158,8 @@ def _rate_key(request, seconds: int) -> str:
     return f"{RATE_PREFIX}:{seconds}:{int(time.time()) // seconds}:{client}"
 
 
-def _count_locally_over_limit(request) -> bool:
-    limit, seconds = _rate()
+def _count_locally_over_limit(request, rate: str | None = None) -> bool:
+    limit, seconds = _rate(rate)
     key = _rate_key(request, seconds)
     cache.add(key, 0, timeout=seconds + 1)
     try:
@@ -170,17 +170,17 @@ def _count_locally_over_limit(request) -> bool:
     return used > limit
 
 
-def over_verify_limit(request) -> bool:
+def over_verify_limit(request, rate: str | None = None) -> bool:
     """Count one look-up against the client's limit (settings.CERTIFICATE_VERIFY_RATE); True when it is over."""
     client = _redis()
     if client is not None:
-        limit, seconds = _rate()
+        limit, seconds = _rate(rate)
         try:
             n = _script(client, _LUA)(keys=[_key(_rate_key(request, seconds)), "", "", ""], args=[limit, seconds + 1, "", "0"])
             return int(n[0]) > limit
         except REDIS_ERRORS as exc:
             _redis_failed(exc)
-    return _count_locally_over_limit(request)
+    return _count_locally_over_limit(request, rate)
 
 
 # --- Counting -----------------------------------------------------------------------------------------------------

@@ -104,6 +104,17 @@ def _answer(request, *, raw_number: str, signature: str | None, form, typed: str
     return _not_stored(response)
 
 
+def _paper_number(typed: str) -> str:
+    """The canonical printed number when `typed` is a paper participant's printed 修了証 number (P-…), else ""."""
+    from events.paper_certificates import split_paper_number
+
+    split = split_paper_number(typed)
+    if not split:
+        return ""
+    # A mistyped one goes there too (its page says so), as the letters and hyphens typed.
+    return split[0] or "".join(ch for ch in typed.upper() if ch.isascii() and (ch.isalnum() or ch == "-"))
+
+
 @never_cache
 @require_GET
 def verify_form(request):
@@ -113,6 +124,9 @@ def verify_form(request):
     form = VerifyForm(request.GET)
     if not form.is_valid():
         return render(request, "certificates/verify.html", {"form": form}, status=400)
+    paper = _paper_number(form.cleaned_data["number"])
+    if paper:  # a paper participant's printed 修了証 (events/paper_certificates.py)
+        return redirect("paper_verify", paper)
     return _answer(
         request, raw_number=form.cleaned_data["number"], signature=None, form=lambda: form,
         typed=request.GET["number"][:64], view="form",

@@ -37,7 +37,10 @@ def _sequence(workshop) -> int:
     return int(published.timestamp()) if published else 0
 
 
-def workshop_event(workshop, *, include_online_url: bool = False) -> Event:
+def workshop_event(workshop, *, include_online_url: bool = False, cancelled: bool = False) -> Event:
+    """One VEVENT. `cancelled`: the event is cancelled for this person (they cancelled their registration), as for
+    everyone when the workshop itself is cancelled."""
+    cancelled = cancelled or workshop.is_cancelled
     event = Event()
     event.add("uid", workshop_uid(workshop))
     # The time the workshop last changed, not "now": the same data gives the same bytes, so a polling calendar
@@ -50,7 +53,7 @@ def workshop_event(workshop, *, include_online_url: bool = False) -> Event:
     if workshop.is_cancelled:
         summary = f"【中止】{summary}"
     event.add("summary", summary)
-    event.add("status", "CANCELLED" if workshop.is_cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     url = absolute_url(workshop)
     event.add("url", url)
     location = " ".join(part for part in (workshop.venue_name, workshop.venue_address) if part)
@@ -68,7 +71,9 @@ def workshop_event(workshop, *, include_online_url: bool = False) -> Event:
     return event
 
 
-def build_calendar(workshops: Iterable, *, include_online_url: bool = False, method: str = "PUBLISH", name: str = "") -> bytes:
+def build_calendar(
+    workshops: Iterable, *, include_online_url: bool = False, method: str = "PUBLISH", name: str = "", cancelled: bool = False
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -77,12 +82,13 @@ def build_calendar(workshops: Iterable, *, include_online_url: bool = False, met
     if name:
         calendar.add("x-wr-calname", name)
     for workshop in workshops:
-        calendar.add_component(workshop_event(workshop, include_online_url=include_online_url))
+        calendar.add_component(workshop_event(workshop, include_online_url=include_online_url, cancelled=cancelled))
     return calendar.to_ical()
 
 
-def workshop_attachment(workshop, *, include_online_url: bool) -> bytes:
-    """The .ics attached to an e-mail: REQUEST-free PUBLISH for a place, CANCEL for a cancelled workshop (calendar
-    apps then remove the event they added from the earlier e-mail)."""
-    method = "CANCEL" if workshop.is_cancelled else "PUBLISH"
-    return build_calendar([workshop], include_online_url=include_online_url, method=method)
+def workshop_attachment(workshop, *, include_online_url: bool, cancelled: bool = False) -> bytes:
+    """The .ics attached to an e-mail: REQUEST-free PUBLISH for a place, CANCEL for a cancelled workshop or a
+    registration the person cancelled (calendar apps then remove the event they added from the earlier e-mail)."""
+    cancelled = cancelled or workshop.is_cancelled
+    method = "CANCEL" if cancelled else "PUBLISH"
+    return build_calendar([workshop], include_online_url=include_online_url, method=method, cancelled=cancelled)

@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lms.emails import email_context
+from lms.emails import email_context, stable_message_id
 
 from .calendar import absolute_url, workshop_attachment
 from .enums import NoticeKind
@@ -21,11 +21,19 @@ SUBJECTS = {
     NoticeKind.OFFERED: "キャンセル待ちの席をご用意しました（期限までにご確認ください）：{title}",
     NoticeKind.REMINDER: "明日開催です：{title}",
     NoticeKind.WORKSHOP_CANCELLED: "講座中止のお知らせ：{title}",
+    NoticeKind.REGISTRATION_CANCELLED: "申し込みの取り消しを受け付けました：{title}",
 }
-WITH_CALENDAR = {NoticeKind.CONFIRMED, NoticeKind.PROMOTED, NoticeKind.REMINDER, NoticeKind.WORKSHOP_CANCELLED}
+WITH_CALENDAR = {
+    NoticeKind.CONFIRMED,
+    NoticeKind.PROMOTED,
+    NoticeKind.REMINDER,
+    NoticeKind.WORKSHOP_CANCELLED,
+    NoticeKind.REGISTRATION_CANCELLED,
+}
 
 
 def send_notice_email(*, registration, kind: NoticeKind) -> None:
+    """Send one notice; its Message-ID is the same every time (one notice per registration and kind)."""
     from .services import waitlist_position
 
     workshop = registration.workshop
@@ -45,11 +53,15 @@ def send_notice_email(*, registration, kind: NoticeKind) -> None:
     context = email_context(**context, kind=kind.value, subject=subject)
     body = render_to_string(f"events/email/{kind.value}.txt", context)
     html = render_to_string("events/email/notice.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.user.email])
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=[registration.user.email],
+        headers={"Message-ID": stable_message_id(f"notice.{registration.pk}.{kind.value}")},
+    )
     message.attach_alternative(html, "text/html")
     if kind in WITH_CALENDAR:
-        ics = workshop_attachment(workshop, include_online_url=context["show_online_url"])
-        method = "CANCEL" if workshop.is_cancelled else "PUBLISH"
+        cancelled = workshop.is_cancelled or kind == NoticeKind.REGISTRATION_CANCELLED
+        ics = workshop_attachment(workshop, include_online_url=context["show_online_url"], cancelled=cancelled)
+        method = "CANCEL" if cancelled else "PUBLISH"
         message.attach("workshop.ics", ics, f"text/calendar; charset=utf-8; method={method}")
     message.send()
 
@@ -78,7 +90,10 @@ def send_change_email(*, registration, change) -> None:
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"講座の日時・場所が変更になりました：{workshop.title}"
     context = email_context(**context, kind="changed", subject=subject)
     body = render_to_string("events/email/changed.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.user.email])
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=[registration.user.email],
+        headers={"Message-ID": stable_message_id(f"change-notice.{change.pk}.{registration.pk}")},
+    )
     message.attach_alternative(render_to_string("events/email/notice.html", context), "text/html")
     message.attach("workshop.ics", workshop_attachment(workshop, include_online_url=confirmed), "text/calendar; charset=utf-8; method=PUBLISH")
     message.send()

@@ -59,6 +59,7 @@ class NoticeKind(models.TextChoices):
     OFFERED = "offered", _("繰り上げのご案内（確認期限つき）")
     REMINDER = "reminder", _("前日のお知らせ")
     WORKSHOP_CANCELLED = "workshop_cancelled", _("中止のお知らせ")
+    REGISTRATION_CANCELLED = "registration_cancelled", _("申し込み取り消しのお知らせ")
 
 
 class ClosingStatus(models.TextChoices):

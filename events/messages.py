@@ -99,7 +99,17 @@ CLAIM_LOGIN = _("修了証を受け取るには、ログインしてください
 CLAIM_CODE_INVALID = _("この受け取りコードは見つかりませんでした。修了証に印刷されたコードを確かめてください。")
 CLAIM_ALREADY_USED = _("この受け取りコードはすでに使われています。1つのコードで受け取れるのは1回だけです。")
 CLAIM_OTHER_PERSON = _("この修了証は、別の方のお名前で発行されています。ご本人のアカウントで受け取ってください（プロフィールの氏名・ふりがなが修了証と同じか確かめてください）。")
+CLAIM_REVOKED = _("この修了証は講座の担当者が取り消したため、受け取れません。講座の担当者にお問い合わせください。")
 CLAIM_DONE = _("修了証をアカウントに登録しました。マイページで確認できます。")
 CLAIM_TOO_MANY = _("入力の回数が多すぎます。しばらく待ってから、もう一度お試しください。")
 # A closing whose worker stopped (lease expired): shown at once instead of a progress bar that no longer moves.
 CLOSING_INTERRUPTED = _("中断しました。再開します")
+
+# The printed 修了証 of a paper participant (events/paper_certificates.py).
+PRINTED_REVOKE_REASON_REQUIRED = _("取り消しの理由を入力してください（確認ページには表示されません）。")
+PRINTED_ALREADY_REVOKED = _("この修了証はすでに取り消されています。")
+PRINTED_REVOKED_DONE = _("%(name)s さんの印刷した修了証を取り消しました。確認ページでは「失効」と表示されます。")
+PRINTED_VALID = _("この修了証は本サイトが発行した有効なものです（養成講座の会場で印刷して交付されました）。")
+PRINTED_VALID_CLAIMED = _("この修了証は有効です。ご本人がアカウントに受け取り済みです。")
+PRINTED_REVOKED = _("この修了証は取り消されています。現在は有効ではありません。")
+PRINTED_NAME_MATCH = _("一致：入力された氏名は、この修了証に記録された氏名と一致します。")

@@ -494,11 +494,13 @@ class WorkshopChange(models.Model):
 
 
 class WorkshopChangeNotice(models.Model):
-    """The change e-mail sent to one registration: claimed before sending (unique), released if sending fails."""
+    """The change e-mail sent to one registration: claimed before sending (unique; `claimed_at`, a lease), marked
+    `sent_at` once the SMTP server took it, released if sending fails (lms/leases.py)."""
 
     change = models.ForeignKey(WorkshopChange, on_delete=models.CASCADE, related_name="notices")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="change_notices")
-    sent_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["change", "registration"], name="events_one_change_notice")]
@@ -532,6 +534,16 @@ class PaperParticipant(models.Model):
     certificate = models.ForeignKey(
         "certificates.Certificate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The printed 修了証 (events/paper_certificates.py): its own unguessable number and signature, so an employer can
+    # verify it online from the day it is printed (/verify/paper/<number>/), claimed or not; revoked by the trainer.
+    printed_number = models.CharField(_("印刷した修了証の番号"), max_length=32, unique=True, null=True, blank=True)
+    printed_key_id = models.CharField(_("署名鍵ID"), max_length=64, blank=True, db_default="")
+    printed_signature = models.CharField(_("署名"), max_length=128, blank=True, db_default="")
+    printed_revoked_at = models.DateTimeField(_("印刷した修了証の取り消し日時"), null=True, blank=True)
+    printed_revoked_reason = models.CharField(_("取り消しの理由"), max_length=500, blank=True, db_default="")
+    printed_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("紙の名簿で参加した方")
@@ -551,8 +563,12 @@ class PaperParticipant(models.Model):
 
     @property
     def number(self) -> str:
-        """The printed certificate's number (before it is claimed into an account)."""
-        return f"P{self.workshop_id:05d}-{self.pk:05d}"
+        """The printed certificate's number (verifiable online, claimed or not); assigned when recorded."""
+        return self.printed_number or ""
+
+    @property
+    def printed_is_revoked(self) -> bool:
+        return self.printed_revoked_at is not None
 
 
 class WalkInCode(models.Model):
@@ -579,12 +595,15 @@ class WalkInCode(models.Model):
 
 
 class RegistrationNotice(models.Model):
-    """An e-mail sent about a registration. Unique per kind, so a retried or repeated task sends each notice once:
-    the row is claimed before sending and released if sending fails."""
+    """An e-mail about a registration. Unique per kind, so a retried or repeated task sends each notice once: the row
+    is claimed before sending (`claimed_at`, a lease: a claim whose sender died is taken again after
+    NOTICE_LEASE_SECONDS), marked `sent_at` once the SMTP server took it, and released if sending fails
+    (lms/leases.py)."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("種類"), max_length=30, choices=NoticeKind.choices)
-    sent_at = models.DateTimeField(_("送信日時"))
+    claimed_at = models.DateTimeField(_("送信を始めた日時"), default=timezone.now)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("送信したお知らせ")

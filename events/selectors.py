@@ -278,14 +278,20 @@ def workshop_figures(workshop: WorkshopPage, registrations, paper=()) -> Worksho
 
 
 # Paperwork dates the console reminds the trainer of (issue 17.7: a plan a month before, a report within two weeks).
-PLAN_DUE_BEFORE = dt.timedelta(days=30)
-REPORT_DUE_AFTER = dt.timedelta(days=14)
 
 
 def paperwork_dates(workshop: WorkshopPage) -> dict:
+    """When the 開催計画 and 実施報告 are due (settings EVENTS_PLAN_DUE_DAYS_BEFORE / EVENTS_REPORT_DUE_DAYS_AFTER:
+    issue 17's "a month before" and "within two weeks after" by default)."""
+    from django.conf import settings
+
+    before = settings.EVENTS_PLAN_DUE_DAYS_BEFORE
+    after = settings.EVENTS_REPORT_DUE_DAYS_AFTER
     return {
-        "plan_due": timezone.localtime(workshop.starts_at - PLAN_DUE_BEFORE).date(),
-        "report_due": timezone.localtime(workshop.ends_at + REPORT_DUE_AFTER).date(),
+        "plan_due": timezone.localtime(workshop.starts_at - dt.timedelta(days=before)).date(),
+        "report_due": timezone.localtime(workshop.ends_at + dt.timedelta(days=after)).date(),
+        "plan_days_before": before,
+        "report_days_after": after,
     }
 
 

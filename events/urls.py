@@ -24,5 +24,6 @@ urlpatterns = [
     path("workshops/<int:pk>/paper/import/", trainer.paper_import, name="paper_import"),
     path("workshops/<int:pk>/paper/template.<str:kind>", trainer.paper_template, name="paper_template"),
     path("workshops/<int:pk>/paper/<int:participant_pk>/delete/", trainer.paper_delete, name="paper_delete"),
+    path("workshops/<int:pk>/paper/<int:participant_pk>/revoke/", trainer.paper_revoke, name="paper_revoke"),
     path("workshops/<int:pk>/paper/certificates/", trainer.paper_certificates, name="paper_certificates"),
 ]

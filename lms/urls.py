@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from certificates.api import api as certificates_api
+from events.views import paper_verify
 from home import views as home_views
 from lms import views
 from lms.accounts.mfa import enrolment_required
@@ -50,6 +51,9 @@ urlpatterns = [
     path("mypage/", include("lms.accounts.urls")),
     path("regions/", include("lms.regions.urls")),
     path("api/v1/", certificates_api.urls),
+    # A paper participant's printed 修了証 (events/paper_certificates.py); /verify/ sends its numbers here.
+    path("verify/paper/<str:number>/", paper_verify.verify, name="paper_verify"),
+    path("verify/paper/<str:number>/name-check/", paper_verify.name_check, name="paper_verify_name_check"),
     path("", include("certificates.urls")),
     path("trainer/", include("events.urls")),
     path("c/", include("events.short_urls")),

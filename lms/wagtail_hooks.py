@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.action_menu import WorkflowMenuItem
 
+from lms.accounts.policy import EDITOR_GROUPS
 from lms.moderation import approval_message, approve_label, scheduled_go_live
 
 
@@ -39,7 +40,7 @@ SITE_WIDE_REPORTS = {"locked-pages", "workflows", "workflow-tasks", "site-histor
 
 def edits_site_content(user) -> bool:
     """Editors, moderators and superusers edit the site's pages; trainers and officers only their own areas."""
-    return user.is_superuser or user.groups.filter(name__in=("Editors", "Moderators")).exists()
+    return user.is_superuser or user.groups.filter(name__in=EDITOR_GROUPS).exists()
 
 
 @hooks.register("construct_reports_menu")

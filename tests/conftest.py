@@ -46,7 +46,7 @@ def _clear_cache():
     from django.core.cache import cache
 
     from certificates.verifications import discard_local_counts
-    from lms.reports.tables import forget_cached_plans
+    from lms.reports.plans import forget_cached_plans
 
     cache.clear()
     # Each test's data is rolled back, and a frozen clock can give two tests the same data version.

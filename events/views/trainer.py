@@ -304,18 +304,48 @@ def paper_delete(request, pk: int, participant_pk: int):
 def paper_certificates(request, pk: int):
     """Printable 修了証 (A4) and a wallet card per paper participant, each with its one-time claim code."""
     workshop = _workshop_or_404(request, pk)
+    from certificates.rendering import data_url, qr_png
+
+    from ..paper_certificates import assign_printed_number, verification_url
+
     participants = list(
-        workshop.paper_participants.filter(claimed_at__isnull=True).select_related("municipality__prefecture").order_by("furigana", "id")
+        workshop.paper_participants.filter(claimed_at__isnull=True, printed_revoked_at__isnull=True)
+        .select_related("municipality__prefecture")
+        .order_by("furigana", "id")
     )
     only = request.GET.get("p", "")
     if only.isdigit():
         participants = [p for p in participants if p.pk == int(only)]
+    sheets = []
+    for participant in participants:
+        assign_printed_number(participant)  # recorded before printed numbers existed: numbered on the day printed
+        url = verification_url(participant)
+        sheets.append({"p": participant, "verify_url": url, "qr": data_url(qr_png(url), "image/png")})
     context = {
         "workshop": workshop,
-        "participants": participants,
+        "sheets": sheets,
+        "verify_page_url": settings.SITE_URL.rstrip("/") + reverse("certificates:verify"),
         "claim_url": settings.SITE_URL.rstrip("/") + reverse("events_short:claim"),
     }
     return TemplateResponse(request, "events/trainer/paper_certificates.html", context)
+
+
+@require_POST
+@login_required
+def paper_revoke(request, pk: int, participant_pk: int):
+    """Withdraw a printed 修了証 (printed in error or for the wrong person), with a reason: the verify page answers
+    失効 and the claim code stops working."""
+    from ..paper_certificates import revoke_printed_certificate
+
+    workshop = _workshop_or_404(request, pk)
+    participant = _paper_or_404(workshop, participant_pk)
+    try:
+        revoke_printed_certificate(participant=participant, reason=request.POST.get("reason", ""), by=request.user)
+    except services.WorkshopError as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(request, messages.PRINTED_REVOKED_DONE % {"name": participant.full_name})
+    return redirect(_roster_url(workshop) + "#paper")
 
 
 # --- Changing the date, time, place or capacity -------------------------------------------------------------------

@@ -13,14 +13,14 @@ DEMO_LEARNERS = 30_000
 def seed_reports() -> list[str]:
     from lms.accounts.models import User
 
-    from . import rollups, synth, tasks
+    from . import compute, synth, tasks
 
     if User.objects.filter(email__endswith=f"@{synth.SYNTH_DOMAIN}").exists():
         return ["地域別レポート: 合成受講者は作成済みです。"]
     count = getattr(settings, "DEMO_REPORT_LEARNERS", DEMO_LEARNERS)
     if count <= 0:
         return []
-    course, _modules = rollups.course_modules()
+    course, _modules = compute.course_modules()
     if course is None:
         return [
             "地域別レポート: 講座がないため合成受講者は作りません（先に seed_course を実行してください）。"

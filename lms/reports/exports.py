@@ -1,4 +1,4 @@
-"""Report downloads with exactly the cells of the screen (lms.reports.tables): CSV in UTF-8 with a BOM and CRLF
+"""Report downloads with exactly the cells of the screen (lms.reports.layout): CSV in UTF-8 with a BOM and CRLF
 (Japanese Excel opens it without mojibake) and XLSX (openpyxl, already used by the workshop exports). Hidden counts
 carry the same labels as on screen (「<10」, 「秘匿」, 「—」); text cells that a spreadsheet would run as a formula
 (starting with =, +, -, @) are neutralised with a leading apostrophe."""
@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .layout import Report, display, export_value
 from .privacy import Rate
-from .tables import Report, display, export_value
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -132,7 +132,7 @@ def import_population(*, data: bytes, as_of: dt.date, source: str) -> Population
         )
         for code, residents in parsed.cities.items()
     )
-    from .rollups import mark_data_changed
+    from .refresh import mark_data_changed
 
     mark_data_changed()
     return parsed

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Min, Sum
-from django.utils import timezone
 
 from lms.accounts.enums import AgeBand, OccupationField
 from lms.regions.enums import MunicipalityKind
 from lms.regions.models import Municipality, Prefecture
 
+from .compute import course_modules
 from .models import (
     COUNTER_FIELDS,
     MODULE_COUNT,
@@ -29,7 +30,7 @@ from .models import (
     PrefectureLearnerMonth,
     PrefectureQuizYear,
 )
-from .rollups import course_modules, fiscal_year_of
+from .periods import current_fiscal_year, fiscal_year_months, month_label
 
 NATION = "nation"
 PREFECTURE = "prefecture"
@@ -71,15 +72,6 @@ def area_for_municipality(code: str) -> Area:
 # --- periods --------------------------------------------------------------------------------------------------
 
 
-def current_fiscal_year(today: dt.date | None = None) -> int:
-    return fiscal_year_of(today or timezone.localdate())
-
-
-def fiscal_year_months(fy: int) -> list[dt.date]:
-    """The 12 first-of-month dates of a fiscal year, April to March."""
-    return [dt.date(fy + (m < 4), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
-
-
 def fiscal_years_available() -> list[int]:
     """Fiscal years with any data, newest first; always includes the current one."""
     current = current_fiscal_year()
@@ -89,6 +81,31 @@ def fiscal_years_available() -> list[int]:
 
 
 # --- figures ----------------------------------------------------------------------------------------------------
+
+
+class MonthRow(NamedTuple):
+    month: dt.date
+    registered: int
+    started: int
+    completed: int
+
+    @property
+    def key(self) -> str:
+        return self.month.isoformat()
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)
+
+
+class BreakdownRow(NamedTuple):
+    """One row of the age band or occupation breakdown."""
+
+    key: str
+    label: str
+    registered: int
+    started: int
+    completed: int
 
 
 @dataclass
@@ -102,9 +119,9 @@ class Figures:
     workshops_held: int = 0
     workshop_attendance: int = 0
     population: int | None = None  # residents, if imported
-    by_month: list[tuple[dt.date, int, int, int]] = field(default_factory=list)  # (month, registered, started, completed)
-    by_age_band: list[tuple[str, str, int, int, int]] = field(default_factory=list)  # (key, label, reg, started, completed)
-    by_occupation: list[tuple[str, str, int, int, int]] = field(default_factory=list)
+    by_month: list[MonthRow] = field(default_factory=list)
+    by_age_band: list[BreakdownRow] = field(default_factory=list)
+    by_occupation: list[BreakdownRow] = field(default_factory=list)
 
     @property
     def completed(self) -> int:
@@ -174,52 +191,93 @@ def population(area: Area) -> int | None:
 
 
 def figures(area: Area, fy: int) -> Figures:
-    """Every figure of one area and fiscal year (four small queries on the roll-ups)."""
-    months = fiscal_year_months(fy)
-    rows = (
-        _learner_rows(area)
-        .filter(month__gte=months[0], month__lte=months[-1])
-        .values("month", "age_band", "occupation")
-        .annotate(**{name: Sum(name) for name in COUNTER_FIELDS})
-        .order_by()
-    )
-    result = Figures()
-    by_month = {month: [0, 0, 0] for month in months}
-    by_age = {key: [0, 0, 0] for key in AgeBand.values}
-    occupations = [*OccupationField.values, UNKNOWN_OCCUPATION]
-    by_occupation = {key: [0, 0, 0] for key in occupations}
-    for row in rows:
-        completed = row["completed_online"] + row["completed_workshop"]
-        triple = (row["registered"], row["started"], completed)
-        result.registered += row["registered"]
-        result.started += row["started"]
-        result.completed_online += row["completed_online"]
-        result.completed_workshop += row["completed_workshop"]
-        result.certificates_valid += row["certificates_valid"]
-        for n in range(MODULE_COUNT):
-            result.module_passed[n] += row[f"passed_{n + 1}"]
-        for target in (
-            by_month[row["month"]],
-            by_age.setdefault(row["age_band"], [0, 0, 0]),
-            by_occupation.setdefault(row["occupation"] or UNKNOWN_OCCUPATION, [0, 0, 0]),
-        ):
-            for i in range(3):
-                target[i] += triple[i]
-    result.by_month = [(month, *by_month[month]) for month in months]
-    age_labels = dict(AgeBand.choices)
-    result.by_age_band = [(key, str(age_labels.get(key, key)), *values) for key, values in by_age.items()]
-    occupation_labels = {**dict(OccupationField.choices), UNKNOWN_OCCUPATION: UNKNOWN_OCCUPATION_LABEL}
-    result.by_occupation = [
-        (key, str(occupation_labels.get(key, key)), *values) for key, values in by_occupation.items()
-    ]
-    workshops = (
-        _workshop_rows(area)
-        .filter(month__gte=months[0], month__lte=months[-1])
-        .aggregate(held=Sum("workshops_held"), attendance=Sum("attendance"))
-    )
-    result.workshops_held = workshops["held"] or 0
-    result.workshop_attendance = workshops["attendance"] or 0
+    """Every figure of one area and fiscal year (a few small queries on the roll-ups)."""
+    result = figures_by(_learner_rows(area), _workshop_rows(area), fy).get("") or empty_figures(fy)
     result.population = population(area)
+    return result
+
+
+def municipality_figures(prefecture_code: str, fy: int) -> dict[str, Figures]:
+    """figures() for every municipality of a prefecture with data in the year at once (the same queries, grouped by
+    municipality, instead of one set per municipality). Populations are filled by the caller."""
+    return figures_by(
+        CityLearnerMonth.objects.filter(prefecture_code=prefecture_code),
+        CityWorkshopMonth.objects.filter(prefecture_code=prefecture_code),
+        fy,
+        by="municipality_code",
+    )
+
+
+def empty_figures(fy: int) -> Figures:
+    """The figures of an area without data: zeros, with every month and breakdown row."""
+    return figures_by(CityLearnerMonth.objects.none(), CityWorkshopMonth.objects.none(), fy, keys=[""])[""]
+
+
+def figures_by(learners, workshops, fy: int, *, by: str | None = None, keys=()) -> dict[str, Figures]:
+    """The one implementation of the figures: roll-up rows of one fiscal year summed per value of the column `by`
+    (None: all rows, answered under ""), as Figures with every month, age band and occupation row (0 where none).
+    `keys`: answer these too even without rows. Three grouped queries on the learner rows, one on the workshops."""
+    months = fiscal_year_months(fy)
+    learners = learners.filter(month__gte=months[0], month__lte=months[-1])
+    workshops = workshops.filter(month__gte=months[0], month__lte=months[-1])
+    group = [by] if by else []
+    occupations = [*OccupationField.values, UNKNOWN_OCCUPATION]
+    result: dict[str, Figures] = {}
+    parts: dict[str, dict] = {}
+
+    def entry(code: str) -> Figures:
+        if code not in result:
+            result[code] = Figures()
+            parts[code] = {
+                "month": {month: [0, 0, 0] for month in months},
+                "age": {key: [0, 0, 0] for key in AgeBand.values},
+                "occupation": {key: [0, 0, 0] for key in occupations},
+            }
+        return result[code]
+
+    for code in keys:
+        entry(code)
+    counters = {name: Sum(name) for name in COUNTER_FIELDS}
+    for row in learners.values(*group, "month").annotate(**counters).order_by():
+        figures = entry(row[by] if by else "")
+        figures.registered += row["registered"]
+        figures.started += row["started"]
+        figures.completed_online += row["completed_online"]
+        figures.completed_workshop += row["completed_workshop"]
+        figures.certificates_valid += row["certificates_valid"]
+        for n in range(MODULE_COUNT):
+            figures.module_passed[n] += row[f"passed_{n + 1}"]
+        completed = row["completed_online"] + row["completed_workshop"]
+        parts[row[by] if by else ""]["month"][row["month"]] = [row["registered"], row["started"], completed]
+    triple = {name: Sum(name) for name in ("registered", "started", "completed_online", "completed_workshop")}
+    for column, kind in (("age_band", "age"), ("occupation", "occupation")):
+        for row in learners.values(*group, column).annotate(**triple).order_by():
+            code = row[by] if by else ""
+            entry(code)
+            target = parts[code][kind].setdefault(row[column] or UNKNOWN_OCCUPATION, [0, 0, 0])
+            target[0] += row["registered"]
+            target[1] += row["started"]
+            target[2] += row["completed_online"] + row["completed_workshop"]
+    sums = {"held": Sum("workshops_held"), "attendance": Sum("attendance")}
+    held = workshops.values(by).annotate(**sums).order_by() if by else [workshops.aggregate(**sums)]
+    for row in held:
+        if not row["held"] and not row["attendance"]:
+            continue
+        figures = entry(row[by] if by else "")
+        figures.workshops_held = row["held"] or 0
+        figures.workshop_attendance = row["attendance"] or 0
+    age_labels = dict(AgeBand.choices)
+    occupation_labels = {**dict(OccupationField.choices), UNKNOWN_OCCUPATION: UNKNOWN_OCCUPATION_LABEL}
+    for code, figures in result.items():
+        mine = parts[code]
+        figures.by_month = [MonthRow(month, *mine["month"][month]) for month in months]
+        figures.by_age_band = [
+            BreakdownRow(key, str(age_labels.get(key, key)), *values) for key, values in mine["age"].items()
+        ]
+        figures.by_occupation = [
+            BreakdownRow(key, str(occupation_labels.get(key, key)), *values)
+            for key, values in mine["occupation"].items()
+        ]
     return result
 
 
@@ -255,6 +313,23 @@ def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
             if n == number and key and key not in known:
                 module.questions.append(QuestionQuiz(key, key, attempts_q, correct_q))
         result.append(module)
+    return result
+
+
+def municipality_quiz(prefecture_code: str, fy: int) -> dict[str, dict[tuple[int, str], tuple[int, int]]]:
+    """First attempts and first correct per (module, question key) for every municipality of a prefecture."""
+    rows = (
+        CityQuizYear.objects.filter(prefecture_code=prefecture_code, fiscal_year=fy)
+        .values("municipality_code", "module_number", "question_key")
+        .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
+        .order_by()
+    )
+    result: dict[str, dict] = {}
+    for row in rows:
+        result.setdefault(row["municipality_code"], {})[(row["module_number"], row["question_key"])] = (
+            row["attempts"],
+            row["correct"],
+        )
     return result
 
 

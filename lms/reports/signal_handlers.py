@@ -1,10 +1,10 @@
 """Thin receivers that mark a learner's report cells dirty in the same transaction as a change the refresh could not
 find by itself: sign-up and deletion (User), a move, new age band or occupation, or withdrawn consent (LearnerProfile),
 a revoked certificate, erased personal data. New quiz attempts, enrolments and certificates are found by the refresh's
-own scan of the newest rows (lms.reports.rollups.refresh), so the quiz submit — a hot path with a fixed query budget
+own scan of the newest rows (lms.reports.refresh.refresh), so the quiz submit — a hot path with a fixed query budget
 — gets no extra statement."""
 
-from .rollups import mark_dirty
+from .refresh import mark_dirty
 
 
 def handle_learner_changed(sender, instance, **kwargs):

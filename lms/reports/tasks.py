@@ -5,11 +5,11 @@ audit."""
 
 from celery import shared_task
 
-from . import plans, rollups
+from . import plans, refresh
 
 
 def refresh_with_plans() -> dict:
-    result = rollups.refresh()
+    result = refresh.refresh()
     if result.get("rebuilt"):
         result.update(plans.refresh_all_plans())
     else:
@@ -18,7 +18,7 @@ def refresh_with_plans() -> dict:
 
 
 def rebuild_with_plans() -> dict:
-    result = rollups.rebuild_all()
+    result = refresh.rebuild_all()
     result.update(plans.refresh_all_plans())
     return result
 

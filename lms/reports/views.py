@@ -21,7 +21,8 @@ from lms.regions.models import Municipality, Prefecture
 
 from . import exports, messages, selectors
 from .forms import ReportPickerForm, region_choices
-from .tables import area_url, build_report, fiscal_year_label
+from .layout import area_url, build_report
+from .periods import fiscal_year_label
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -16,7 +16,7 @@ from django.db.models import Max, Sum
 
 from courses.seeding import seed_course
 from lms.accounts.models import LearnerProfile
-from lms.reports import plans, rollups, selectors
+from lms.reports import plans, refresh, selectors
 from lms.reports.models import (
     CityLearnerMonth,
     CityQuizYear,
@@ -78,7 +78,7 @@ def run(ctx) -> dict:
             call_command("synth_learners", count=learners, seed=1, no_rollups=True, stdout=quiet)
         synth_s = round(time.perf_counter() - t0, 1)
     t0 = time.perf_counter()
-    rollups.rebuild_all()
+    refresh.rebuild_all()
     rebuild_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     planned = plans.refresh_all_plans()  # what the nightly rebuild task does next: every prefecture's plan

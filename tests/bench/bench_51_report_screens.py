@@ -2,7 +2,7 @@
 tables, SVG charts, template) and the XLSX export, timed in-process through the test client on the synthetic
 learners bench_50_reports made (median and p90). Where the screens add to the selectors' time: the plan reads every
 municipality of the prefecture at once and decides suppression for all of them. Each process keeps the plan until the
-roll-ups change (lms.reports.tables.cached_prefecture_plan), so two figures per screen: `…_median_ms` is the first
+roll-ups change (lms.reports.plans.cached_prefecture_plan), so two figures per screen: `…_median_ms` is the first
 view after a refresh changed the data (the process's copy is stale, every request here: the request reads the
 figures and applies the disclosure plan the refresh job stored, lms.reports.plans), `…_warm_median_ms` a view while
 the data is unchanged (the usual case between two refreshes a minute apart)."""
@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from lms.accounts.models import User
-from lms.reports import rollups, selectors
+from lms.reports import refresh, selectors
 
 SCREENS = {
     "prefecture_tottori": "/admin/reports/regions/pref/31/",
@@ -34,7 +34,7 @@ def _time(client: Client, url: str, repeat: int, *, data_changed: bool) -> tuple
     times = []
     for _ in range(repeat):
         if data_changed:
-            rollups.mark_data_changed()
+            refresh.mark_data_changed()
         t0 = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - t0) * 1000)

@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Production (PostgreSQL) keeps its connections (CONN_MAX_AGE in lms/settings/base.py); SQLite's default of a new
     # connection per request re-reads the whole schema on every request that touches the database.
     DATABASES["default"]["CONN_MAX_AGE"] = 60
+# The servers the benchmarks start run as production does: anonymous pages from the page cache (lms/pagecache).
+PAGE_CACHE_ENABLED = True
+WORKSHOP_FEED_CACHE_ENABLED = True

@@ -1,10 +1,13 @@
 """Issue 17 "Done when", in a real browser against the live server: a trainer creates a workshop from the console,
 two learners register (one waitlisted), the trainer moves the time (both get the change with a new .ics), records a
 paper participant and imports a two-row sign-in sheet, shows the kiosk check-in screen and a learner checks in by
-opening its short URL, the trainer closes the workshop and prints the paper participants' certificates, and one of
-them later claims hers into an account. axe-core runs on the pages visited."""
+scanning its QR code (decoded from the kiosk's screenshot), the trainer closes the workshop and prints the paper
+participants' certificates, an employer verifies one by scanning the QR code on the printed sheet, and she later signs
+up (the real sign-up form and e-mail confirmation) and claims it into her new account. axe-core runs on the pages
+visited."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -19,6 +22,7 @@ from events.models import PaperParticipant, Registration, WorkshopPage
 from tests.accounts.factories import UserFactory
 from tests.certificates.factories import make_course
 from tests.e2e.conftest import PHONE
+from tests.e2e.test_signup_journey import confirm_from_mail, fill_sign_up
 from tests.e2e.test_workshop_journey import local, log_in
 from tests.events.factories import make_trainer
 
@@ -31,6 +35,15 @@ def ics(message):
     (attachment,) = [a for a in message.attachments if a[0] == "workshop.ics"]
     (event,) = Calendar.from_ical(attachment[1]).walk("VEVENT")
     return event
+
+
+def scan(locator) -> str:
+    """What a phone's camera reads from the QR code on the screen or the sheet."""
+    import zxingcpp
+    from PIL import Image
+
+    (decoded,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(locator.screenshot())))
+    return decoded.text
 
 
 def test_a_trainers_day_from_creating_to_a_claimed_paper_certificate(live_server, browser, axe_check, tmp_path):
@@ -116,7 +129,8 @@ def test_a_trainers_day_from_creating_to_a_claimed_paper_certificate(live_server
     page.get_by_role("link", name="出席受付のQRコードを表示").click()
     expect(page.locator("#checkin-qr")).to_be_visible()
     axe_check(page, label="kiosk")
-    url = page.locator("#checkin-url").get_attribute("href")
+    url = scan(page.locator("#checkin-qr"))
+    assert url == page.locator("#checkin-url").get_attribute("href")
     assert "/c/" in url and url.isascii() and len(url) < 80
     phones[first.email].goto(base + url[url.index("/c/"):])
     expect(phones[first.email].get_by_text("出席を記録しました。")).to_be_visible()
@@ -132,12 +146,33 @@ def test_a_trainers_day_from_creating_to_a_claimed_paper_certificate(live_server
         hana = PaperParticipant.objects.get(full_name="紙野 ハナ")
         expect(page.locator("article.sheet", has_text="紙野 ハナ")).to_contain_text(hana.claim_code)
         expect(page.locator("article.sheet", has_text="紙野 ハナ")).to_contain_text(TITLE)
+        hana_sheet = page.locator("article.sheet", has_text="紙野 ハナ")
+        expect(hana_sheet).to_contain_text(hana.printed_number)
+        printed_qr = scan(hana_sheet.locator("img.sheet__qr"))
     assert Certificate.objects.filter(holder=first).exists()
 
-    # 7. Later, 紙野 ハナ makes an account and types the code from her card.
-    hana_account = UserFactory(email="hana@example.jp", profile__full_name="紙野 ハナ", profile__furigana="かみの はな")
+    # 7. An employer scans the printed sheet's QR code: valid, initials only, the printed name checks out.
+    employer = browser.new_context(viewport=PHONE, locale="ja-JP", timezone_id="Asia/Tokyo", is_mobile=True).new_page()
+    assert printed_qr.endswith(f"/verify/paper/{hana.printed_number}/?s={hana.printed_signature}")
+    employer.goto(base + printed_qr[printed_qr.index("/verify/"):])
+    expect(employer.get_by_role("heading", name="有効な修了証です")).to_be_visible()
+    expect(employer.locator(".verify-facts")).to_contain_text("K. H.")
+    expect(employer.locator(".verify-facts")).not_to_contain_text("紙野")
+    axe_check(employer, label="printed certificate verified")
+    employer.get_by_role("textbox", name=re.compile("修了証に印字された氏名で照合")).fill("紙野 ハナ")
+    employer.get_by_role("button", name="氏名を照合する").click()
+    expect(employer.locator(".name-check-result")).to_contain_text("一致")
+
+    # 8. Later, 紙野 ハナ opens the address on her card, signs up (new account, e-mail confirmed) and types the code.
+    mail.outbox.clear()
     phone = browser.new_context(viewport=PHONE, locale="ja-JP", timezone_id="Asia/Tokyo", is_mobile=True).new_page()
-    log_in(phone, base, hana_account.email)
+    phone.goto(base + "/c/claim/")
+    expect(phone.get_by_text("修了証を受け取るには、ログインしてください", exact=False)).to_be_visible()
+    phone.get_by_role("link", name="新規登録").first.click()
+    fill_sign_up(phone, email="hana@example.jp", name="紙野 ハナ", furigana="かみの はな", age_band="80歳以上")
+    confirm_from_mail(phone, base)
+    hana_account = PaperParticipant._meta.get_field("claimed_by").related_model.objects.get(email="hana@example.jp")
+    assert not hana_account.certificates.exists()
     phone.goto(base + "/c/claim/")
     axe_check(phone, label="claim")
     phone.get_by_label(re.compile("受け取りコード")).fill(hana.claim_code.lower())
@@ -146,4 +181,7 @@ def test_a_trainers_day_from_creating_to_a_claimed_paper_certificate(live_server
     hana.refresh_from_db()
     assert hana.claimed_by == hana_account and hana.certificate.holder == hana_account
     assert hana.certificate.workshop_id == workshop.pk
+    employer.reload()
+    expect(employer.get_by_role("heading", name="有効な修了証です")).to_be_visible()
+    expect(employer.locator(".verify-facts")).to_contain_text("アカウントに受け取り済み")
     desk.close()

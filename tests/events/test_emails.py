@@ -25,6 +25,7 @@ WHAT_TO_DO = {
     NoticeKind.REMINDER: ["明日開催", "QRコード", "ログインしてください"],
     NoticeKind.WORKSHOP_CANCELLED: ["中止になりました", "講座・研修会の一覧"],
     NoticeKind.OFFERED: ["空きが出ました", "参加する", "次にお待ちの方"],
+    NoticeKind.REGISTRATION_CANCELLED: ["申し込みを取り消しました", "カレンダーの予定が取り消されます", "改めて申し込めます"],
 }
 
 

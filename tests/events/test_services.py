@@ -191,9 +191,49 @@ def test_cancelling_promotes_the_first_person_waiting_and_tells_them(django_capt
     assert waiting_1.status == RegistrationStatus.CONFIRMED
     assert waiting_2.status == RegistrationStatus.WAITLISTED
     assert services.waitlist_position(waiting_2) == 1
-    assert [m.to for m in mail.outbox] == [["waiting1@example.jp"]]
-    assert "キャンセル待ちから参加が確定しました" in mail.outbox[0].subject
-    assert mail.outbox[0].attachments[0][0] == "workshop.ics"
+    promoted = [m for m in mail.outbox if m.to != [first.user.email]]
+    assert [m.to for m in promoted] == [["waiting1@example.jp"]]
+    assert "キャンセル待ちから参加が確定しました" in promoted[0].subject
+    assert promoted[0].attachments[0][0] == "workshop.ics"
+
+
+def test_a_learner_who_cancels_gets_one_confirmation_through_the_outbox(django_capture_on_commit_callbacks):
+    """Issue 16 gap (issue 17 follow-up): the person who cancelled is told, once, with an .ics that removes the
+    event from their calendar (same UID, METHOD:CANCEL, STATUS:CANCELLED); queued through the outbox."""
+    from icalendar import Calendar
+
+    from lms.outbox.models import OutboxMessage
+
+    workshop = make_workshop(capacity=3, title="鳥取市つながりサポーター養成講座")
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(workshop, UserFactory(email="cancels@example.jp"))
+    (confirmed_ics,) = [a for a in mail.outbox[-1].attachments if a[0] == "workshop.ics"]
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.cancel_registration(registration=registration, user=registration.user)
+    # Recorded in the outbox with the cancellation (kept there if the broker is down), published after commit.
+    assert OutboxMessage.objects.filter(key=f"notice:{registration.pk}:registration_cancelled").exists()
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    (message,) = mail.outbox
+    assert message.to == ["cancels@example.jp"]
+    assert message.subject.endswith("申し込みの取り消しを受け付けました：鳥取市つながりサポーター養成講座")
+    assert "申し込みを取り消しました" in message.body
+    (name, content, mimetype) = message.attachments[0]
+    assert name == "workshop.ics" and "method=CANCEL" in mimetype
+    calendar = Calendar.from_ical(content)
+    (event,) = calendar.walk("VEVENT")
+    (before,) = Calendar.from_ical(confirmed_ics[1]).walk("VEVENT")
+    assert str(calendar["method"]) == "CANCEL" and str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]) == str(before["uid"])
+
+    # Cancelling again, a redelivered task, or a retried send: no second e-mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(registration=registration, user=registration.user)
+    assert services.send_registration_notice(registration_id=registration.pk, kind="registration_cancelled") is False
+    assert len(mail.outbox) == 1
 
 
 def test_cancelling_twice_changes_nothing_and_promotes_once():
@@ -276,7 +316,7 @@ def test_a_notice_that_fails_to_send_is_released_so_the_retry_sends_it(monkeypat
     assert len(mail.outbox) == 1
 
 
-def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_file():
+def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_file(django_capture_on_commit_callbacks):
     tz = timezone.get_current_timezone()
     now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=tz)
     with time_machine.travel(now, tick=False):
@@ -287,8 +327,10 @@ def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_f
         register(later)
         mail.outbox.clear()
 
-        assert services.queue_due_reminders(now=now) == 1
-        assert services.queue_due_reminders(now=now) == 0
+        with django_capture_on_commit_callbacks(execute=True):  # queued through the outbox, after commit
+            assert services.queue_due_reminders(now=now) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.queue_due_reminders(now=now) == 0
     assert [m.to for m in mail.outbox] == [["remind-me@example.jp"]]
     assert "明日開催" in mail.outbox[0].subject
     assert mail.outbox[0].attachments[0][0] == "workshop.ics"
@@ -619,6 +661,27 @@ def attended(workshop, user=None):
         checked_in_at=timezone.now(),
         check_in_method=CheckInMethod.QR,
     )
+
+
+def test_closing_renders_the_attendees_pdfs_in_one_batch(django_capture_on_commit_callbacks, monkeypatch):
+    """Issue 20.2: the closing queues its certificates' PDFs as batch tasks (certificates.services.batched_renders),
+    not one render task per attendee; every PDF is rendered."""
+    from certificates import services as certificate_services
+    from certificates import tasks as certificate_tasks
+    from certificates.enums import RenderStatus
+
+    make_course()
+    workshop = in_session()
+    came = [attended(workshop) for _ in range(3)]
+    batches, singles = [], []
+    real_batch = certificate_services.render_batch
+    monkeypatch.setattr(certificate_services, "render_batch", lambda **kw: batches.append(kw["certificate_ids"]) or real_batch(**kw))
+    monkeypatch.setattr(certificate_tasks, "_render_one", lambda *args: singles.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_workshop_closing(workshop=workshop, by=make_trainer())
+    certificates = Certificate.objects.filter(holder__in=[r.user for r in came])
+    assert batches == [sorted(certificates.values_list("pk", flat=True))] and singles == []
+    assert set(certificates.values_list("render_status", flat=True)) == {RenderStatus.DONE}
 
 
 def test_closing_issues_completion_and_a_certificate_to_every_attendee_once(django_capture_on_commit_callbacks):

@@ -451,3 +451,16 @@ def test_the_console_reminds_the_trainer_of_the_plan_and_report_dates(client, tr
     report_due = timezone.localtime(workshop.ends_at + dt.timedelta(days=14)).date()
     assert f"開催計画 <strong>{plan_due.year}年{plan_due.month}月{plan_due.day}日</strong>" in body
     assert f"実施報告 <strong>{report_due.year}年{report_due.month}月{report_due.day}日</strong>" in body
+    assert "開始の30日前まで、実施報告は終了後14日以内" in body
+
+
+def test_the_paperwork_dates_follow_the_settings(client, trainer, settings):
+    settings.EVENTS_PLAN_DUE_DAYS_BEFORE = 21
+    settings.EVENTS_REPORT_DUE_DAYS_AFTER = 7
+    workshop = make_workshop(starts_in=dt.timedelta(days=40))
+    body = client.get(url("workshop", workshop)).content.decode()
+    plan_due = timezone.localtime(workshop.starts_at - dt.timedelta(days=21)).date()
+    report_due = timezone.localtime(workshop.ends_at + dt.timedelta(days=7)).date()
+    assert f"開催計画 <strong>{plan_due.year}年{plan_due.month}月{plan_due.day}日</strong>" in body
+    assert f"実施報告 <strong>{report_due.year}年{report_due.month}月{report_due.day}日</strong>" in body
+    assert "開始の21日前まで、実施報告は終了後7日以内" in body

@@ -1,5 +1,5 @@
 """Report figures counted straight from the raw rows (users, profiles, enrolments, progress, attempts, certificates,
-workshops), written independently of lms.reports.rollups so tests can check the roll-ups against them."""
+workshops), written independently of lms.reports.compute so tests can check the roll-ups against them."""
 
 from __future__ import annotations
 

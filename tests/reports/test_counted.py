@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from lms.accounts.models import User
-from lms.reports import rollups, selectors
+from lms.reports import refresh, selectors
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,38 +51,38 @@ def _confirm_last_mail(client):
 
 def test_an_unverified_sign_up_counts_nowhere_until_verified_and_refreshed(client):
     UserFactory()  # one verified learner in 鳥取市
-    rollups.refresh()
+    refresh.refresh()
     assert _registered() == 1
     user = _sign_up(client, "junk@example.jp")
-    rollups.refresh()
+    refresh.refresh()
     assert _registered() == 1  # unverified: not counted, by the refresh …
-    rollups.rebuild_all()
+    refresh.rebuild_all()
     assert _registered() == 1  # … nor by the rebuild
     _confirm_last_mail(client)
     assert user.emailaddress_set.get().verified
     assert _registered() == 1  # the figure changes only in the refresh job
-    rollups.refresh()
+    refresh.refresh()
     assert _registered() == 2
-    rollups.rebuild_all()
+    refresh.rebuild_all()
     assert _registered() == 2
 
 
 def test_a_deactivated_account_leaves_every_count():
     learner = UserFactory()
-    rollups.refresh()
+    refresh.refresh()
     assert _registered() == 1
     learner.is_active = False
     learner.save()
     assert _registered() == 1
-    rollups.refresh()
+    refresh.refresh()
     assert _registered() == 0
-    rollups.rebuild_all()
+    refresh.rebuild_all()
     assert _registered() == 0
 
 
 def test_removing_the_verified_address_leaves_every_count():
     learner = UserFactory()
-    rollups.refresh()
+    refresh.refresh()
     learner.emailaddress_set.all().delete()
-    rollups.refresh()
+    refresh.refresh()
     assert _registered() == 0

@@ -8,7 +8,7 @@ import pytest
 
 from lms.accounts.enums import AgeBand
 from lms.regions.models import Municipality
-from lms.reports import rollups, selectors
+from lms.reports import refresh, selectors
 from lms.reports.privacy import fixed_random_round
 from tests.accounts.factories import UserFactory
 
@@ -61,7 +61,7 @@ def test_adding_accounts_one_at_a_time_never_reveals_the_original_count(client):
     _learners(TOTTORI_CITY, 30, AgeBand.AGE_30S)
     _learners(TOTTORI_CITY, 2, AgeBand.OVER_80)  # the count the attacker wants
     _learners(YONAGO_CITY, 3, AgeBand.OVER_80)
-    rollups.refresh()
+    refresh.refresh()
     fy = selectors.current_fiscal_year()
     client.force_login(officer(prefecture="31"))
     city = Municipality.objects.get(code=TOTTORI_CITY)
@@ -69,7 +69,7 @@ def test_adding_accounts_one_at_a_time_never_reveals_the_original_count(client):
     for j in range(ATTACK + 1):
         if j:
             UserFactory(profile__municipality=city, profile__age_band=AgeBand.OVER_80)  # verified, consenting
-            rollups.refresh()
+            refresh.refresh()
         html = client.get(f"{BASE}muni/{TOTTORI_CITY}/?fy={fy}").content.decode()
         base, limit = page_method(html)
         observations.append((j, _cell(tables_of(html), "年代別", "80歳以上")))

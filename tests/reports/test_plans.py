@@ -4,8 +4,9 @@ the stored decisions (no audit in the request); a stored plan is never applied t
 import pytest
 
 from lms.reports import privacy, selectors, tasks
+from lms.reports.layout import build_report
 from lms.reports.models import SuppressionPlan
-from lms.reports.tables import build_report, forget_cached_plans
+from lms.reports.plans import forget_cached_plans
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

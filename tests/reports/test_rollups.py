@@ -21,7 +21,7 @@ from events.services import register_for_workshop, set_attendance
 from lms.accounts.models import User
 from lms.accounts.services import delete_account, update_learner_profile
 from lms.regions.models import Municipality
-from lms.reports import rollups, selectors
+from lms.reports import refresh, selectors
 from lms.reports.models import (
     CityLearnerMonth,
     CityQuizYear,
@@ -100,7 +100,7 @@ def test_rollups_equal_raw_counts_after_mixed_actions(course_and_modules):
     old = timezone.now() - dt.timedelta(days=400)
     veteran = UserFactory(profile__municipality=Municipality.objects.get(code=KYOTO_WARD), profile__age_band="60s")
     _backdate_learner(veteran, old, course, modules)
-    rollups.rebuild_all()
+    refresh.rebuild_all()
 
     tottori = Municipality.objects.get(code=TOTTORI_CITY)
     online = UserFactory(profile__municipality=tottori, profile__occupation="education", profile__age_band="20s")
@@ -125,7 +125,7 @@ def test_rollups_equal_raw_counts_after_mixed_actions(course_and_modules):
     make_workshop(starts_in=dt.timedelta(days=3))  # not held yet: not counted
 
     assert DirtyLearner.objects.exists()
-    rollups.refresh()
+    refresh.refresh()
     assert not DirtyLearner.objects.exists()
     assert selectors.figures(selectors.area_for_municipality(TOTTORI_CITY), selectors.current_fiscal_year()).completed_online == 1
     assert_rollups_match_raw(module_ids)
@@ -136,14 +136,14 @@ def test_rollups_equal_raw_counts_after_mixed_actions(course_and_modules):
     update_learner_profile(profile=partial.profile, consent_statistics=False)
     delete_account(user=User.objects.get(pk=tokyo.pk))
     revoke_certificate(certificate=Certificate.objects.get(holder=attendee), reason="誤って発行したため")
-    rollups.refresh()
+    refresh.refresh()
     assert_rollups_match_raw(module_ids)
     kyoto = selectors.figures(selectors.area_for_municipality(KYOTO_CITY), selectors.current_fiscal_year())
     assert kyoto.completed_online == 1 and kyoto.registered == 1  # `online` moved in; `partial` withdrew
 
     refreshed = {model: _rows(model) for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear)}
-    rollups.rebuild_all()
-    rollups.rebuild_all()  # idempotent
+    refresh.rebuild_all()
+    refresh.rebuild_all()  # idempotent
     assert {model: _rows(model) for model in refreshed} == refreshed
 
 
@@ -151,10 +151,10 @@ def test_refresh_twice_changes_nothing(course_and_modules):
     course, modules = course_and_modules
     learner = UserFactory()
     pass_module(learner, modules[0], course)
-    rollups.refresh()
+    refresh.refresh()
     before = _rows(CityLearnerMonth)
     assert before
-    rollups.refresh()
+    refresh.refresh()
     assert _rows(CityLearnerMonth) == before
 
 
@@ -167,7 +167,7 @@ def test_completion_shows_after_the_scheduled_job(course_and_modules):
     from lms.reports.tasks import refresh_report_rollups
 
     course, modules = course_and_modules
-    rollups.rebuild_all()
+    refresh.rebuild_all()
     learner = UserFactory()
     for module in modules:
         pass_module(learner, module, course)
@@ -180,9 +180,9 @@ def test_withdrawing_consent_leaves_every_count(course_and_modules):
     course, modules = course_and_modules
     learner = UserFactory()
     pass_module(learner, modules[0], course)
-    rollups.refresh()
+    refresh.refresh()
     update_learner_profile(profile=learner.profile, consent_statistics=False)
-    rollups.refresh()
+    refresh.refresh()
     assert not CityLearnerMonth.objects.exclude(registered=0, started=0, passed_1=0).exists()
     assert not CityQuizYear.objects.filter(first_attempts__gt=0).exists()
 
@@ -194,9 +194,9 @@ def test_scan_of_newest_rows_finds_every_recent_row_whatever_the_window():
     DirtyLearner.objects.update(marked_at=now - dt.timedelta(days=1))
     newest = list(DirtyLearner.objects.order_by("-pk").values_list("pk", flat=True)[:600])
     DirtyLearner.objects.filter(pk__in=newest).update(marked_at=now)  # more than the first window of 256
-    found = rollups.recent_user_ids(DirtyLearner.objects.all(), "user_id", "marked_at", now - dt.timedelta(minutes=1))
+    found = refresh.recent_user_ids(DirtyLearner.objects.all(), "user_id", "marked_at", now - dt.timedelta(minutes=1))
     assert found == set(DirtyLearner.objects.filter(pk__in=newest).values_list("user_id", flat=True))
-    assert rollups.recent_user_ids(DirtyLearner.objects.none(), "user_id", "marked_at", now) == set()
+    assert refresh.recent_user_ids(DirtyLearner.objects.none(), "user_id", "marked_at", now) == set()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

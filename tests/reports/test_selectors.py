@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from lms.regions.models import Municipality
-from lms.reports import rollups, selectors
+from lms.reports import refresh, selectors
 from tests.accounts.factories import KYOTO_CITY, TOTTORI_CITY, UserFactory
 from tests.courses.factories import make_course, pass_module, wrong_answers
 
@@ -69,7 +69,7 @@ def test_figures_and_quiz_rates_after_learning():
     )  # fmt: skip
     pass_module(learner, modules[0], course)
     pass_module(learner, modules[1], course)
-    rollups.refresh()
+    refresh.refresh()
     fy = selectors.current_fiscal_year()
     kyoto = selectors.area_for_municipality(KYOTO_CITY)
     figures = selectors.figures(kyoto, fy)

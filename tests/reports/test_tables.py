@@ -1,10 +1,12 @@
-"""The report's tables (lms.reports.tables): the prefecture-wide plan reads every municipality at once and must
+"""The report's tables (lms.reports.plans, lms.reports.layout): the prefecture-wide plan reads every municipality at once and must
 give exactly what selectors.figures() gives for each; the plan leaves nothing unprotected."""
 
 import pytest
 
 from lms.reports import selectors
-from lms.reports.tables import fiscal_year_label, municipality_figures, prefecture_plan
+from lms.reports.periods import fiscal_year_label
+from lms.reports.plans import prefecture_plan
+from lms.reports.selectors import municipality_figures
 
 from .report_data import (
     FY,
@@ -68,8 +70,8 @@ def test_fiscal_year_label_gives_both_calendars():
 
 
 def test_a_prefecture_plan_is_reused_until_the_data_changes(data, settings):
-    from lms.reports import rollups
-    from lms.reports.tables import cached_prefecture_plan
+    from lms.reports import refresh
+    from lms.reports.plans import cached_prefecture_plan
 
     tottori = selectors.area_for_prefecture(TOTTORI_PREF)
     first = cached_prefecture_plan(tottori, FY)
@@ -77,7 +79,7 @@ def test_a_prefecture_plan_is_reused_until_the_data_changes(data, settings):
     # What a refresh does after recomputing cells: new figures, and the version moves on.
     add_learners(YONAGO_CITY, month(5), registered=40)
     assert cached_prefecture_plan(tottori, FY) is first  # written behind the refresh's back: not seen yet
-    rollups.mark_data_changed()
+    refresh.mark_data_changed()
     second = cached_prefecture_plan(tottori, FY)
     assert second is not first
     assert second.cells_for(YONAGO_CITY).headline["registered"].value == 47
@@ -89,11 +91,11 @@ def test_a_prefecture_plan_is_reused_until_the_data_changes(data, settings):
 
 
 def test_a_refresh_with_nothing_new_keeps_the_data_version(db):
-    from lms.reports import rollups
+    from lms.reports import refresh
 
-    rollups.refresh()  # the first run builds everything
-    built = rollups.data_version()
-    rollups.refresh()
-    assert rollups.data_version() == built
-    rollups.rebuild_all()
-    assert rollups.data_version() != built
+    refresh.refresh()  # the first run builds everything
+    built = refresh.data_version()
+    refresh.refresh()
+    assert refresh.data_version() == built
+    refresh.rebuild_all()
+    assert refresh.data_version() != built

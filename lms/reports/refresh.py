@@ -1,4 +1,5 @@
-"""The one module that writes the report roll-ups (lms.reports.models), always by recomputing cells from raw rows.
+"""The one module that writes the report roll-ups (lms.reports.models), always by recomputing cells from raw rows
+(lms.reports.compute says who is counted and what each cell holds).
 
 A cell is (month, city). `rebuild_all()` recomputes every cell in one pass per raw table; `refresh()` — run every
 minute by Celery beat (or `run_scheduled_jobs` in `make run`) — recomputes only the cells of learners marked dirty
@@ -13,16 +14,24 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, DateField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
-from django.db.models.functions import Coalesce, Trunc
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .compute import (
+    LearnerCellKey,
+    QuizCellKey,
+    QuizCounts,
+    compute_learner_cells,
+    compute_quiz_cells,
+    compute_workshop_cells,
+    counted_filter,
+    month_of,
+)
 from .models import (
     COUNTER_FIELDS,
-    MODULE_COUNT,
     CityLearnerMonth,
     CityQuizYear,
     CityWorkshopMonth,
@@ -33,247 +42,19 @@ from .models import (
     PrefectureQuizYear,
     RollupState,
 )
+from .periods import fiscal_year_bounds, fiscal_year_of, month_bounds
 
 logger = logging.getLogger(__name__)
 
-JST = ZoneInfo("Asia/Tokyo")
 SCAN_MARGIN = dt.timedelta(minutes=2)  # a transaction that stamped a time may commit a little later
 BATCH = 5000
 WATERMARK = "scan_watermark"
 LAST_REBUILD = "last_rebuild"
 # Moves forward whenever any figure a report shows may have changed (roll-ups, workshops, population): screens key
-# their computed suppression plans on it (lms.reports.tables.cached_prefecture_plan).
+# their computed suppression plans on it (lms.reports.plans.cached_prefecture_plan).
 DATA_CHANGED = "data_changed"
 
 Cell = tuple[dt.date, str]  # (first day of month, city code)
-
-
-# --- time ---------------------------------------------------------------------------------------------------
-
-
-def month_start(value: dt.date) -> dt.date:
-    return value.replace(day=1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The instants [start, end) of a month in JST."""
-    start = dt.datetime.combine(month, dt.time.min, tzinfo=JST)
-    return start, dt.datetime.combine(next_month(month), dt.time.min, tzinfo=JST)
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """The Japanese fiscal year (年度) a day is in: 2026 = 2026-04-01 .. 2027-03-31."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_bounds(fy: int) -> tuple[dt.datetime, dt.datetime]:
-    return (
-        dt.datetime.combine(dt.date(fy, 4, 1), dt.time.min, tzinfo=JST),
-        dt.datetime.combine(dt.date(fy + 1, 4, 1), dt.time.min, tzinfo=JST),
-    )
-
-
-def _month_of(field: str):
-    return Trunc(field, "month", output_field=DateField(), tzinfo=JST)
-
-
-# --- what is counted ------------------------------------------------------------------------------------------
-
-
-def course_modules():
-    """The primary course and its live modules' ids in order (module number = position + 1)."""
-    from courses.selectors import get_primary_course, live_modules
-
-    course = get_primary_course()
-    if course is None:
-        return None, []
-    return course, list(live_modules(course_path=course.path, depth=course.depth).values_list("id", flat=True))
-
-
-def verified_email_exists(user_ref: str):
-    """A verified e-mail address (allauth) exists for the user at `user_ref` (an OuterRef path)."""
-    from allauth.account.models import EmailAddress
-
-    return Exists(EmailAddress.objects.filter(user_id=OuterRef(user_ref), verified=True))
-
-
-def counted_filter(prefix: str = "") -> Q:
-    """Who is counted (the one rule; docs/reports-data.md): a learner whose account is active and not deleted, whose
-    e-mail address is verified, and who consented to statistics. An unverified sign-up counts nowhere, so junk
-    accounts cannot move a town's figures."""
-    return (
-        Q(
-            **{
-                f"{prefix}profile__consent_statistics": True,
-                f"{prefix}deleted_at__isnull": True,
-                f"{prefix}is_active": True,
-            }
-        )
-        & verified_email_exists(f"{prefix[:-2]}_id" if prefix else "pk")
-    )
-
-
-def _learner(prefix: str, codes: list[str] | None):
-    """Filter and annotations that put a raw row in its learner's cell: counted learners only (counted_filter), by
-    the city they live in now (a ward's city). `codes`: only learners living in these municipalities (see
-    _with_wards), or None for everyone."""
-    filters = counted_filter(prefix)
-    if codes is not None:
-        # One list of codes on the profile (not "code or parent"): the database can then go from the profile's
-        # municipality index to the learners' rows instead of scanning a month of the whole country.
-        filters &= Q(**{f"{prefix}profile__municipality_id__in": codes})
-    annotations = {
-        "r_city": Coalesce(F(f"{prefix}profile__municipality__parent_id"), F(f"{prefix}profile__municipality_id")),
-        "r_pref": F(f"{prefix}profile__municipality__prefecture_id"),
-        "r_age": F(f"{prefix}profile__age_band"),
-        "r_occ": F(f"{prefix}profile__occupation"),
-    }
-    return filters, annotations
-
-
-def _with_wards(cities: Iterable[str] | None) -> list[str] | None:
-    """The cities' codes and their wards' codes."""
-    from lms.regions.models import Municipality
-
-    if cities is None:
-        return None
-    cities = list(cities)
-    return sorted({*cities, *Municipality.objects.filter(parent_id__in=cities).values_list("code", flat=True)})
-
-
-def _in_period(field: str, start, end) -> Q:
-    q = Q()
-    if start is not None:
-        q &= Q(**{f"{field}__gte": start})
-    if end is not None:
-        q &= Q(**{f"{field}__lt": end})
-    return q
-
-
-def compute_learner_cells(*, start=None, end=None, cities=None) -> dict:
-    """{(month, city, pref, age, occ): {counter: n}} for [start, end) and the given cities (None = all)."""
-    from certificates.enums import CertificateStatus
-    from certificates.models import Certificate
-    from courses.enums import Channel
-    from courses.models import Enrolment, ModuleProgress
-    from lms.accounts.models import User
-
-    course, module_ids = course_modules()
-    codes = _with_wards(cities)
-    cells: dict = defaultdict(lambda: dict.fromkeys(COUNTER_FIELDS, 0))
-    dims = ("r_month", "r_city", "r_pref", "r_age", "r_occ")
-
-    def add(queryset, time_field, prefix, counter_of):
-        filters, annotations = _learner(prefix, codes)
-        rows = (
-            queryset.filter(filters, _in_period(time_field, start, end))
-            .annotate(r_month=_month_of(time_field), **annotations)
-            .values(*dims, *counter_of.extra)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            counter = counter_of(row)
-            if counter:
-                cells[tuple(row[d] for d in dims)][counter] += row["n"]
-
-    def fixed(name):
-        def counter(row):
-            return name
-
-        counter.extra = ()
-        return counter
-
-    add(User.objects.filter(profile__isnull=False), "date_joined", "", fixed("registered"))
-    if course is not None:
-        enrolments = Enrolment.objects.filter(course=course)
-        add(enrolments, "started_at", "user__", fixed("started"))
-
-        def by_channel(row):
-            return "completed_workshop" if row["channel"] == Channel.WORKSHOP else "completed_online"
-
-        by_channel.extra = ("channel",)
-        add(enrolments.filter(completed_at__isnull=False), "completed_at", "user__", by_channel)
-        add(
-            Certificate.objects.filter(course=course, status=CertificateStatus.VALID),
-            "issued_at",
-            "holder__",
-            fixed("certificates_valid"),
-        )
-        numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
-
-        def by_module(row):
-            number = numbers.get(row["module_id"])
-            return f"passed_{number}" if number else None
-
-        by_module.extra = ("module_id",)
-        add(
-            ModuleProgress.objects.filter(module_id__in=list(numbers), passed_at__isnull=False),
-            "passed_at",
-            "user__",
-            by_module,
-        )
-    return cells
-
-
-def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict:
-    """{(fiscal year, city, pref, module number, question key): [first attempts, first correct]}; key "" = the
-    module (correct = passed). A first attempt is a learner's earliest at that module. Counted in SQL (the results
-    JSON expanded by jsonb_each_text / json_each), so millions of attempts never pass through Python."""
-    from courses.models import QuizAttempt
-
-    _course, module_ids = course_modules()
-    numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
-    cells: dict = defaultdict(lambda: [0, 0])
-    if not numbers:
-        return cells
-    filters, annotations = _learner("user__", _with_wards(cities))
-    earlier = QuizAttempt.objects.filter(user_id=OuterRef("user_id"), module_id=OuterRef("module_id")).filter(
-        Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
-    )
-    first_attempts = (
-        QuizAttempt.objects.filter(filters, _in_period("submitted_at", start, end), module_id__in=list(numbers))
-        .annotate(
-            r_month=_month_of("submitted_at"),
-            r_module=F("module_id"),
-            r_passed=F("passed"),
-            r_results=F("results"),
-            **annotations,
-        )
-        .filter(~Exists(earlier))
-        .values("r_month", "r_city", "r_pref", "r_module", "r_passed", "r_results")
-        .order_by()
-    )
-    inner, params = first_attempts.query.sql_with_params()
-    group = "fa.r_month, fa.r_city, fa.r_pref, fa.r_module"
-    if connection.vendor == "postgresql":
-        expand, is_true = "jsonb_each_text(fa.r_results) AS kv", "kv.value = 'true'"
-    else:
-        expand, is_true = "json_each(fa.r_results) AS kv", "kv.value = 1"
-    # One statement: the first attempts are found once (a CTE used twice is materialised) and counted per module and
-    # per question.
-    sql = (
-        f"WITH fa AS ({inner}) "  # noqa: S608 (fixed names; values are parameters)
-        f"SELECT {group}, '' AS question_key, COUNT(*), SUM(CASE WHEN fa.r_passed THEN 1 ELSE 0 END) "
-        f"FROM fa GROUP BY {group} "
-        f"UNION ALL SELECT {group}, kv.key, COUNT(*), SUM(CASE WHEN {is_true} THEN 1 ELSE 0 END) "
-        f"FROM fa CROSS JOIN {expand} GROUP BY {group}, kv.key"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for month, city, pref, module_id, key, attempts, correct in cursor.fetchall():
-            if isinstance(month, str):  # SQLite returns the truncated date as text
-                month = dt.date.fromisoformat(month[:10])
-            elif isinstance(month, dt.datetime):
-                month = month.date()
-            cell = cells[(fiscal_year_of(month), city, pref, numbers[module_id], key)]
-            cell[0] += attempts
-            cell[1] += correct or 0
-    return cells
 
 
 # --- writing cells ------------------------------------------------------------------------------------------
@@ -309,22 +90,25 @@ QUIZ_COLUMNS = (
 )  # fmt: skip
 
 
-def _write_city_rows(learner_cells: dict, quiz_cells: dict) -> None:
+def _write_city_rows(
+    learner_cells: dict[LearnerCellKey, dict[str, int]], quiz_cells: dict[QuizCellKey, QuizCounts]
+) -> None:
     insert_rows(
         CityLearnerMonth,
         LEARNER_COLUMNS,
         (
-            (month, city, pref, age, occ or "", *(counts[name] for name in COUNTER_FIELDS))
-            for (month, city, pref, age, occ), counts in learner_cells.items()
+            (key.month, key.city, key.prefecture, key.age_band, key.occupation or "",
+             *(counts[name] for name in COUNTER_FIELDS))
+            for key, counts in learner_cells.items()
             if any(counts.values())
         ),
-    )
+    )  # fmt: skip
     insert_rows(
         CityQuizYear,
         QUIZ_COLUMNS,
         (
-            (fy, city, pref, number, key, attempts, correct)
-            for (fy, city, pref, number, key), (attempts, correct) in quiz_cells.items()
+            (key.fiscal_year, key.city, key.prefecture, key.module_number, key.question_key, *counts)
+            for key, counts in quiz_cells.items()
         ),
     )
 
@@ -387,29 +171,11 @@ def _sum_prefecture_quiz(years=None, prefectures=None) -> None:
 
 
 def recompute_workshops() -> set[tuple[str, int]]:
-    """Workshops held (started, not cancelled) and attendance, per (start month, workshop's city). Whole table: it
-    has one row per city and month with workshops, so this is one small query. Writes only when something changed,
-    and answers the (prefecture, fiscal year) pairs whose figures changed."""
-    from events.enums import RegistrationStatus, WorkshopStatus
-    from events.models import WorkshopPage
-
-    rows = (
-        WorkshopPage.objects.filter(starts_at__lte=timezone.now())
-        .exclude(status=WorkshopStatus.CANCELLED)
-        .annotate(
-            r_month=_month_of("starts_at"),
-            r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
-            r_pref=F("municipality__prefecture_id"),
-            r_attended=Count("registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
-        )
-        .values_list("r_month", "r_city", "r_pref", "r_attended")
-        .order_by()
-    )
-    cells: dict = defaultdict(lambda: [0, 0])
-    for month, city, pref, attended in rows:
-        cells[(month, city, pref)][0] += 1
-        cells[(month, city, pref)][1] += attended
-    wanted = {(month, city, pref, held, attended) for (month, city, pref), (held, attended) in cells.items()}
+    """Workshops held and attendance (lms.reports.compute.compute_workshop_cells), written whole: the table has one
+    row per city and month with workshops, so this is one small query. Writes only when something changed, and
+    answers the (prefecture, fiscal year) pairs whose figures changed."""
+    cells = compute_workshop_cells()
+    wanted = {(key.month, key.city, key.prefecture, n.held, n.attendance) for key, n in cells.items()}
     stored = set(
         CityWorkshopMonth.objects.values_list(
             "month", "municipality_code", "prefecture_code", "workshops_held", "attendance"
@@ -422,9 +188,13 @@ def recompute_workshops() -> set[tuple[str, int]]:
         CityWorkshopMonth.objects.all().delete()
         CityWorkshopMonth.objects.bulk_create(
             CityWorkshopMonth(
-                month=month, municipality_code=city, prefecture_code=pref, workshops_held=held, attendance=attended
+                month=key.month,
+                municipality_code=key.city,
+                prefecture_code=key.prefecture,
+                workshops_held=n.held,
+                attendance=n.attendance,
             )
-            for (month, city, pref), (held, attended) in cells.items()
+            for key, n in cells.items()
         )
     return changed
 
@@ -482,7 +252,7 @@ def _event_months(user_ids: list[int]) -> dict[int, set[dt.date]]:
         (Certificate.objects.filter(holder_id__in=user_ids), "holder_id", "issued_at"),
     )
     for queryset, user_field, time_field in sources:
-        for user_id, month in queryset.annotate(r_month=_month_of(time_field)).values_list(user_field, "r_month").distinct():
+        for user_id, month in queryset.annotate(r_month=month_of(time_field)).values_list(user_field, "r_month").distinct():
             months[user_id].add(month)
     return months
 
@@ -658,7 +428,7 @@ def recompute_cells(cells: Iterable[Cell]) -> set[tuple[str, int]]:
     learner_cells = {
         key: counts
         for key, counts in compute_learner_cells(start=start, end=end, cities=cities).items()
-        if (key[0], key[1]) in cells
+        if (key.month, key.city) in cells
     }
     for month, month_cities in by_month.items():
         CityLearnerMonth.objects.filter(month=month, municipality_code__in=month_cities).delete()
@@ -673,7 +443,7 @@ def recompute_cells(cells: Iterable[Cell]) -> set[tuple[str, int]]:
     quiz_cells = {
         key: counts
         for key, counts in compute_quiz_cells(start=start, end=end, cities=cities).items()
-        if (key[0], key[1]) in quiz_dirty
+        if (key.fiscal_year, key.city) in quiz_dirty
     }
     for fy, year_cities in by_year.items():
         CityQuizYear.objects.filter(fiscal_year=fy, municipality_code__in=year_cities).delete()
