@@ -708,10 +708,10 @@ def _store(certificate: Certificate, spec: _FileKind, name: str, storage, *, for
     if spec.rendered_at:
         done[spec.rendered_at] = timezone.now()
     target = Certificate.objects.filter(pk=certificate.pk, personal_data_erased_at__isnull=True)
-    old = ""
+    old = getattr(certificate, spec.file)  # as read before rendering: a lost or failed earlier file, superseded now
     if force:
         with transaction.atomic():
-            old = target.select_for_update().values_list(spec.file, flat=True).first() or ""
+            old = target.select_for_update().values_list(spec.file, flat=True).first() or old
             updated = target.update(**done)
     else:
         updated = target.filter(**{spec.status: RenderStatus.RUNNING}).update(**done)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0005_certificate_render_started_at'),
+        ('certificates', '0006_issued_notice_claimed_at'),
     ]
 
     operations = [

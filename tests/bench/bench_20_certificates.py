@@ -383,6 +383,31 @@ def _worker_run(ids: list[int], mode: str, queue: str, log_name: str) -> float:
     return time.perf_counter() - started
 
 
+INPROCESS_BATCH = 40
+
+
+def _inprocess_reference() -> dict:
+    """Measured just before the worker run, in this one process: WeasyPrint's floor and `render_batch` of
+    INPROCESS_BATCH certificates (render, store, record) — what one worker process would spend per certificate
+    with the machine as loaded as it is now."""
+    from weasyprint import HTML
+
+    from certificates import services
+
+    floor_html = "<!DOCTYPE html><html lang='en'><body><h1>Certificate</h1><p>Hello, world.</p></body></html>"
+    HTML(string=floor_html).write_pdf()
+    floor = statistics.median(_time(lambda: HTML(string=floor_html).write_pdf())[0] for _ in range(WARM_RUNS))
+    ids = _issue_for_bulk(INPROCESS_BATCH, "inprocess")
+    services.render_batch(certificate_ids=ids[:2])  # warm
+    seconds, _result = _time(lambda: services.render_batch(certificate_ids=ids[2:]))
+    per_cert = seconds / (INPROCESS_BATCH - 2)
+    return {
+        "bulk_reference_weasyprint_floor_ms": _ms(floor),
+        "bulk_reference_inprocess_batch_ms_per_certificate": _ms(per_cert),
+        "bulk_reference_inprocess_batch_over_floor": round(per_cert / floor, 2),
+    }
+
+
 def bench_bulk_render(floor_warm_ms: float | None = None, pdf_warm_ms: float | None = None) -> dict:
     """N certificates' 修了証 PDFs rendered by a real Celery worker with two processes on Redis and the bench
     database (the card is on demand since 20.2), timed from the first task queued until every PDF is stored."""
@@ -404,6 +429,7 @@ def bench_bulk_render(floor_warm_ms: float | None = None, pdf_warm_ms: float | N
     issue_started = time.perf_counter()
     batches = {mode: _issue_for_bulk(count, mode) for mode in modes}
     figures["bulk_issue_seconds_per_1000"] = round((time.perf_counter() - issue_started) / (count * len(modes)) * 1000, 1)
+    figures.update(_inprocess_reference())
     queue = f"bench-{os.getpid()}"
     log = tempfile.NamedTemporaryFile(prefix="bench-celery-", suffix=".log", delete=False)
     worker = subprocess.Popen(
@@ -435,6 +461,8 @@ def bench_bulk_render(floor_warm_ms: float | None = None, pdf_warm_ms: float | N
                 figures[f"bulk_render_{mode}_process_ms_over_weasyprint_floor"] = round(per_cert_ms * 2 / floor_warm_ms, 2)
             if pdf_warm_ms:
                 figures[f"bulk_render_{mode}_process_ms_over_inprocess_pdf"] = round(per_cert_ms * 2 / pdf_warm_ms, 2)
+            reference = figures["bulk_reference_inprocess_batch_ms_per_certificate"]
+            figures[f"bulk_render_{mode}_process_ms_over_inprocess_batch"] = round(per_cert_ms * 2 / reference, 2)
         figures["bulk_render_load_average_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     finally:
         app.conf.task_always_eager = True
