@@ -6,9 +6,11 @@
   variables becomes {% blocktranslate trimmed %} (.html) or {% blocktranslate %} on its line (.txt, whose line
   breaks are the e-mail's), every {{ expression }} that is not a plain name given a name with `with`.
 - Attribute values people read (alt, title, aria-label, placeholder, content, label) are wrapped the same way.
+- String literals people read in tag arguments become _("…"): {% include … with title="…" %}, {% with %} and
+  |default:"…". Other literals stay ({% if x == "…" %} must keep comparing the same value).
 - Left as they are (and listed): text with an HTML entity or, in .txt, with & < > " ' (the tags escape their output,
   literal text is not), text inside <script>, <style>, <pre>, <textarea>, comments, {% verbatim %} and existing
-  {% blocktranslate %}, string literals in tag arguments ({% if x == "…" %} must keep comparing the same value).
+  {% blocktranslate %}.
 - {% load i18n %} is added on the first line (after {% extends %} when there is one), without adding a line.
 Run `manage.py update_catalogue` afterwards and read the diff."""
 
@@ -99,7 +101,8 @@ class Wrapper:
         arguments = " ".join(f"{name}={expression}" for expression, name in names.items())
         options = ("with " + arguments + " " if arguments else "") + ("" if self.txt or in_attribute else "trimmed ")
         self.changed += 1
-        return f"{lead}{{% blocktranslate {options.strip()} %}}{''.join(out)}{{% endblocktranslate %}}{trail}"
+        opening = f"{{% blocktranslate {options.strip()} %}}" if options.strip() else "{% blocktranslate %}"
+        return f"{lead}{opening}{''.join(out)}{{% endblocktranslate %}}{trail}"
 
     # --- attributes of one HTML tag ------------------------------------------------------------------------------------
     def wrap_attributes(self, tag: str) -> str:
@@ -118,6 +121,19 @@ class Wrapper:
             last = match.end()
         result.append(tag[last:])
         return "".join(result)
+
+    # --- string literals people read in tag arguments: {% include … with title="…" %}, |default:"…" -----------------
+    def wrap_literals(self, token: str) -> str:
+        def replace(match):
+            if not JAPANESE_WORD.search(match.group(2)):
+                return match.group(0)
+            self.changed += 1
+            return f'{match.group(1)}_("{match.group(2)}")'
+
+        token = re.sub(r'(\|default:)"([^"]*)"', replace, token)
+        if token.startswith("{%"):
+            token = re.sub(r'(\s\w+=)"([^"]*)"', replace, token)
+        return token
 
     # --- the whole template ------------------------------------------------------------------------------------------
     def wrap(self, source: str) -> str:
@@ -141,15 +157,17 @@ class Wrapper:
                     skip_until = None
                 continue
             if token.startswith("{{"):
-                run.append(token)
+                run.append(self.wrap_literals(token) if raw is None else token)
                 continue
             if token.startswith("{%") or token.startswith("{#") or token.startswith("<!--"):
                 flush()
+                if re.match(r"\{%-?\s*(include|with)\b", token) and raw is None:
+                    token = self.wrap_literals(token)
                 out.append(token)
                 name = re.match(r"\{%-?\s*(\w+)", token)
                 if name and name.group(1) in ("comment", "verbatim", "blocktranslate", "blocktrans"):
                     skip_until = {"comment": "endcomment", "verbatim": "endverbatim"}.get(
-                        name.group(1), "endblocktrans")
+                        name.group(1), "endblocktrans(?:late)?")
                 continue
             if token.startswith("<") and TOKEN.fullmatch(token):
                 flush()

@@ -78,3 +78,24 @@ def test_gettext_reads_the_project_catalogue():
     with translation.override("ja"):
         assert translation.gettext("Toggle all") == "すべて切り替え"  # a package msgid of a template we override
         assert translation.gettext("Page") == "ページ"
+
+
+def test_every_templates_text_goes_through_gettext():
+    """The project's templates are wrapped: no run of Japanese text outside {% translate %} / {% blocktranslate %}
+    that scripts/i18n_wrap_templates.py could wrap (it lists what it leaves alone, e.g. text with an HTML entity)."""
+    import importlib.util
+
+    base = Path(settings.BASE_DIR)
+    spec = importlib.util.spec_from_file_location("wrap", base / "scripts" / "i18n_wrap_templates.py")
+    wrap = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wrap)
+    unwrapped = {}
+    for name in SOURCE_DIRS:
+        for path in sorted((base / name).rglob("templates/**/*")):
+            if path.suffix in (".html", ".txt") and path.is_file():
+                wrapper = wrap.Wrapper(path)
+                wrapper.wrap(path.read_text(encoding="utf-8"))
+                if wrapper.changed:
+                    unwrapped[str(path.relative_to(base))] = wrapper.changed
+    assert not unwrapped, (f"gettext を通していない日本語のある template: {unwrapped} — "
+                           "scripts/i18n_wrap_templates.py FILE で包み、make messages を実行してください")

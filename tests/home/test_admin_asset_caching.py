@@ -33,3 +33,17 @@ def test_admin_screens_keep_their_own_caching_rules(client, moderator):
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]  # Wagtail's never_cache
+
+
+def test_the_menus_ask_once_per_screen_whether_the_user_edits_site_content(client, editor):
+    """Wagtail builds the main, reports and help menus several times for one screen; each asked the database whether
+    the user is an editor (5 of an edit screen's 48 queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/").status_code == 200
+    asked = [q["sql"] for q in queries.captured_queries if '"auth_group"."name" IN' in q["sql"]]
+    # One for the menus, one for the page-permission policy (lms.accounts.policy.is_page_editor); it was six.
+    assert len(asked) == 2, asked
