@@ -85,7 +85,8 @@ $PY manage.py collectstatic --noinput -v0
 echo "== gunicorn, Celery worker (prefork), Celery beat"
 pids=()
 stop() {
-  trap - INT TERM EXIT
+  trap '' INT TERM  # a second Ctrl+C reaches the processes (Celery's cold shutdown) but not this clean-up
+  trap - EXIT
   echo "停止します…"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   # The worker finishes the task it is running (warm shutdown); after 90 s what is left is killed (every task is
