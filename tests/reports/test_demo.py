@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from devtools.reports_demo import seed_reports
 from lms.accounts.models import User
-from lms.reports.demo import seed_reports
 from tests.courses.factories import make_course
 
 

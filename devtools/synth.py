@@ -1,4 +1,6 @@
-"""Synthetic learners for demos and the 1,000,000-learner benchmark (`manage.py synth_learners`).
+"""Synthetic learners for demos and the 1,000,000-learner benchmark (`manage.py synth_learners`). Development and
+test only: the `devtools` app is installed by lms.settings.dev and lms.settings.test, never by production, and
+`synthesise()` itself refuses to run where demo data is not allowed (`refuse_in_production`).
 
 Real rows — users, profiles, enrolments, module progress, quiz attempts, certificates — written in batches (COPY on
 PostgreSQL, executemany on SQLite), without signals; the roll-ups are rebuilt at the end. Every synthetic user has an
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .refresh import insert_rows
+from lms.reports.refresh import insert_rows
 
 SYNTH_DOMAIN = "synth.invalid"
 HISTORY_DAYS = 730
@@ -314,8 +316,27 @@ class Generator:
         )  # fmt: skip
 
 
+class SyntheticDataRefused(Exception):
+    pass
+
+
+def refuse_in_production() -> None:
+    """Synthetic learners in a production database would be counted in official figures: refused wherever demo data
+    is not allowed (DEMO_DATA_ALLOWED false, as in lms.settings.base and production) or the settings are the
+    production ones, whatever the caller asks."""
+    from django.conf import settings
+
+    module = getattr(settings, "SETTINGS_MODULE", "") or ""
+    if not getattr(settings, "DEMO_DATA_ALLOWED", False) or module.endswith(".production"):
+        raise SyntheticDataRefused(
+            "合成データは作成・削除できません（本番の設定、または DEMO_DATA_ALLOWED が False の環境では実行できません）。"
+            "開発用・検証用の設定（lms.settings.dev / lms.settings.test）で実行してください。"
+        )
+
+
 def synthesise(*, count: int, seed: int = 1, batch_size: int = 20_000, progress=None) -> int:
     """Create `count` synthetic learners with their progress. Returns how many were made."""
+    refuse_in_production()
     check_columns()
     generator = Generator(seed=seed, now=timezone.now())
     made = 0
@@ -344,9 +365,9 @@ def synthetic_user_ids_sql() -> str:
 @transaction.atomic
 def delete_synthetic() -> int:
     """Delete every synthetic user and what they made (raw DELETEs: no signals, no per-row Python)."""
+    refuse_in_production()
     from lms.accounts.models import User
-
-    from .models import CountedLearner, DirtyLearner
+    from lms.reports.models import CountedLearner, DirtyLearner
 
     models = _models()
     owned = (
