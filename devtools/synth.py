@@ -148,7 +148,7 @@ def _places(rng: random.Random) -> tuple[list[str], list[float], dict[str, list[
     from lms.regions.enums import MunicipalityKind
     from lms.regions.models import Municipality
 
-    from .models import MunicipalityPopulation
+    from lms.reports.models import MunicipalityPopulation
 
     populations = dict(MunicipalityPopulation.objects.values_list("municipality_id", "population"))
     municipalities = list(Municipality.objects.active().values_list("code", "prefecture_id", "kind", "parent_id"))
