@@ -103,7 +103,7 @@ def figures_as_raw(figures, quiz_modules) -> dict:
         certificates_valid=figures.certificates_valid,
         workshops_held=figures.workshops_held,
         workshop_attendance=figures.workshop_attendance,
-        **{f"passed_{n}": v for n, v in enumerate(figures.module_passed, start=1)},
+        **{f"passed_{m.module_number}": figures.module_passed.get(m.module_id, 0) for m in quiz_modules},
     )
     months, ages, occupations = Counter(), Counter(), Counter()
     for month, registered, started, completed in figures.by_month:
