@@ -172,6 +172,8 @@ def compute_learner_cells(*, start=None, end=None, cities=None) -> dict[LearnerC
         return counter
 
     add(User.objects.filter(profile__isnull=False), "date_joined", "", fixed("registered"))
+    for key, n in compute_paper_cells(start=start, end=end, cities=cities).items():
+        cells[key]["completed_workshop"] += n
     if course is not None:
         enrolments = Enrolment.objects.filter(course=course)
         add(enrolments, "started_at", "user__", fixed("started"))
@@ -188,6 +190,34 @@ def compute_learner_cells(*, start=None, end=None, cities=None) -> dict[LearnerC
             fixed("certificates_valid"),
         )
     return cells
+
+
+def compute_paper_cells(*, start=None, end=None, cities=None) -> dict[LearnerCellKey, int]:
+    """Workshop completions of paper participants (events.selectors.paper_completions_for_reports: agreed on the sheet,
+    workshop started and not cancelled, not claimed into an account), in the cell of where they live (a ward's city),
+    their age band and occupation, and the month the workshop was held. They have no account, so they count nowhere
+    else (not as registered or started)."""
+    from events.selectors import paper_completions_for_reports
+
+    rows = paper_completions_for_reports().filter(_in_period("workshop__starts_at", start, end))
+    codes = with_wards(cities)
+    if codes is not None:
+        rows = rows.filter(municipality_id__in=codes)
+    rows = (
+        rows.annotate(
+            r_month=month_of("workshop__starts_at"),
+            r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
+            r_pref=F("municipality__prefecture_id"),
+        )
+        .values("r_month", "r_city", "r_pref", "age_band", "occupation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells: dict[LearnerCellKey, int] = defaultdict(int)
+    for row in rows:
+        key = (row["r_month"], row["r_city"], row["r_pref"], row["age_band"], row["occupation"] or "")
+        cells[LearnerCellKey(*key)] += row["n"]
+    return dict(cells)
 
 
 def compute_module_cells(*, start=None, end=None, cities=None) -> dict[ModuleCellKey, int]:
@@ -269,24 +299,33 @@ def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict[QuizCellKey
 
 
 def compute_workshop_cells() -> dict[WorkshopCellKey, WorkshopCounts]:
-    """Workshops held (started, not cancelled) and their attendance, per (start month, the workshop's city)."""
+    """Workshops held (started, not cancelled) and their attendance, per (start month, the workshop's city).
+    Attendance counts who is counted everywhere else: attended registrations of counted learners (counted_filter)
+    and paper participants who agreed on the sheet (events.selectors.paper_attendance_for_reports)."""
     from events.enums import RegistrationStatus, WorkshopStatus
-    from events.models import WorkshopPage
+    from events.models import Registration, WorkshopPage
+    from events.selectors import paper_attendance_for_reports
 
+    started = WorkshopPage.objects.filter(starts_at__lte=timezone.now()).exclude(status=WorkshopStatus.CANCELLED)
     rows = (
-        WorkshopPage.objects.filter(starts_at__lte=timezone.now())
-        .exclude(status=WorkshopStatus.CANCELLED)
-        .annotate(
+        started.annotate(
             r_month=month_of("starts_at"),
             r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
             r_pref=F("municipality__prefecture_id"),
-            r_attended=Count("registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
         )
-        .values_list("r_month", "r_city", "r_pref", "r_attended")
+        .values_list("pk", "r_month", "r_city", "r_pref")
         .order_by()
     )
+    attended: dict[int, int] = defaultdict(int)
+    registrations = Registration.objects.filter(
+        counted_filter("user__"), workshop__in=started, status=RegistrationStatus.ATTENDED
+    )
+    for workshop_id, n in registrations.values_list("workshop_id").annotate(n=Count("pk")).order_by():
+        attended[workshop_id] += n
+    for row in paper_attendance_for_reports(started):
+        attended[row["workshop_id"]] += row["n"]
     sums: dict = defaultdict(lambda: [0, 0])
-    for month, city, pref, attended in rows:
+    for workshop_id, month, city, pref in rows:
         sums[WorkshopCellKey(month, city, pref)][0] += 1
-        sums[WorkshopCellKey(month, city, pref)][1] += attended
+        sums[WorkshopCellKey(month, city, pref)][1] += attended[workshop_id]
     return {key: WorkshopCounts(*value) for key, value in sums.items()}

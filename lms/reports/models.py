@@ -229,6 +229,27 @@ class CountedLearner(models.Model):
         return f"{self.user_id}: {self.municipality_code if self.counted else '-'}"
 
 
+class CountedPaperCell(models.Model):
+    """Where the roll-ups currently count paper participants' workshop completions (lms.reports.compute.
+    compute_paper_cells): they have no account to mark dirty, so each refresh recomputes these few cells and
+    recomputes the roll-up cells of whatever changed (a participant added, deleted on request, a workshop closed or
+    cancelled, a certificate claimed into an account)."""
+
+    month = models.DateField(_("月（初日）"))
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
+    municipality_code = models.CharField(_("団体コード（市）"), max_length=6)
+    age_band = models.CharField(_("年代"), max_length=10)
+    occupation = models.CharField(_("職業分野"), max_length=20, blank=True)
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("集計上の紙の名簿の参加者")
+        verbose_name_plural = _("集計上の紙の名簿の参加者")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.municipality_code} {self.completed}"
+
+
 class DirtyLearner(models.Model):
     """A learner whose records changed since the last refresh (written in the same transaction as the change by the
     receivers in signal_handlers.py, or found by the refresh's own scan). Processed rows are deleted by id, so a mark

@@ -27,6 +27,7 @@ from .compute import (
     QuizCounts,
     compute_learner_cells,
     compute_module_cells,
+    compute_paper_cells,
     compute_quiz_cells,
     compute_workshop_cells,
     counted_filter,
@@ -39,6 +40,7 @@ from .models import (
     CityQuizYear,
     CityWorkshopMonth,
     CountedLearner,
+    CountedPaperCell,
     DirtyLearner,
     NationLearnerMonth,
     PrefectureLearnerMonth,
@@ -281,6 +283,22 @@ def _event_months(user_ids: list[int]) -> dict[int, set[dt.date]]:
     return months
 
 
+def _paper_changes() -> set[Cell]:
+    """The (month, city) cells whose paper participants' completions changed since the last refresh, with the
+    snapshot (CountedPaperCell) brought up to date. A small query: paper participants are few."""
+    wanted = {
+        (key.month, key.city, key.prefecture, key.age_band, key.occupation or "", n)
+        for key, n in compute_paper_cells().items()
+    }
+    columns = ("month", "municipality_code", "prefecture_code", "age_band", "occupation", "completed")
+    stored = set(CountedPaperCell.objects.values_list(*columns))
+    if wanted == stored:
+        return set()
+    CountedPaperCell.objects.all().delete()
+    CountedPaperCell.objects.bulk_create(CountedPaperCell(**dict(zip(columns, row, strict=True))) for row in wanted)
+    return {(month, city) for month, city, *_rest in wanted ^ stored}
+
+
 # --- entry points ---------------------------------------------------------------------------------------------
 
 
@@ -376,6 +394,7 @@ def rebuild_all() -> dict:
     _sum_prefecture_quiz()
     recompute_workshops()
     _snapshot_all()
+    _paper_changes()
     for offset in range(0, len(marks), BATCH):
         DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
     RollupState.objects.update_or_create(key=WATERMARK, defaults={"value": started})
@@ -430,6 +449,7 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
             areas = {a.municipality_code for a in (before.get(user_id), now_areas[user_id]) if a and a.counted}
             cells.update((month, city) for month in months.get(user_id, ()) for city in areas)
         _save_snapshots(now_areas.values())
+    cells |= _paper_changes()
     changed = recompute_cells(cells) | recompute_workshops()
     if changed:
         mark_data_changed()
