@@ -147,7 +147,6 @@ def _course(rng: random.Random):
 def _places(rng: random.Random) -> tuple[list[str], list[float], dict[str, list[str]]]:
     from lms.regions.enums import MunicipalityKind
     from lms.regions.models import Municipality
-
     from lms.reports.models import MunicipalityPopulation
 
     populations = dict(MunicipalityPopulation.objects.values_list("municipality_id", "population"))
