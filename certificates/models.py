@@ -103,7 +103,9 @@ class Certificate(models.Model):
     )
     card_error = models.CharField(_("サポーターカード作成の失敗理由"), max_length=500, blank=True, db_default="")
     personal_data_erased_at = models.DateTimeField(_("個人情報の消去日時"), null=True, blank=True)
-    # The "修了証を発行しました" e-mail: set when it was sent (claimed before sending, cleared if sending failed).
+    # The "修了証を発行しました" e-mail: claimed before sending (a lease: a claim whose sender died is taken again after
+    # NOTICE_LEASE_SECONDS), cleared if sending failed; `sent_at` set once the SMTP server took it (lms/leases.py).
+    issued_notice_claimed_at = models.DateTimeField(_("発行のお知らせメールの送信開始日時"), null=True, blank=True)
     issued_notice_sent_at = models.DateTimeField(_("発行のお知らせメールの送信日時"), null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()

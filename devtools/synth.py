@@ -71,7 +71,7 @@ COLUMNS = {
         "source", "workshop_id", "issued_at", "status", "revoked_at", "revoked_reason", "revoked_by_id", "key_id",
         "signature", "name_display", "render_status", "render_error", "rendered_at", "pdf_file", "card_file",
         "personal_data_erased_at", "issued_notice_sent_at", "reissued_at", "reissued_as_id",
-        "render_started_at", "card_status", "card_error",
+        "render_started_at", "card_status", "card_error", "issued_notice_claimed_at",
     ),
 }  # fmt: skip
 
@@ -315,7 +315,7 @@ class Generator:
             (f"SYN-{self.run}-{user_id}", user_id, "合成 受講者", "ごうせい じゅこうしゃ", course.pk, course.title,
              course.curriculum_version, source, None, issued, "revoked" if revoked else "valid", revoked_at,
              "合成データ" if revoked else "", None, "synthetic", "synthetic", "full", "done", "", issued, "", "",
-             None, issued, None, None, None, "done", "")
+             None, issued, None, None, None, "done", "", issued)
         )  # fmt: skip
 
 

@@ -19,7 +19,12 @@ WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = True
 if CACHE_URL:
     # Each run uses its own key prefix so parallel runs never read each other's rate-limit counters.
-    CACHES["default"]["KEY_PREFIX"] = f"tsunagari-test-{os.getpid()}"  # noqa: F405
+    # A process a test starts (tests/test_page_cache_processes.py) is given the parent's prefix to share its cache.
+    CACHES["default"]["KEY_PREFIX"] = os.environ.get("TEST_CACHE_KEY_PREFIX") or f"tsunagari-test-{os.getpid()}"  # noqa: F405
+# The page cache is off in tests (a test that changes rows without a signal would read an old page); its own tests
+# switch it on (tests/test_page_cache.py).
+PAGE_CACHE_ENABLED = False
+WORKSHOP_FEED_CACHE_ENABLED = False
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"tsunagari-test-media-{os.getpid()}")

@@ -1,7 +1,15 @@
 """Certificates: PDF render time (first and warm) and size beside WeasyPrint's floor (a one-page Latin-only
 document) in the same run; verification page throughput under gunicorn against a bare "hello" view in the same server
-and run; 1,000 certificates rendered by a real Celery worker (two processes) on Redis — only when REDIS_URL is set
-(null otherwise)."""
+and run; N certificates (default 1,000) rendered by a real Celery worker (`celery worker -c 2`, prefork, against the
+bench database and Redis) — only when REDIS_URL is set (null otherwise).
+
+Switches (environment):
+- BENCH_CERTIFICATES_BULK: how many certificates the worker renders (default 1000; 0 leaves the worker run out).
+- BENCH_CERTIFICATES_BULK_MODES: "batch" (tasks of certificates.services.RENDER_BATCH_SIZE, what a workshop
+  closing queues), "single" (one task per certificate, what one online completion queues), or both (default
+  "batch,single": the ratio of the two is measured in the same run).
+- BENCH_CERTIFICATES_PARTS: which parts run, of "pdf,verify,gunicorn,bulk" (default all).
+"""
 
 from __future__ import annotations
 
@@ -23,8 +31,15 @@ ROOT = Path(__file__).resolve().parents[2]
 WARM_RUNS = 10
 LOAD_SECONDS = 6.0
 LOAD_THREADS = 4
-BULK_COUNT = 1000
-BULK_TIMEOUT = 300
+BULK_TIMEOUT = 600
+
+
+def _bulk_count() -> int:
+    return int(os.environ.get("BENCH_CERTIFICATES_BULK", "1000") or 0)
+
+
+def _parts() -> set[str]:
+    return {p.strip() for p in os.environ.get("BENCH_CERTIFICATES_PARTS", "pdf,verify,gunicorn,bulk").split(",") if p.strip()}
 
 
 def _ms(seconds: float) -> float:
@@ -185,33 +200,23 @@ def bench_gunicorn() -> dict:
     }
 
 
-def bench_bulk_render() -> dict:
-    """1,000 certificates rendered at issue time (the 修了証 PDF; the card is on demand since 20.2) by a real Celery worker with two processes on Redis."""
-    if not settings.REDIS_URL:
-        return {
-            "bulk_render_1000_seconds": None,
-            "bulk_render_note": "REDIS_URL not set: no real Celery worker, so the bulk figure is not measured",
-        }
+def _issue_for_bulk(count: int, tag: str) -> list[int]:
+    """`count` learners with profiles and a certificate each, issued through issue_certificate (its render queueing
+    left out: the benchmark queues the renders itself, to its own worker's queue)."""
     from unittest import mock
 
     from django.utils import timezone
 
     from certificates import services
-    from certificates.enums import RenderStatus
-    from certificates.models import Certificate
-    from certificates.tasks import render_certificate_files
     from lms.accounts.enums import AgeBand
     from lms.accounts.models import LearnerProfile, User
-    from lms.celery import app
     from lms.regions.models import Municipality
     from tests.certificates.factories import make_course
 
     course = make_course(slug="bench-bulk-course")
     municipality = Municipality.objects.get(code="312011")
-    stamp = int(time.time())
-    users = User.objects.bulk_create(
-        [User(email=f"bulk-{stamp}-{i}@example.jp", password="!") for i in range(BULK_COUNT)]
-    )
+    stamp = f"{int(time.time())}-{tag}"
+    users = User.objects.bulk_create([User(email=f"bulk-{stamp}-{i}@example.jp", password="!") for i in range(count)])
     LearnerProfile.objects.bulk_create(
         [
             LearnerProfile(user=u, full_name=f"一括 {i}郎", furigana="いっかつ", municipality=municipality,
@@ -219,12 +224,84 @@ def bench_bulk_render() -> dict:
             for i, u in enumerate(users)
         ]
     )
-    with mock.patch.object(services, "_queue_render", lambda certificate_id: None):
-        ids = [
+    with mock.patch.object(services, "_queue_render", lambda certificate_id: None), \
+            mock.patch.object(services, "notify_certificate_issued", lambda certificate: None):
+        return [
             services.issue_certificate(holder=User.objects.select_related("profile").get(pk=u.pk), course=course,
                                        source="online").pk
             for u in users
         ]
+
+
+def _worker_run(ids: list[int], mode: str, queue: str, log_name: str) -> float:
+    """Queue the renders of `ids` to the worker and wait until every PDF is stored; seconds from the first task."""
+    from certificates.enums import RenderStatus
+    from certificates.models import Certificate
+    from certificates.services import RENDER_BATCH_SIZE
+    from certificates.tasks import render_certificate_batch, render_certificate_files
+
+    started = time.perf_counter()
+    if mode == "batch":
+        for i in range(0, len(ids), RENDER_BATCH_SIZE):
+            render_certificate_batch.apply_async((ids[i : i + RENDER_BATCH_SIZE],), queue=queue)
+    else:
+        for certificate_id in ids:
+            render_certificate_files.apply_async((certificate_id,), queue=queue)
+    pending = Certificate.objects.filter(pk__in=ids).exclude(render_status__in=[RenderStatus.DONE, RenderStatus.FAILED])
+    while pending.exists():
+        if time.perf_counter() - started > BULK_TIMEOUT:
+            raise RuntimeError(f"bulk render ({mode}) not finished after {BULK_TIMEOUT} s; see {log_name}")
+        time.sleep(0.2)
+    return time.perf_counter() - started
+
+
+INPROCESS_BATCH = 40
+
+
+def _inprocess_reference() -> dict:
+    """Measured just before the worker run, in this one process: WeasyPrint's floor and `render_batch` of
+    INPROCESS_BATCH certificates (render, store, record) — what one worker process would spend per certificate
+    with the machine as loaded as it is now."""
+    from weasyprint import HTML
+
+    from certificates import services
+
+    floor_html = "<!DOCTYPE html><html lang='en'><body><h1>Certificate</h1><p>Hello, world.</p></body></html>"
+    HTML(string=floor_html).write_pdf()
+    floor = statistics.median(_time(lambda: HTML(string=floor_html).write_pdf())[0] for _ in range(WARM_RUNS))
+    ids = _issue_for_bulk(INPROCESS_BATCH, "inprocess")
+    services.render_batch(certificate_ids=ids[:2])  # warm
+    seconds, _result = _time(lambda: services.render_batch(certificate_ids=ids[2:]))
+    per_cert = seconds / (INPROCESS_BATCH - 2)
+    return {
+        "bulk_reference_weasyprint_floor_ms": _ms(floor),
+        "bulk_reference_inprocess_batch_ms_per_certificate": _ms(per_cert),
+        "bulk_reference_inprocess_batch_over_floor": round(per_cert / floor, 2),
+    }
+
+
+def bench_bulk_render(floor_warm_ms: float | None = None, pdf_warm_ms: float | None = None) -> dict:
+    """N certificates' 修了証 PDFs rendered by a real Celery worker with two processes on Redis and the bench
+    database (the card is on demand since 20.2), timed from the first task queued until every PDF is stored."""
+    count = _bulk_count()
+    if not count:
+        return {"bulk_render_note": "BENCH_CERTIFICATES_BULK=0: the worker run was left out"}
+    if not settings.REDIS_URL:
+        return {
+            "bulk_render_1000_seconds": None,
+            "bulk_render_note": "REDIS_URL not set: no real Celery worker, so the bulk figure is not measured",
+        }
+    from certificates.enums import RenderStatus
+    from certificates.models import Certificate
+    from certificates.services import RENDER_BATCH_SIZE
+    from lms.celery import app
+
+    modes = [m.strip() for m in os.environ.get("BENCH_CERTIFICATES_BULK_MODES", "batch,single").split(",") if m.strip()]
+    figures: dict = {"bulk_render_count": count, "bulk_render_worker_processes": 2, "bulk_render_batch_size": RENDER_BATCH_SIZE}
+    issue_started = time.perf_counter()
+    batches = {mode: _issue_for_bulk(count, mode) for mode in modes}
+    figures["bulk_issue_seconds_per_1000"] = round((time.perf_counter() - issue_started) / (count * len(modes)) * 1000, 1)
+    figures.update(_inprocess_reference())
     queue = f"bench-{os.getpid()}"
     log = tempfile.NamedTemporaryFile(prefix="bench-celery-", suffix=".log", delete=False)
     worker = subprocess.Popen(
@@ -238,32 +315,52 @@ def bench_bulk_render() -> dict:
         while not app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1.0):
             if time.time() > deadline or worker.poll() is not None:
                 raise RuntimeError(f"Celery worker did not start; see {log.name}")
-        started = time.perf_counter()
-        for certificate_id in ids:
-            render_certificate_files.apply_async((certificate_id,), queue=queue)
-        pending = Certificate.objects.filter(pk__in=ids).exclude(render_status=RenderStatus.DONE)
-        while pending.exists():
-            if time.perf_counter() - started > BULK_TIMEOUT:
-                raise RuntimeError(f"bulk render not finished after {BULK_TIMEOUT} s; see {log.name}")
-            time.sleep(0.25)
-        elapsed = time.perf_counter() - started
+        load_before = os.getloadavg()[0]
+        for mode in modes:
+            ids = batches[mode]
+            elapsed = _worker_run(ids, mode, queue, log.name)
+            failed = Certificate.objects.filter(pk__in=ids, render_status=RenderStatus.FAILED).count()
+            per_cert_ms = elapsed / count * 1000
+            figures.update({
+                f"bulk_render_{mode}_seconds": round(elapsed, 1),
+                f"bulk_render_{mode}_seconds_per_1000": round(elapsed / count * 1000, 1),
+                f"bulk_render_{mode}_per_certificate_ms": round(per_cert_ms, 1),
+                # Each of the 2 processes spends this long per certificate (the wall time × processes ÷ N).
+                f"bulk_render_{mode}_process_ms_per_certificate": round(per_cert_ms * 2, 1),
+                f"bulk_render_{mode}_failed": failed,
+            })
+            if floor_warm_ms:
+                figures[f"bulk_render_{mode}_process_ms_over_weasyprint_floor"] = round(per_cert_ms * 2 / floor_warm_ms, 2)
+            if pdf_warm_ms:
+                figures[f"bulk_render_{mode}_process_ms_over_inprocess_pdf"] = round(per_cert_ms * 2 / pdf_warm_ms, 2)
+            reference = figures["bulk_reference_inprocess_batch_ms_per_certificate"]
+            figures[f"bulk_render_{mode}_process_ms_over_inprocess_batch"] = round(per_cert_ms * 2 / reference, 2)
+        figures["bulk_render_load_average_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     finally:
         app.conf.task_always_eager = True
         worker.terminate()
         worker.wait(timeout=60)
-    failed = Certificate.objects.filter(pk__in=ids, render_status=RenderStatus.FAILED).count()
-    return {
-        "bulk_render_1000_seconds": round(elapsed, 1),
-        "bulk_render_per_second": round(BULK_COUNT / elapsed, 1),
-        "bulk_render_worker_processes": 2,
-        "bulk_render_failed": failed,
-    }
+    if "batch" in modes and "single" in modes:
+        figures["bulk_render_batch_over_single"] = round(
+            figures["bulk_render_batch_seconds"] / figures["bulk_render_single_seconds"], 2
+        )
+    # The issue's figure: the path a bulk issue takes (batches) when measured, else one task per certificate.
+    main = "batch" if "batch" in modes else modes[0]
+    figures["bulk_render_1000_seconds"] = figures[f"bulk_render_{main}_seconds_per_1000"]
+    return figures
 
 
 def run(ctx) -> dict:
+    parts = _parts()
     figures = {}
-    figures.update(bench_pdf())
-    figures.update(ctx.measure(ctx.client(), "GET", "/verify/").as_dict("verify_form_page"))
-    figures.update(bench_gunicorn())
-    figures.update(bench_bulk_render())
+    if "pdf" in parts:
+        figures.update(bench_pdf())
+    if "verify" in parts:
+        figures.update(ctx.measure(ctx.client(), "GET", "/verify/").as_dict("verify_form_page"))
+    if "gunicorn" in parts:
+        figures.update(bench_gunicorn())
+    if "bulk" in parts:
+        figures.update(
+            bench_bulk_render(figures.get("weasyprint_floor_warm_median_ms"), figures.get("certificate_pdf_warm_median_ms"))
+        )
     return figures

@@ -15,3 +15,6 @@ MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 if os.environ.get("BENCH_CERTIFICATE_FILES_ROOT"):
     STORAGES["certificates"]["OPTIONS"]["location"] = os.environ["BENCH_CERTIFICATE_FILES_ROOT"]  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False
+# The servers the benchmarks start run as production does: anonymous pages from the page cache (lms/pagecache).
+PAGE_CACHE_ENABLED = True
+WORKSHOP_FEED_CACHE_ENABLED = True
