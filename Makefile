@@ -20,6 +20,8 @@ SYSTEM_PACKAGES := fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fonts
 BROWSER_PACKAGES := chromium
 # The HTTP load benchmark (tests/bench/bench_70_http.py) drives gunicorn with wrk.
 BENCH_PACKAGES := wrk
+# `make prod-local`: Debian's PostgreSQL and Redis (and their clients, used to start and check them).
+PROD_LOCAL_PACKAGES := postgresql postgresql-client redis-server redis-tools
 
 .PHONY: help
 help: ## List the targets
@@ -67,6 +69,11 @@ run: setup ## Set everything up and serve http://127.0.0.1:8000 (SQLite, eager C
 	@trap 'kill $$scheduler 2>/dev/null' EXIT; \
 	$(MANAGE) run_scheduled_jobs & scheduler=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+.PHONY: prod-local
+prod-local: install system-deps ## The production shape on this machine: gunicorn + Celery worker + beat on PostgreSQL and Redis (Ctrl+C stops all)
+	@bash scripts/ensure-system-packages.sh $(PROD_LOCAL_PACKAGES)
+	@bash scripts/prod-local.sh
 
 .PHONY: test
 test: install-dev ## Install dev dependencies and run the whole suite (DATABASE_URL / REDIS_URL select real services)

@@ -29,7 +29,7 @@ from .enums import (
     VerificationChannel,
     VerificationOutcome,
 )
-from .models import Certificate, CertificateVerification, OrganisationInvite
+from .models import Certificate, OrganisationInvite
 from .numbering import ALPHABET, classify_number, generate_number
 
 logger = logging.getLogger(__name__)
@@ -441,29 +441,40 @@ def _found_outcome(certificate: Certificate) -> VerificationOutcome:
 _PLACEHOLDER = "MALFORMED"
 
 
-def verify_certificate(
-    *, raw_number: str | None, signature: str | None = None, channel: VerificationChannel | str, record: bool = True
+def verification_result(
+    *, number: str | None, problem: str, certificate: Certificate | None, signature: str | None = None
 ) -> VerificationResult:
-    """Look a number up as a verifier does. Unknown and malformed numbers give the same NOT_FOUND after the same
-    database work. With a signature (from a QR code), a valid certificate whose signature does not match is FORGED.
-    A found certificate's look-up is recorded (time and channel only)."""
-    number, problem = classify_number(raw_number)
-    # One indexed look-up (no join, no ordering) whatever was typed: a mistyped or malformed number is looked up as a
-    # placeholder, so every answer that is not a found certificate costs the same query.
-    certificate = next(iter(Certificate.objects.filter(number=number or _PLACEHOLDER).order_by()[:1]), None)
+    """The answer for a number already looked up: NOT_FOUND / MISTYPED / MALFORMED without a certificate; with one,
+    FORGED when a given signature does not verify, else its status."""
     if certificate is None:
         return VerificationResult(_NOT_FOUND_OUTCOMES[problem], number)
     signature_checked = signature is not None
     if signature_checked and not signature_is_genuine(certificate, signature):
         return VerificationResult(VerificationOutcome.FORGED, number, certificate, True)
-    if record:
-        record_verification(certificate=certificate, channel=channel)
     return VerificationResult(_found_outcome(certificate), number, certificate, signature_checked)
+
+
+def verify_certificate(
+    *, raw_number: str | None, signature: str | None = None, channel: VerificationChannel | str, record: bool = True
+) -> VerificationResult:
+    """Look a number up as a verifier does. Unknown and malformed numbers give the same NOT_FOUND after the same
+    database work. With a signature (from a QR code), a valid certificate whose signature does not match is FORGED.
+    A found certificate's look-up is counted (time and channel only; certificates/verifications.py)."""
+    number, problem = classify_number(raw_number)
+    # One indexed look-up (no join, no ordering) whatever was typed: a mistyped or malformed number is looked up as a
+    # placeholder, so every answer that is not a found certificate costs the same query.
+    certificate = next(iter(Certificate.objects.filter(number=number or _PLACEHOLDER).order_by()[:1]), None)
+    result = verification_result(number=number, problem=problem, certificate=certificate, signature=signature)
+    if record and result.found:
+        record_verification(certificate=certificate, channel=channel)
+    return result
 
 
 def verify_many(*, raw_numbers: list[str], channel: VerificationChannel | str) -> list[VerificationResult]:
     """Bulk look-up (employers' CSV, the API): one query for all, results in input order, each found certificate's
-    look-up recorded once."""
+    look-up counted once."""
+    from .verifications import count_verifications
+
     classified = [classify_number(raw) for raw in raw_numbers]
     wanted = {n for n, _problem in classified if n}
     found = {c.number: c for c in Certificate.objects.filter(number__in=wanted).order_by()}
@@ -474,11 +485,7 @@ def verify_many(*, raw_numbers: list[str], channel: VerificationChannel | str) -
             results.append(VerificationResult(_NOT_FOUND_OUTCOMES[problem], number))
             continue
         results.append(VerificationResult(_found_outcome(certificate), number, certificate))
-    now = timezone.now()
-    seen = {r.certificate.pk for r in results if r.certificate is not None}
-    CertificateVerification.objects.bulk_create(
-        [CertificateVerification(certificate_id=pk, verified_at=now, channel=channel) for pk in sorted(seen)]
-    )
+    count_verifications({r.certificate.pk for r in results if r.certificate is not None}, channel)
     return results
 
 
@@ -508,7 +515,10 @@ def holder_name_matches(*, certificate: Certificate, typed_name: str) -> bool:
 
 
 def record_verification(*, certificate: Certificate, channel: VerificationChannel | str) -> None:
-    CertificateVerification.objects.create(certificate=certificate, verified_at=timezone.now(), channel=channel)
+    """Count one look-up (in Redis, written to CertificateVerification by the flush task)."""
+    from .verifications import count_verifications
+
+    count_verifications([certificate.pk], channel)
 
 
 # --- Organisations -------------------------------------------------------------------------------------------

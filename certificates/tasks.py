@@ -127,3 +127,12 @@ def send_pending_issued_notices() -> int:
     for certificate_id in ids:
         send_certificate_issued_notice.delay(certificate_id)
     return len(ids)
+
+
+@shared_task(name="certificates.tasks.flush_verification_counts", ignore_result=True)
+def flush_verification_counts() -> int:
+    """Celery beat: write the look-ups counted in Redis to CertificateVerification (idempotent: a retried or
+    overlapping flush writes each batch once; certificates/verifications.py)."""
+    from .verifications import flush_verification_counts as flush
+
+    return flush()

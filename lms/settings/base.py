@@ -417,6 +417,11 @@ CELERY_BEAT_SCHEDULE = {
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
     # … and renders whose worker died (lease expired, lms/leases.py) are taken over.
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
+    # Verification look-ups counted in Redis are written to the database (the holder's count is this late at most).
+    "flush-verification-counts": {
+        "task": "certificates.tasks.flush_verification_counts",
+        "schedule": float(env.int("VERIFICATION_FLUSH_SECONDS", default=30)),
+    },
     # Workshop closings whose worker died are resumed where they stopped.
     "resume-workshop-closings": {"task": "events.tasks.resume_interrupted_closings", "schedule": 60.0},
     # Work that could not be published (the broker was down) is published when it is back (lms/outbox).

@@ -8,13 +8,22 @@ Switches (environment):
 - BENCH_CERTIFICATES_BULK_MODES: "batch" (tasks of certificates.services.RENDER_BATCH_SIZE, what a workshop
   closing queues), "single" (one task per certificate, what one online completion queues), or both (default
   "batch,single": the ratio of the two is measured in the same run).
-- BENCH_CERTIFICATES_PARTS: which parts run, of "pdf,verify,gunicorn,bulk" (default all).
+- BENCH_CERTIFICATES_PARTS: which parts run, of "pdf,verify,gunicorn,bulk" (default all; "gunicorn" is the
+  verification page against the bare view).
+
+The throughput is measured with wrk (Debian package `wrk`, which `make bench` installs) and, without it, with Python
+threads (which then take much of the CPU the server needs). BENCH_VERIFY_SECONDS (12, for each target),
+BENCH_VERIFY_ROUNDS (3: hello and verify alternate), BENCH_VERIFY_CONNECTIONS (8), BENCH_VERIFY_PORT (a free port)
+tune it. The server runs 2 sync workers with tests/bench/gunicorn_plain.py (not the repository's gunicorn.conf.py,
+whose gthread workers and access log would be measured too).
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -109,14 +118,53 @@ def _child_env() -> dict:
             "BENCH_SIGNING_KEY_FILE": str(settings.CERTIFICATE_SIGNING_KEY_FILE),
             "BENCH_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "BENCH_CERTIFICATE_FILES_ROOT": str(settings.STORAGES["certificates"]["OPTIONS"]["location"]),
+            "BENCH_CACHE_KEY_PREFIX": str(settings.CACHES["default"].get("KEY_PREFIX", "")),
             "PYTHONPATH": str(ROOT),
         }
     )
     return env
 
 
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+WRK_SECONDS = float(os.environ.get("BENCH_VERIFY_SECONDS", 12))
+WRK_CONNECTIONS = int(os.environ.get("BENCH_VERIFY_CONNECTIONS", 8))
+WRK_THREADS = 1
+ROUNDS = int(os.environ.get("BENCH_VERIFY_ROUNDS", 3))
+# wrk prints this line at the end of a run (Lua `done`): one JSON object, microseconds. `status` counts responses
+# of 400 or more (wrk's own rule); the verify and hello paths are first checked to answer exactly 200.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,' ..
+    '"p50_us":%d,"p99_us":%d,"max_us":%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+
+def _wrk(port: int, path: str, seconds: float, script: str) -> dict:
+    """wrk (WRK_THREADS threads, WRK_CONNECTIONS connections) against `path` for `seconds`."""
+    command = [WRK, f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
+               "-s", script, f"http://127.0.0.1:{port}{path}"]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)  # noqa: S603
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("WRKJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no summary for {path}: {out.stdout[-500:]} {out.stderr[-500:]}")
+    raw = json.loads(line[len("WRKJSON "):])
+    return {
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "requests": raw["requests"],
+        "errors": raw["status"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
+    }
+
+
 def _load(port: int, path: str, seconds: float) -> dict:
-    """Closed-loop load from LOAD_THREADS threads for `seconds`; requests per second and the median latency."""
+    """Without wrk: closed-loop load from LOAD_THREADS Python threads for `seconds` (the load generator then takes a
+    good part of the CPU the server needs, so only the ratio means anything)."""
     stop = time.perf_counter() + seconds
     counts = []
     latencies: list[float] = []
@@ -152,52 +200,132 @@ def _load(port: int, path: str, seconds: float) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    if errors:
-        raise RuntimeError(f"{path}: {len(errors)} failed requests, e.g. {errors[:3]}")
-    return {"rps": round(sum(counts) / elapsed, 1), "median_ms": _ms(statistics.median(latencies))}
+    latencies.sort()
+    return {
+        "rps": round(sum(counts) / elapsed, 1),
+        "p50_ms": _ms(statistics.median(latencies)),
+        "p99_ms": _ms(latencies[max(0, int(len(latencies) * 0.99) - 1)]),
+        "requests": sum(counts),
+        "errors": len(errors),
+    }
+
+
+def _combine(runs: list[dict]) -> dict:
+    """Rounds of the same target as one figure: requests over time, the median p50 and the worst p99."""
+    seconds = sum(r["requests"] / r["rps"] for r in runs if r["rps"])
+    return {
+        "rps": round(sum(r["requests"] for r in runs) / seconds, 1) if seconds else 0.0,
+        "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+        "p99_ms": max(r["p99_ms"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "rounds_rps": [r["rps"] for r in runs],
+    }
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
 
 
 def bench_gunicorn() -> dict:
+    """The verification page (a valid certificate, QR link with signature) and an unknown number against a bare
+    "hello" view, all in the same gunicorn (2 sync workers) and the same run, driven by wrk; then the look-ups the
+    page counted (flushed to the database) against the requests wrk saw answered."""
     from certificates.services import verification_url
+    from certificates.verifications import counted_verifications, flush_verification_counts
 
     certificate = _make_certificate()
     path = verification_url(certificate, absolute=False)
-    port = _free_port()
-    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "lms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--env", "DJANGO_SETTINGS_MODULE=tests.bench.child_settings"],
+    unknown_path = "/verify/0000-0000-0000-0000-0/"
+    port = int(os.environ.get("BENCH_VERIFY_PORT") or _free_port())
+    use_wrk = os.path.exists(WRK)
+    script = tempfile.NamedTemporaryFile("w", prefix="bench-wrk-", suffix=".lua", delete=False)  # noqa: SIM115
+    script.write(WRK_SCRIPT)
+    script.close()
+    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    server = subprocess.Popen(  # noqa: S603
+        # Not the repository's gunicorn.conf.py (gthread, access log): 2 sync workers as in the issue's figures.
+        [sys.executable, "-m", "gunicorn", "lms.wsgi", "--config", str(ROOT / "tests/bench/gunicorn_plain.py"), "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--worker-class", "sync", "--env", "DJANGO_SETTINGS_MODULE=tests.bench.child_settings"],
         cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT,
     )
+
+    def load(target: str, seconds: float) -> dict:
+        return _wrk(port, target, seconds, script.name) if use_wrk else _load(port, target, seconds)
+
+    loadavg_before = os.getloadavg()[0]
     try:
         deadline = time.time() + 60
         while True:
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/bench-hello/")
-                if conn.getresponse().status == 200:
+                if _get(port, "/bench-hello/")[0] == 200:
                     break
             except OSError:
                 pass
             if time.time() > deadline or server.poll() is not None:
                 raise RuntimeError(f"gunicorn did not start; see {log.name}")
             time.sleep(0.3)
-        _load(port, path, 1.0)  # warm both workers
-        _load(port, "/bench-hello/", 1.0)
-        hello = _load(port, "/bench-hello/", LOAD_SECONDS)
-        verify = _load(port, path, LOAD_SECONDS)
+        for target, expected in ((path, 200), ("/bench-hello/", 200), (unknown_path, 404)):
+            status, body = _get(port, target)
+            if status != expected:
+                raise RuntimeError(f"{target} answered {status}, expected {expected}: {body[:300]!r}")
+        before = counted_verifications(certificate)
+        warm = load(path, 1.0)  # warm both workers
+        load("/bench-hello/", 1.0)
+        # Alternating rounds, so a change in the machine's load (it is shared) falls on both alike.
+        hellos, verifies = [], []
+        for _ in range(ROUNDS):
+            hellos.append(load("/bench-hello/", WRK_SECONDS / ROUNDS))
+            verifies.append(load(path, WRK_SECONDS / ROUNDS))
+        hello, verify = _combine(hellos), _combine(verifies)
+        unknown = load(unknown_path, WRK_SECONDS / ROUNDS) if use_wrk else None
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {
+        os.unlink(script.name)
+    flush_verification_counts()
+    counted = counted_verifications(certificate) - before
+    figures = {
+        "verify_load_generator": "wrk" if use_wrk else "python threads (wrk not installed)",
         "gunicorn_workers": 2,
-        "gunicorn_load_threads": LOAD_THREADS,
+        "verify_wrk_connections": WRK_CONNECTIONS if use_wrk else LOAD_THREADS,
+        "verify_wrk_seconds": WRK_SECONDS,  # each of hello and verify, in BENCH_VERIFY_ROUNDS alternating rounds
+        "verify_rounds": ROUNDS,
+        "verify_loadavg_1m_before": round(loadavg_before, 2),
+        "verify_loadavg_1m_after": round(os.getloadavg()[0], 2),
         "hello_view_rps": hello["rps"],
-        "hello_view_median_ms": hello["median_ms"],
+        "hello_view_p50_ms": hello["p50_ms"],
+        "hello_view_p99_ms": hello["p99_ms"],
+        "hello_view_errors": hello["errors"],
         "verify_page_rps": verify["rps"],
-        "verify_page_median_ms": verify["median_ms"],
+        "verify_page_p50_ms": verify["p50_ms"],
+        "verify_page_p99_ms": verify["p99_ms"],
+        "verify_page_errors": verify["errors"],
         "verify_over_hello_rps_ratio": round(verify["rps"] / hello["rps"], 2),
+        "verify_over_hello_rps_ratio_by_round": [
+            round(v / h, 2) for v, h in zip(verify["rounds_rps"], hello["rounds_rps"], strict=True) if h
+        ],
+        # Every answered look-up is counted once: the check, the warm-up and the measured run (wrk does not count the
+        # few requests in flight when it stops, the server does, so counted may exceed answered by a few).
+        "verify_page_answered": 1 + warm["requests"] + verify["requests"],
+        "verify_counted_after_flush": counted,
     }
+    if unknown is not None:
+        figures.update(
+            {
+                "verify_unknown_rps": unknown["rps"],
+                "verify_unknown_p50_ms": unknown["p50_ms"],
+                "verify_unknown_p99_ms": unknown["p99_ms"],
+                "verify_unknown_over_hello_rps_ratio": round(unknown["rps"] / hello["rps"], 2),
+            }
+        )
+    return figures
 
 
 def _issue_for_bulk(count: int, tag: str) -> list[int]:

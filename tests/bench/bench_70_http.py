@@ -172,10 +172,11 @@ def _get(port: int, path: str, headers: dict) -> tuple[int, bytes]:
 
 
 def _page_cache_state(port: int, path: str, headers: dict) -> str:
-    """The page cache's answer (X-Page-Cache: hit / miss / skip) to one more request, "none" where it is not used."""
+    """The page cache's answer (X-Page-Cache: hit / miss / skip) to one more request like wrk's (the same Host, so the
+    same cache key), "none" where it is not used."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}", **headers})
         response = conn.getresponse()
         response.read()
         return response.getheader("X-Page-Cache") or "none"
