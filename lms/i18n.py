@@ -73,8 +73,15 @@ def translation_gaps() -> list[Gap]:
 MAKEMESSAGES_ARGS = ["makemessages", "-l", "ja", "--no-location", "--no-obsolete", "-e", "html,txt,py",
                      "-i", "tests/*", "-i", "docs/*", "-i", "scripts/*", "-i", "static/*", "-i", "media/*",
                      "-i", "var/*", "-i", "htmlcov/*", "-i", "test-results/*"]
-# What makemessages reads: the project's packages (the copy the check works on holds only these and manage.py).
-SOURCE_DIRS = ("lms", "home", "courses", "certificates", "events", "search")
+
+
+def source_dirs(root: Path | None = None) -> list[str]:
+    """What makemessages reads: the project's top-level packages (not tests/); the copy the check works on holds
+    only these and manage.py."""
+    root = Path(root or settings.BASE_DIR)
+    return sorted(p.name for p in root.iterdir() if (p / "__init__.py").exists() and p.name != "tests")
+
+
 JAPANESE = "[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]"
 # Written as they are in Japanese too (a msgid made only of these is its own translation): 「API」, 「URL」, 「PDF」.
 AS_IS = r"^[A-Z0-9][A-Z0-9 ./+%()-]*$"
@@ -93,8 +100,10 @@ def run_makemessages(root: Path) -> Path:
     import sys
 
     environment = {**os.environ, "PYTHONPATH": str(root), "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-    subprocess.run([sys.executable, "manage.py", *MAKEMESSAGES_ARGS], cwd=root, env=environment,  # noqa: S603 (fixed args)
-                   check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "manage.py", *MAKEMESSAGES_ARGS], cwd=root, env=environment,  # noqa: S603
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"makemessages が失敗しました（{root}）:\n{done.stderr[-3000:]}")
     return project_catalogue_path(root)
 
 

@@ -85,11 +85,21 @@ $PY manage.py collectstatic --noinput -v0
 echo "== gunicorn, Celery worker (prefork), Celery beat"
 pids=()
 stop() {
-  trap - INT TERM EXIT
+  trap '' INT TERM  # a second Ctrl+C reaches the processes (Celery's cold shutdown) but not this clean-up
+  trap - EXIT
   echo "停止します…"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # The worker finishes the task it is running (warm shutdown); after 90 s what is left is killed (every task is
+  # acknowledged late and idempotent, so a killed one is delivered again).
+  for _ in $(seq 1 90); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  echo "停止しました。"
+  echo "停止しました（PostgreSQL と Redis は動いたままです）。"
 }
 trap stop INT TERM EXIT
 .venv/bin/gunicorn -c gunicorn.conf.py lms.wsgi & pids+=($!)

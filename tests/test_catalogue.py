@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from lms.i18n import AS_IS, JAPANESE, SOURCE_DIRS, project_catalogue_path, run_makemessages
+from lms.i18n import AS_IS, JAPANESE, project_catalogue_path, run_makemessages, source_dirs
 
 FIX = "manage.py update_catalogue を実行して lms/locale/ja/LC_MESSAGES/django.po と .mo をコミットしてください"
 
@@ -29,7 +29,7 @@ def made_from_the_code(tmp_path_factory) -> polib.POFile:
         assert shutil.which(tool), f"{tool} がありません: Debian の gettext パッケージが必要です（make system-deps）"
     root = tmp_path_factory.mktemp("catalogue")
     base = Path(settings.BASE_DIR)
-    for name in SOURCE_DIRS:
+    for name in source_dirs():
         shutil.copytree(base / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     shutil.copy(base / "manage.py", root / "manage.py")
     return polib.pofile(str(run_makemessages(root)))
@@ -90,7 +90,7 @@ def test_every_templates_text_goes_through_gettext():
     wrap = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(wrap)
     unwrapped = {}
-    for name in SOURCE_DIRS:
+    for name in source_dirs():
         for path in sorted((base / name).rglob("templates/**/*")):
             if path.suffix in (".html", ".txt") and path.is_file():
                 wrapper = wrap.Wrapper(path)

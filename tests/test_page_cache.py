@@ -73,6 +73,8 @@ def test_anonymous_pages_are_served_from_the_cache_the_second_time(client, site)
         assert second.status_code == 200, url
         assert state(second) == "hit", url
         assert second.content == first.content, url
+        assert second["Content-Type"] == first["Content-Type"], url
+        assert second["Content-Length"] == str(len(first.content)), url
 
 
 def test_cached_pages_carry_no_csrf_token_and_the_login_from_them_works(site):

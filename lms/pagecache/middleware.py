@@ -115,6 +115,7 @@ class PageCacheMiddleware:
                 response = HttpResponse(content, status=status)
                 for name, value in headers:
                     response[name] = value
+                response["Content-Length"] = str(len(content))  # as CommonMiddleware gives a rendered page
                 _cdn_headers(response, int(remaining))
                 response[HEADER] = "hit"
                 return _conditional(request, response)

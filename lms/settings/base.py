@@ -451,14 +451,14 @@ WORK_LEASE_SECONDS = env.int("WORK_LEASE_SECONDS", default=120)
 NOTICE_LEASE_SECONDS = env.int("NOTICE_LEASE_SECONDS", default=300)
 
 # --- Demo data --------------------------------------------------------------------------------------------
-# `seed_demo` runs these in order; each returns lines to print. Off in production.
+# `seed_demo` runs these in order; each returns lines to print. Off in production. lms.settings.dev and .test add
+# the devtools app and its seeder of the reports' demo figures (synthetic learners), which production never has.
 DEMO_DATA_ALLOWED = False
 DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
     "home.demo.seed_campaign",
     "certificates.demo.seed_certificates",
     "events.demo.seed_workshops",
-    "lms.reports.demo.seed_reports",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------

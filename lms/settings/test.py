@@ -33,6 +33,9 @@ STORAGES["certificates"]["OPTIONS"]["location"] = os.path.join(  # noqa: F405
 )
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 DEMO_DATA_ALLOWED = True
+# Development/demo tools (synthetic learners, the reports' demo figures): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+DEMO_SEEDERS = [*DEMO_SEEDERS, "devtools.reports_demo.seed_reports"]  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not ":memory:": the live server used by the browser tests then opens its own connection instead of
     # sharing the test thread's, which is how the real site runs.
