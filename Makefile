@@ -14,11 +14,14 @@ CELERY := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-lms.settings.dev} $(
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the platform needs beyond Python (STACK-NOTES.md): Japanese fonts for PDFs and HarfBuzz's
-# subsetter, without which WeasyPrint is silently 5-60x slower.
-SYSTEM_PACKAGES := fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fonts-noto-cjk libharfbuzz-subset0
+# subsetter, without which WeasyPrint is silently 5-60x slower; gettext (xgettext, msgmerge, msgfmt) for
+# `manage.py update_catalogue` and the catalogue check in the suite (tests/test_catalogue.py).
+SYSTEM_PACKAGES := fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho fonts-noto-cjk libharfbuzz-subset0 gettext
 BROWSER_PACKAGES := chromium
 # The HTTP load benchmark (tests/bench/bench_70_http.py) drives gunicorn with wrk.
 BENCH_PACKAGES := wrk
+# `make prod-local`: Debian's PostgreSQL and Redis (and their clients, used to start and check them).
+PROD_LOCAL_PACKAGES := postgresql postgresql-client redis-server redis-tools
 
 .PHONY: help
 help: ## List the targets
@@ -44,7 +47,7 @@ install: $(VENV)/.installed system-deps ## Create .venv and install the runtime 
 install-dev: $(VENV)/.installed-dev system-deps browser-deps ## Create .venv and install runtime + dev dependencies
 
 .PHONY: system-deps
-system-deps: ## Install Japanese fonts and HarfBuzz subsetting (apt, as root) or say what is missing
+system-deps: ## Install Japanese fonts, HarfBuzz subsetting and gettext (apt, as root) or say what is missing
 	@bash scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
 
 .PHONY: browser-deps
@@ -67,6 +70,11 @@ run: setup ## Set everything up and serve http://127.0.0.1:8000 (SQLite, eager C
 	$(MANAGE) run_scheduled_jobs & scheduler=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+.PHONY: prod-local
+prod-local: install system-deps ## The production shape on this machine: gunicorn + Celery worker + beat on PostgreSQL and Redis (Ctrl+C stops all)
+	@bash scripts/ensure-system-packages.sh $(PROD_LOCAL_PACKAGES)
+	@bash scripts/prod-local.sh
+
 .PHONY: test
 test: install-dev ## Install dev dependencies and run the whole suite (DATABASE_URL / REDIS_URL select real services)
 	$(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
@@ -75,6 +83,10 @@ test: install-dev ## Install dev dependencies and run the whole suite (DATABASE_
 lint: install-dev ## ruff, and a check that migrations match the models
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+
+.PHONY: messages
+messages: install ## Update the project's Japanese catalogue (lms/locale/ja) from the code and compile it
+	$(MANAGE) update_catalogue
 
 .PHONY: bench
 bench: install-dev ## Benchmarks: prints one JSON object of figures (BENCH_ONLY=http,search runs only those)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -49,7 +49,7 @@ def index(request):
 def detail(request, pk: int):
     _require(request, VIEW_PERMISSION)
     certificate = get_object_or_404(
-        Certificate.objects.select_related("holder", "revoked_by").annotate(verification_count=Count("verifications")),
+        Certificate.objects.select_related("holder", "revoked_by").annotate(verification_count=Sum("verifications__count", default=0)),
         pk=pk,
     )
     form = RevokeForm()

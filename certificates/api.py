@@ -276,7 +276,10 @@ def name_check(request, number: str, payload: NameCheckIn):
     summary="修了証を1件確認する",
 )
 def get_certificate(request, number: str):
-    if _limited(request, "certificates.verify", settings.CERTIFICATE_VERIFY_RATE):
+    from .verifications import over_verify_limit
+
+    # The same counter as the verification page's (one budget per client for single look-ups).
+    if over_verify_limit(request):
         return _too_many(request)
     result = verify_certificate(raw_number=number, channel=VerificationChannel.API)
     if result.certificate is None:

@@ -3,7 +3,7 @@ and HTML, from templates/certificates/email/issued_*."""
 
 from __future__ import annotations
 
-from lms.emails import build_email
+from lms.emails import build_email, stable_message_id
 
 from .dates import both
 from .enums import CertificateSource
@@ -22,4 +22,6 @@ def build_issued_email(*, certificate):
         "from_workshop": certificate.source == CertificateSource.WORKSHOP,
         "workshop_title": workshop.title if workshop is not None else "",
     }
-    return build_email("certificates/email/issued", to=[certificate.holder.email], context=context)
+    message = build_email("certificates/email/issued", to=[certificate.holder.email], context=context)
+    message.extra_headers["Message-ID"] = stable_message_id(f"certificate-issued.{certificate.pk}")
+    return message

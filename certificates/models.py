@@ -103,7 +103,9 @@ class Certificate(models.Model):
     )
     card_error = models.CharField(_("サポーターカード作成の失敗理由"), max_length=500, blank=True, db_default="")
     personal_data_erased_at = models.DateTimeField(_("個人情報の消去日時"), null=True, blank=True)
-    # The "修了証を発行しました" e-mail: set when it was sent (claimed before sending, cleared if sending failed).
+    # The "修了証を発行しました" e-mail: claimed before sending (a lease: a claim whose sender died is taken again after
+    # NOTICE_LEASE_SECONDS), cleared if sending failed; `sent_at` set once the SMTP server took it (lms/leases.py).
+    issued_notice_claimed_at = models.DateTimeField(_("発行のお知らせメールの送信開始日時"), null=True, blank=True)
     issued_notice_sent_at = models.DateTimeField(_("発行のお知らせメールの送信日時"), null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
@@ -161,20 +163,34 @@ class Certificate(models.Model):
 
 
 class CertificateVerification(models.Model):
-    """One look-up of a certificate by a verifier: when and through which channel. Never who (no IP, no user
-    agent): the holder sees how many times and when their certificate was checked."""
+    """Look-ups of a certificate by verifiers: when (to the minute), through which channel and how many. Never who (no
+    IP, no user agent): the holder sees how many times and when their certificate was checked.
+
+    Look-ups are counted in Redis and written here in batches (certificates/verifications.py): one row per
+    certificate, channel and minute of a batch, with `count` look-ups. `batch` names the Redis batch a row came from,
+    so a flush that is retried after it committed adds nothing (unique with the certificate, channel and minute);
+    rows written directly (no Redis) have an empty batch."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="verifications")
     verified_at = models.DateTimeField(_("確認日時"), db_index=True)
     channel = models.CharField(_("確認の方法"), max_length=10, choices=VerificationChannel.choices)
+    count = models.PositiveIntegerField(_("確認の回数"), default=1, db_default=1)
+    batch = models.CharField(_("集計の単位"), max_length=40, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("修了証の確認記録")
         verbose_name_plural = _("修了証の確認記録")
         ordering = ["-verified_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "certificate", "channel", "verified_at"],
+                condition=~Q(batch=""),
+                name="certificates_verification_once_per_batch",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.certificate_id} @ {self.verified_at:%Y-%m-%d %H:%M}"
+        return f"{self.certificate_id} @ {self.verified_at:%Y-%m-%d %H:%M} ×{self.count}"
 
 
 class OrganisationInvite(models.Model):

@@ -19,8 +19,17 @@ def client_key(group, request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+VERIFY_GROUP = "certificates.verify"
+
+
 def limited(request, *, group: str, rate: str) -> bool:
-    """Count this request against the client's limit; True when it is over."""
+    """Count this request against the client's limit; True when it is over. Single look-ups (the verification page,
+    the API, a paper participant's page) share the verification page's own counter (certificates/verifications.py),
+    which it reads in the same Redis round trip as its answer."""
+    if group == VERIFY_GROUP:
+        from .verifications import over_verify_limit
+
+        return over_verify_limit(request, rate=rate)
     return is_ratelimited(request, group=group, key=client_key, rate=rate, increment=True)
 
 

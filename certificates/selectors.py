@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Max, Prefetch, Sum
 
 from .enums import CertificateStatus
 from .models import Certificate, CertificateVerification
@@ -27,17 +27,34 @@ def forget_certified_count() -> None:
 
 
 def holder_certificates(user):
-    """The holder's certificates, newest first, with how often and when (latest ten) each was verified."""
+    """The holder's certificates, newest first, with how often and when (latest ten minutes with look-ups) each was
+    verified. Look-ups counted in Redis show after the next flush (certificates/verifications.py); this process's own
+    unwritten counts (no Redis) are written first."""
+    from .verifications import flush_local_counts
+
+    flush_local_counts()
     recent = CertificateVerification.objects.order_by("-verified_at", "-id")
     certificates = list(
         Certificate.objects.for_holder(user)
         .select_related("course")
-        .annotate(verification_count=Count("verifications"), last_verified_at=Max("verifications__verified_at"))
+        .annotate(verification_count=Sum("verifications__count", default=0), last_verified_at=Max("verifications__verified_at"))
         .prefetch_related(Prefetch("verifications", queryset=recent, to_attr="all_verifications"))
     )
     for certificate in certificates:
-        certificate.recent_verifications = certificate.all_verifications[:10]
+        certificate.recent_verifications = _by_minute(certificate.all_verifications)[:10]
     return certificates
+
+
+def _by_minute(rows):
+    """Rows of the same minute and channel (written by different flushes) as one, with their counts summed."""
+    merged: dict = {}
+    for row in rows:
+        key = (row.verified_at, row.channel)
+        if key in merged:
+            merged[key].count += row.count
+        else:
+            merged[key] = row
+    return list(merged.values())
 
 
 def organisation_members(organisation):

@@ -10,10 +10,13 @@ import hashlib
 import json
 import logging
 import secrets
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import messages, signing
@@ -26,7 +29,7 @@ from .enums import (
     VerificationChannel,
     VerificationOutcome,
 )
-from .models import Certificate, CertificateVerification, OrganisationInvite
+from .models import Certificate, OrganisationInvite
 from .numbering import ALPHABET, classify_number, generate_number
 
 logger = logging.getLogger(__name__)
@@ -150,32 +153,45 @@ def notify_certificate_issued(*, certificate: Certificate) -> None:
 
 def send_issued_notice(*, certificate_id: int) -> bool:
     """Send the "修了証を発行しました" e-mail once: the certificate row is claimed first (an atomic UPDATE of
-    `issued_notice_sent_at`) and released if sending fails, so a retry sends it and a second run sends nothing.
-    Nothing is sent for a revoked or erased certificate or an inactive holder. Returns whether it was sent now."""
+    `issued_notice_claimed_at`; a claim older than NOTICE_LEASE_SECONDS whose sender died is taken again), released if
+    sending fails, and `issued_notice_sent_at` is set after the SMTP call — so a retry sends it and a second run sends
+    nothing (the residual window is in lms/leases.py). Nothing is sent for a revoked or erased certificate or an
+    inactive holder. Returns whether it was sent now."""
+    from lms.leases import notice_cutoff
+
     from .emails import build_issued_email
 
     now = timezone.now()
-    claimed = Certificate.objects.filter(
-        pk=certificate_id,
-        issued_notice_sent_at__isnull=True,
-        status=CertificateStatus.VALID,
-        personal_data_erased_at__isnull=True,
-        holder__is_active=True,
-    ).update(issued_notice_sent_at=now)
+    claimed = (
+        Certificate.objects.filter(
+            pk=certificate_id,
+            issued_notice_sent_at__isnull=True,
+            status=CertificateStatus.VALID,
+            personal_data_erased_at__isnull=True,
+            holder__is_active=True,
+        )
+        .filter(Q(issued_notice_claimed_at__isnull=True) | Q(issued_notice_claimed_at__lt=notice_cutoff(now)))
+        .update(issued_notice_claimed_at=now)
+    )
     if not claimed:
         return False
+    mine = Certificate.objects.filter(pk=certificate_id, issued_notice_claimed_at=now, issued_notice_sent_at__isnull=True)
     certificate = Certificate.objects.select_related("holder__profile", "workshop").get(pk=certificate_id)
     try:
         build_issued_email(certificate=certificate).send()
     except Exception:
-        Certificate.objects.filter(pk=certificate_id, issued_notice_sent_at=now).update(issued_notice_sent_at=None)
+        mine.update(issued_notice_claimed_at=None)
         raise
+    mine.update(issued_notice_sent_at=timezone.now())
     return True
 
 
 def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int = 7, limit: int = 500) -> list[int]:
-    """Valid certificates issued in the last week whose e-mail was never sent (e.g. the broker was down)."""
+    """Valid certificates issued in the last week whose e-mail was never sent (e.g. the broker was down, or the sender
+    died after claiming it: claim older than the notice lease)."""
     from datetime import timedelta
+
+    from lms.leases import notice_cutoff
 
     now = timezone.now()
     return list(
@@ -187,18 +203,66 @@ def pending_issued_notice_ids(*, older_than_seconds: int = 300, within_days: int
             issued_at__lte=now - timedelta(seconds=older_than_seconds),
             issued_at__gte=now - timedelta(days=within_days),
         )
+        .filter(Q(issued_notice_claimed_at__isnull=True) | Q(issued_notice_claimed_at__lt=notice_cutoff(now)))
         .order_by("issued_at")
         .values_list("pk", flat=True)[:limit]
     )
 
 
+RENDER_BATCH_SIZE = 25  # certificates per render task when many are issued at once (batched_renders)
+_batching = threading.local()
+
+
+class RenderBatch:
+    """The PDF renders collected by `batched_renders`, queued one task per `size` certificates."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.ids: list[int] = []
+
+    def flush(self, *, full_only: bool = False) -> None:
+        """Queue the collected renders (only whole batches with `full_only`). Call it outside the issuing
+        transaction (the outbox rows are written in the current one)."""
+        from lms.outbox.services import enqueue
+
+        from .tasks import render_certificate_batch
+
+        while self.ids and (len(self.ids) >= self.size or not full_only):
+            chunk, self.ids = self.ids[: self.size], self.ids[self.size :]
+            enqueue(render_certificate_batch, chunk, key=f"certificate-render-batch:{chunk[0]}-{chunk[-1]}-{len(chunk)}")
+
+
+@contextmanager
+def batched_renders(size: int = RENDER_BATCH_SIZE):
+    """Within this block (a workshop closing, a bulk issue), certificates issued queue their PDF renders as one task
+    per `size` certificates instead of one task each: the worker then reads the issuer once per batch and writes
+    the statuses in bulk (`render_batch`). The caller may `flush(full_only=True)` between its transactions so the
+    first batches start while it goes on; the rest is queued when the block ends. Through the outbox like single
+    renders; if the process dies before a batch is queued, the sweep (`render_pending_certificates`) and the first
+    download render what was not queued."""
+    if getattr(_batching, "batch", None) is not None:  # nested: the outermost block queues
+        yield _batching.batch
+        return
+    _batching.batch = batch = RenderBatch(size)
+    try:
+        yield batch
+    finally:
+        _batching.batch = None
+        batch.flush()
+
+
 def _queue_render(certificate_id: int) -> None:
-    """Render the files after commit, through the outbox: with the broker down the work is kept and published when
-    it is back (and the files are rendered on demand at the first download meanwhile)."""
+    """Render the PDF after commit, through the outbox: with the broker down the work is kept and published when
+    it is back (and the file is rendered on demand at the first download meanwhile). Inside `batched_renders`,
+    collected and queued in batches at the end of the block."""
     from lms.outbox.services import enqueue
 
     from .tasks import render_certificate_files
 
+    batch = getattr(_batching, "batch", None)
+    if batch is not None:
+        batch.ids.append(certificate_id)  # an id whose issue rolled back is skipped by the batch (no such row)
+        return
     enqueue(render_certificate_files, certificate_id, key=f"certificate-render:{certificate_id}")
 
 
@@ -377,29 +441,40 @@ def _found_outcome(certificate: Certificate) -> VerificationOutcome:
 _PLACEHOLDER = "MALFORMED"
 
 
-def verify_certificate(
-    *, raw_number: str | None, signature: str | None = None, channel: VerificationChannel | str, record: bool = True
+def verification_result(
+    *, number: str | None, problem: str, certificate: Certificate | None, signature: str | None = None
 ) -> VerificationResult:
-    """Look a number up as a verifier does. Unknown and malformed numbers give the same NOT_FOUND after the same
-    database work. With a signature (from a QR code), a valid certificate whose signature does not match is FORGED.
-    A found certificate's look-up is recorded (time and channel only)."""
-    number, problem = classify_number(raw_number)
-    # One indexed look-up (no join, no ordering) whatever was typed: a mistyped or malformed number is looked up as a
-    # placeholder, so every answer that is not a found certificate costs the same query.
-    certificate = next(iter(Certificate.objects.filter(number=number or _PLACEHOLDER).order_by()[:1]), None)
+    """The answer for a number already looked up: NOT_FOUND / MISTYPED / MALFORMED without a certificate; with one,
+    FORGED when a given signature does not verify, else its status."""
     if certificate is None:
         return VerificationResult(_NOT_FOUND_OUTCOMES[problem], number)
     signature_checked = signature is not None
     if signature_checked and not signature_is_genuine(certificate, signature):
         return VerificationResult(VerificationOutcome.FORGED, number, certificate, True)
-    if record:
-        record_verification(certificate=certificate, channel=channel)
     return VerificationResult(_found_outcome(certificate), number, certificate, signature_checked)
+
+
+def verify_certificate(
+    *, raw_number: str | None, signature: str | None = None, channel: VerificationChannel | str, record: bool = True
+) -> VerificationResult:
+    """Look a number up as a verifier does. Unknown and malformed numbers give the same NOT_FOUND after the same
+    database work. With a signature (from a QR code), a valid certificate whose signature does not match is FORGED.
+    A found certificate's look-up is counted (time and channel only; certificates/verifications.py)."""
+    number, problem = classify_number(raw_number)
+    # One indexed look-up (no join, no ordering) whatever was typed: a mistyped or malformed number is looked up as a
+    # placeholder, so every answer that is not a found certificate costs the same query.
+    certificate = next(iter(Certificate.objects.filter(number=number or _PLACEHOLDER).order_by()[:1]), None)
+    result = verification_result(number=number, problem=problem, certificate=certificate, signature=signature)
+    if record and result.found:
+        record_verification(certificate=certificate, channel=channel)
+    return result
 
 
 def verify_many(*, raw_numbers: list[str], channel: VerificationChannel | str) -> list[VerificationResult]:
     """Bulk look-up (employers' CSV, the API): one query for all, results in input order, each found certificate's
-    look-up recorded once."""
+    look-up counted once."""
+    from .verifications import count_verifications
+
     classified = [classify_number(raw) for raw in raw_numbers]
     wanted = {n for n, _problem in classified if n}
     found = {c.number: c for c in Certificate.objects.filter(number__in=wanted).order_by()}
@@ -410,11 +485,7 @@ def verify_many(*, raw_numbers: list[str], channel: VerificationChannel | str) -
             results.append(VerificationResult(_NOT_FOUND_OUTCOMES[problem], number))
             continue
         results.append(VerificationResult(_found_outcome(certificate), number, certificate))
-    now = timezone.now()
-    seen = {r.certificate.pk for r in results if r.certificate is not None}
-    CertificateVerification.objects.bulk_create(
-        [CertificateVerification(certificate_id=pk, verified_at=now, channel=channel) for pk in sorted(seen)]
-    )
+    count_verifications({r.certificate.pk for r in results if r.certificate is not None}, channel)
     return results
 
 
@@ -444,7 +515,10 @@ def holder_name_matches(*, certificate: Certificate, typed_name: str) -> bool:
 
 
 def record_verification(*, certificate: Certificate, channel: VerificationChannel | str) -> None:
-    CertificateVerification.objects.create(certificate=certificate, verified_at=timezone.now(), channel=channel)
+    """Count one look-up (in Redis, written to CertificateVerification by the flush task)."""
+    from .verifications import count_verifications
+
+    count_verifications([certificate.pk], channel)
 
 
 # --- Organisations -------------------------------------------------------------------------------------------
@@ -537,89 +611,128 @@ def _delete_files(certificate: Certificate) -> None:
     certificate.card_file = ""
 
 
-def render_certificate_files(*, certificate_id: int, force: bool = False) -> Certificate:
-    """Render and store the 修了証 PDF of a certificate — what the holder needs at issue time. The wallet card is
-    rendered on demand (`render_card`). Idempotent: a file already rendered is kept unless `force`; a failure records
-    its reason (status FAILED) and re-raises so the task retries."""
+@dataclass(frozen=True)
+class _FileKind:
+    """Where one kind of rendered file keeps its name, status and failure reason on the certificate."""
+
+    renderer: str  # the function in certificates.rendering (looked up at call time, so tests can replace it)
+    file: str
+    status: str
+    error: str
+    filename: str
+    started: str | None = None  # the lease of a running render (lms/leases.py), PDF only
+    rendered_at: str | None = None
+
+
+FILE_KINDS = {
+    # The 修了証 PDF: what the holder needs at issue time (rendered by the task queued at issue).
+    "pdf": _FileKind("render_certificate_pdf", "pdf_file", "render_status", "render_error", "certificate.pdf",
+                     started="render_started_at", rendered_at="rendered_at"),
+    # The wallet card: on its first download (or by the sweep after a failure), never at issue time.
+    "card": _FileKind("render_card_pdf", "card_file", "card_status", "card_error", "card.pdf"),
+}
+
+
+def _has_file(certificate: Certificate, spec: _FileKind, storage) -> bool:
+    name = getattr(certificate, spec.file)
+    return getattr(certificate, spec.status) == RenderStatus.DONE and bool(name) and storage.exists(name)
+
+
+def render_file(*, certificate_id: int, kind: str = "pdf", force: bool = False) -> Certificate:
+    """Render and store one file of a certificate: `kind` "pdf" (the 修了証, at issue time) or "card" (the wallet
+    card, on demand). Idempotent: a file already stored is kept unless `force`; a failure records its reason
+    (status FAILED) and re-raises so the task retries or the download says so. Raises Certificate.DoesNotExist for
+    an unknown id and CertificateError for a certificate whose personal data was erased."""
+    (certificate,) = _render(Certificate.objects.filter(pk=certificate_id), kind=kind, force=force, raise_errors=True)
+    return certificate
+
+
+def render_batch(*, certificate_ids: list[int], kind: str = "pdf", force: bool = False) -> dict:
+    """Render many certificates' files in one process (a bulk issue, the bench): the issuer and its seal are read
+    once, the certificates in one query, all marked running in one UPDATE, and each stored file recorded with one
+    conditional UPDATE as soon as it is written — so a worker killed mid-batch leaves the ones done recorded (never
+    rendered again) and the rest `running` with their lease, which the sweep takes over (nothing lost, nothing
+    twice). One certificate failing is recorded (FAILED) and the others are still rendered. Returns counts."""
+    rendered = _render(Certificate.objects.filter(pk__in=certificate_ids), kind=kind, force=force, raise_errors=False)
+    return {"requested": len(certificate_ids), "done": sum(1 for c in rendered if getattr(c, FILE_KINDS[kind].status) == RenderStatus.DONE)}
+
+
+def _render(queryset, *, kind: str, force: bool, raise_errors: bool) -> list[Certificate]:
     from . import rendering
     from .storage import certificate_storage
 
-    certificate = Certificate.objects.select_related("course", "holder").get(pk=certificate_id)
+    spec = FILE_KINDS[kind]
     storage = certificate_storage()
-    if (
-        not force
-        and certificate.render_status == RenderStatus.DONE
-        and certificate.pdf_file
-        and storage.exists(certificate.pdf_file)
-    ):
-        return certificate
-    if certificate.personal_data_erased_at:
-        raise CertificateError(messages.FILE_NOT_READY)
-    Certificate.objects.filter(pk=certificate.pk).update(
-        render_status=RenderStatus.RUNNING, render_error="", render_started_at=timezone.now()
-    )
-    try:
-        pdf = rendering.render_certificate_pdf(certificate)
-        pdf_name = storage.save(f"certificates/{secrets.token_urlsafe(18)}/certificate.pdf", _content(pdf))
-    except Exception as exc:
-        Certificate.objects.filter(pk=certificate.pk).update(
-            render_status=RenderStatus.FAILED, render_error=f"{type(exc).__name__}: {exc}"[:500]
-        )
-        raise
-    with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        old = locked.pdf_file
-        locked.pdf_file = pdf_name
-        locked.render_status = RenderStatus.DONE
-        locked.render_error = ""
-        locked.rendered_at = timezone.now()
-        locked.save(update_fields=["pdf_file", "render_status", "render_error", "rendered_at"])
-    if old and old != pdf_name and storage.exists(old):  # a concurrent or forced render replaced it
+    certificates = list(queryset.select_related("course", "holder", "workshop").order_by("pk"))
+    if raise_errors and not certificates:
+        raise Certificate.DoesNotExist("Certificate matching query does not exist.")
+    todo = []
+    for certificate in certificates:
+        if not force and _has_file(certificate, spec, storage):
+            continue
+        if certificate.personal_data_erased_at:
+            if raise_errors:
+                raise CertificateError(messages.FILE_NOT_READY)
+            continue
+        todo.append(certificate)
+    if not todo:
+        return certificates
+    now = timezone.now()
+    running = {spec.status: RenderStatus.RUNNING, spec.error: ""}
+    if spec.started:
+        running[spec.started] = now
+    Certificate.objects.filter(pk__in=[c.pk for c in todo]).update(**running)
+    issuer = rendering.issuer_context()
+    render = getattr(rendering, spec.renderer)
+    for certificate in todo:
+        try:
+            data = render(certificate, rendering.certificate_context(certificate, issuer))
+            name = storage.save(f"certificates/{secrets.token_urlsafe(18)}/{spec.filename}", _content(data))
+        except Exception as exc:
+            failed = {spec.status: RenderStatus.FAILED, spec.error: f"{type(exc).__name__}: {exc}"[:500]}
+            Certificate.objects.filter(pk=certificate.pk).update(**failed)
+            setattr(certificate, spec.status, RenderStatus.FAILED)
+            if raise_errors:
+                raise
+            logger.exception("Rendering the %s of certificate %s failed", kind, certificate.pk)
+            continue
+        _store(certificate, spec, name, storage, force=force)
+    return certificates
+
+
+def _store(certificate: Certificate, spec: _FileKind, name: str, storage, *, force: bool) -> None:
+    """Record a stored file with one conditional UPDATE: only while this render is still the running one and the
+    personal data is not erased. Another process that stored the file meanwhile wins (ours is deleted: no
+    duplicate); a forced render replaces the old file, which is then deleted."""
+    done = {spec.file: name, spec.status: RenderStatus.DONE, spec.error: ""}
+    if spec.rendered_at:
+        done[spec.rendered_at] = timezone.now()
+    target = Certificate.objects.filter(pk=certificate.pk, personal_data_erased_at__isnull=True)
+    old = getattr(certificate, spec.file)  # as read before rendering: a lost or failed earlier file, superseded now
+    if force:
+        with transaction.atomic():
+            old = target.select_for_update().values_list(spec.file, flat=True).first() or old
+            updated = target.update(**done)
+    else:
+        updated = target.filter(**{spec.status: RenderStatus.RUNNING}).update(**done)
+    if not updated:  # stored by another process meanwhile, or erased: keep theirs / nothing
+        storage.delete(name)
+        certificate.refresh_from_db()
+        return
+    for field, value in done.items():
+        setattr(certificate, field, value)
+    if old and old != name and storage.exists(old):
         storage.delete(old)
-    return locked
+
+
+def render_certificate_files(*, certificate_id: int, force: bool = False) -> Certificate:
+    """The 修了証 PDF (`render_file` kind "pdf")."""
+    return render_file(certificate_id=certificate_id, kind="pdf", force=force)
 
 
 def render_card(*, certificate_id: int, force: bool = False) -> Certificate:
-    """Render and store the wallet card (on the first download, or by the low-priority sweep). Its own status
-    (`card_status`): a failure is recorded (FAILED) and re-raised, and the next download or sweep renders it again; a
-    card already stored is reused, so a retry or a second download never renders or stores it twice."""
-    from . import rendering
-    from .storage import certificate_storage
-
-    certificate = Certificate.objects.select_related("course", "holder").get(pk=certificate_id)
-    storage = certificate_storage()
-    if (
-        not force
-        and certificate.card_status == RenderStatus.DONE
-        and certificate.card_file
-        and storage.exists(certificate.card_file)
-    ):
-        return certificate
-    if certificate.personal_data_erased_at:
-        raise CertificateError(messages.FILE_NOT_READY)
-    Certificate.objects.filter(pk=certificate.pk).update(card_status=RenderStatus.RUNNING, card_error="")
-    try:
-        card = rendering.render_card_pdf(certificate)
-        card_name = storage.save(f"certificates/{secrets.token_urlsafe(18)}/card.pdf", _content(card))
-    except Exception as exc:
-        Certificate.objects.filter(pk=certificate.pk).update(
-            card_status=RenderStatus.FAILED, card_error=f"{type(exc).__name__}: {exc}"[:500]
-        )
-        raise
-    with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        old = locked.card_file
-        if locked.card_status == RenderStatus.DONE and old and storage.exists(old) and not force:
-            # Another process stored the card while this one rendered: keep theirs, drop ours (no duplicate).
-            storage.delete(card_name)
-            return locked
-        locked.card_file = card_name
-        locked.card_status = RenderStatus.DONE
-        locked.card_error = ""
-        locked.save(update_fields=["card_file", "card_status", "card_error"])
-    if old and old != card_name and storage.exists(old):
-        storage.delete(old)
-    return locked
+    """The wallet card (`render_file` kind "card"), on its first download."""
+    return render_file(certificate_id=certificate_id, kind="card", force=force)
 
 
 def _content(data: bytes):
@@ -631,6 +744,4 @@ def _content(data: bytes):
 def ensure_files(*, certificate: Certificate, kind: str = "pdf") -> Certificate:
     """The certificate with the file of `kind` ("pdf" or "card") present: rendered now, in this request, if the task
     never ran (a broker outage), the file was lost, or (the card) it was never asked for before."""
-    if kind == "card":
-        return render_card(certificate_id=certificate.pk)
-    return render_certificate_files(certificate_id=certificate.pk)
+    return render_file(certificate_id=certificate.pk, kind="card" if kind == "card" else "pdf")

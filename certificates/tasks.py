@@ -7,9 +7,11 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from lms.leases import NOTICE_TASK_TIME_LIMIT
+
 logger = logging.getLogger(__name__)
 
-# Both renders: retried on database or disk errors with backoff; acknowledged late (idempotent, safe to redeliver).
+# Every render task: retried on database or disk errors with backoff; acknowledged late (idempotent, safe to redeliver).
 RENDER_TASK_OPTIONS = {
     "bind": True,
     "autoretry_for": (OperationalError, OSError),
@@ -20,32 +22,38 @@ RENDER_TASK_OPTIONS = {
 }
 
 
+def _render_one(certificate_id: int, kind: str) -> str:
+    from .models import Certificate
+    from .services import FILE_KINDS, render_file
+
+    try:
+        certificate = render_file(certificate_id=certificate_id, kind=kind)
+    except Certificate.DoesNotExist:
+        logger.warning("Certificate %s no longer exists; nothing to render.", certificate_id)
+        return "missing"
+    return getattr(certificate, FILE_KINDS[kind].status)
+
+
 @shared_task(**RENDER_TASK_OPTIONS)
 def render_certificate_files(self, certificate_id: int) -> str:
     """Render and store a certificate's 修了証 PDF (the card is rendered on first download). Idempotent: a second run
     keeps the file of the first."""
-    from .models import Certificate
-    from .services import render_certificate_files as render
-
-    try:
-        certificate = render(certificate_id=certificate_id)
-    except Certificate.DoesNotExist:
-        logger.warning("Certificate %s no longer exists; nothing to render.", certificate_id)
-        return "missing"
-    return certificate.render_status
+    return _render_one(certificate_id, "pdf")
 
 
 @shared_task(**RENDER_TASK_OPTIONS)
 def render_certificate_card(self, certificate_id: int) -> str:
     """Render and store the wallet card (low priority: the holder's first download renders it otherwise)."""
-    from .models import Certificate
-    from .services import render_card
+    return _render_one(certificate_id, "card")
 
-    try:
-        certificate = render_card(certificate_id=certificate_id)
-    except Certificate.DoesNotExist:
-        return "missing"
-    return certificate.card_status
+
+@shared_task(**RENDER_TASK_OPTIONS)
+def render_certificate_batch(self, certificate_ids: list[int], kind: str = "pdf") -> dict:
+    """Render many certificates' files in one task (services.render_batch): queued by `batched_renders` when a
+    workshop closing issues many at once. Redelivered or retried, it renders only what is not done yet."""
+    from .services import render_batch
+
+    return render_batch(certificate_ids=certificate_ids, kind=kind)
 
 
 @shared_task(name="certificates.tasks.render_pending_certificates", ignore_result=True)
@@ -99,6 +107,9 @@ def render_pending_certificates(older_than_seconds: int = 300, limit: int = 500)
     retry_backoff_max=600,
     max_retries=5,
     acks_late=True,
+    # killed before its claim's lease ends, so a live sender is never doubled (lms/leases.py)
+    time_limit=NOTICE_TASK_TIME_LIMIT,
+    soft_time_limit=NOTICE_TASK_TIME_LIMIT - 20,
 )
 def send_certificate_issued_notice(self, certificate_id: int) -> bool:
     """E-mail the holder that their certificate was issued; sent at most once (see services.send_issued_notice)."""
@@ -116,3 +127,12 @@ def send_pending_issued_notices() -> int:
     for certificate_id in ids:
         send_certificate_issued_notice.delay(certificate_id)
     return len(ids)
+
+
+@shared_task(name="certificates.tasks.flush_verification_counts", ignore_result=True)
+def flush_verification_counts() -> int:
+    """Celery beat: write the look-ups counted in Redis to CertificateVerification (idempotent: a retried or
+    overlapping flush writes each batch once; certificates/verifications.py)."""
+    from .verifications import flush_verification_counts as flush
+
+    return flush()

@@ -3,17 +3,16 @@ Views parse input, call one service or selector, and render."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
+import time
 
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import http_date
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -21,11 +20,11 @@ from django_ratelimit.core import is_ratelimited
 from lms.accounts import policy
 from lms.accounts.mfa import staff_session_response
 
-from . import bulk, messages, signing
+from . import bulk, messages, signing, verifications
 from .enums import VerificationChannel, VerificationOutcome
 from .forms import BulkVerifyForm, InviteCodeForm, NameCheckForm, NameDisplayForm, VerifyForm
 from .models import Certificate
-from .numbering import parse_number
+from .numbering import classify_number, parse_number
 from .ratelimit import BULK_NUMBERS_GROUP, budget_left, limited, spend_budget, too_many_requests
 from .selectors import get_issuer_name, organisation_members
 from .services import (
@@ -36,7 +35,7 @@ from .services import (
     rotate_invite,
     set_name_display,
     unlink_from_organisation,
-    verify_certificate,
+    verification_result,
 )
 from .storage import certificate_storage
 
@@ -55,59 +54,54 @@ _OUTCOME_MESSAGES = {
 }
 
 
-# Rendered answers for anonymous verifiers are reused while every fact they show is unchanged: the cache key is
-# built from the row just read (status, revocation time, name as chosen, …) and the issuer's name, so a revocation
-# or any change shows at once. Not-found answers are never cached, so unknown and malformed numbers keep taking the
-# same path and time. Signed-in users (whose header and messages differ) always get a fresh rendering.
-VERIFY_PAGE_CACHE_VERSION = 3
-VERIFY_PAGE_CACHE_SECONDS = 600
-
-
-def _page_cache_key(request, result, typed: str) -> str | None:
-    certificate = result.certificate
-    if certificate is None or request.user.is_authenticated:
-        return None
-    facts = [
-        VERIFY_PAGE_CACHE_VERSION,
-        result.outcome,
-        typed,
-        certificate.number,
-        certificate.status,
-        certificate.revoked_at.isoformat() if certificate.revoked_at else "",
-        certificate.display_name,
-        certificate.course_title,
-        certificate.curriculum_version,
-        certificate.issued_at.isoformat(),
-        get_issuer_name(),
-    ]
-    digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
-    return f"certificates:verify-page:{digest}"
-
-
-def _result_response(request, result, form=None, *, typed: str = "", extra=None):
+def _result_response(request, result, form=None, *, extra=None):
     status = 200 if result.certificate is not None else 404
-    key = _page_cache_key(request, result, typed) if not extra else None
-    content = cache.get(key) if key else None
-    if content is not None:
-        response = HttpResponse(content, status=status)
-    else:
-        response = render(
-            request,
-            "certificates/verify.html",
-            {
-                "form": form or VerifyForm(),
-                "result": result,
-                "outcome_message": _OUTCOME_MESSAGES[result.outcome],
-                "issuer_name": get_issuer_name() if result.found else "",
-                "name_check_form": NameCheckForm(),
-                **(extra or {}),
-            },
-            status=status,
-        )
-        if key:
-            cache.set(key, response.content, VERIFY_PAGE_CACHE_SECONDS)
+    response = render(
+        request,
+        "certificates/verify.html",
+        {
+            "form": form or VerifyForm(),
+            "result": result,
+            "outcome_message": _OUTCOME_MESSAGES[result.outcome],
+            "issuer_name": get_issuer_name() if result.found else "",
+            "name_check_form": NameCheckForm(),
+            **(extra or {}),
+        },
+        status=status,
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# What never_cache sets, written directly on the verification page's answers (Django's helper parses and rebuilds
+# the header on every response: a tenth of a cached answer's time).
+_NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def _not_stored(response):
+    response["Expires"] = http_date(time.time())
+    response["Cache-Control"] = _NO_STORE
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _answer(request, *, raw_number: str, signature: str | None, form, typed: str, view: str):
+    """One look-up: one database read of the facts and one Redis round trip (rate limit, the answer already rendered
+    for these facts, the count); rendered only on a miss (certificates/verifications.py). `form` is a callable: a
+    reused answer needs none."""
+    channel = VerificationChannel.QR if signature is not None else VerificationChannel.PAGE
+    number, problem = classify_number(raw_number)
+    look = verifications.lookup(request, number=number, signature=signature, channel=channel, typed=typed, view=view)
+    if look.over_limit:
+        return too_many_requests(request)
+    if look.content is not None:
+        return _not_stored(HttpResponse(look.content))
+    certificate = look.certificate()  # from the same row the answer's key was made of
+    result = verification_result(number=number, problem=problem, certificate=certificate, signature=signature)
+    response = _result_response(request, result, form())
+    if certificate is not None:
+        look.store(response.content, counted=result.found, certificate=certificate)
+    return _not_stored(response)
 
 
 def _paper_number(typed: str) -> str:
@@ -133,24 +127,22 @@ def verify_form(request):
     paper = _paper_number(form.cleaned_data["number"])
     if paper:  # a paper participant's printed 修了証 (events/paper_certificates.py)
         return redirect("paper_verify", paper)
-    if limited(request, group=VERIFY_GROUP, rate=settings.CERTIFICATE_VERIFY_RATE):
-        return too_many_requests(request)
-    result = verify_certificate(raw_number=form.cleaned_data["number"], channel=VerificationChannel.PAGE)
-    return _result_response(request, result, form, typed=request.GET["number"][:64])
+    return _answer(
+        request, raw_number=form.cleaned_data["number"], signature=None, form=lambda: form,
+        typed=request.GET["number"][:64], view="form",
+    )
 
 
-@never_cache
 @require_GET
 def verify_number(request, number: str):
-    """/verify/<number>/: what a QR code opens (with ?s=<signature>), or a shared link (without)."""
-    if limited(request, group=VERIFY_GROUP, rate=settings.CERTIFICATE_VERIFY_RATE):
-        return too_many_requests(request)
-    signature = request.GET.get("s")
-    channel = VerificationChannel.QR if signature is not None else VerificationChannel.PAGE
-    result = verify_certificate(raw_number=number, signature=signature, channel=channel)
+    """/verify/<number>/: what a QR code opens (with ?s=<signature>), or a shared link (without). Never stored by
+    browsers or proxies (_not_stored, as never_cache)."""
     # The form shows the number as typed (not the canonical form), so an unknown and a malformed number get the
     # same page apart from the echo of the input itself.
-    return _result_response(request, result, VerifyForm(initial={"number": number[:64]}), typed=number[:64])
+    return _answer(
+        request, raw_number=number, signature=request.GET.get("s"),
+        form=lambda: VerifyForm(initial={"number": number[:64]}), typed=number[:64], view="number",
+    )
 
 
 @never_cache

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from home.models import ConsultationResource
+from lms.pagecache import mark_cacheable
 
 from . import messages
 from .models import CoursePage, ModulePage, QuizAttempt
@@ -36,6 +37,14 @@ def _private(response):
     return response
 
 
+def _private_or_cacheable(request, response):
+    """A signed-in learner's page is private; the anonymous one is the same for everyone (no progress, no quiz form,
+    no CSRF token) and may come from the page cache (lms/pagecache)."""
+    if request.user.is_authenticated:
+        return _private(response)
+    return mark_cacheable(request, response)
+
+
 def login_url_for(next_url: str) -> str:
     return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
 
@@ -53,7 +62,7 @@ def course_landing(request, course: CoursePage):
     context.update(
         {"outline": outline, "resume": _resume_url(request, outline), "references": reference_pages(course=course)}
     )
-    return _private(TemplateResponse(request, "courses/course_page.html", context))
+    return _private_or_cacheable(request, TemplateResponse(request, "courses/course_page.html", context))
 
 
 def course_complete(request, course: CoursePage):
@@ -223,7 +232,7 @@ def module_detail(
         if request.user.is_authenticated
         else "",
     )
-    return _private(TemplateResponse(request, "courses/module_page.html", context, status=status_code))
+    return _private_or_cacheable(request, TemplateResponse(request, "courses/module_page.html", context, status=status_code))
 
 
 def _module_preview(request, module: ModulePage, course: CoursePage):

@@ -24,3 +24,7 @@ class EventsConfig(AppConfig):
         sections.register_section(sections.HOME_MAIN, "upcoming-workshops", order=10, func=upcoming_workshops_section)
         sections.register_section(sections.CAMPAIGN_MAIN, "campaign-workshops", order=10, func=campaign_workshops_section)
         page_published.connect(handle_workshop_published, sender=WorkshopPage, dispatch_uid="events_workshop_published")
+
+        from . import feed_cache
+
+        feed_cache.connect()  # a workshop's change renders the iCal feeds again (events/feed_cache.py)

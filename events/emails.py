@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lms.emails import email_context
+from lms.emails import email_context, stable_message_id
 
 from .calendar import absolute_url, workshop_attachment
 from .enums import NoticeKind
@@ -33,6 +33,7 @@ WITH_CALENDAR = {
 
 
 def send_notice_email(*, registration, kind: NoticeKind) -> None:
+    """Send one notice; its Message-ID is the same every time (one notice per registration and kind)."""
     from .services import waitlist_position
 
     workshop = registration.workshop
@@ -52,7 +53,10 @@ def send_notice_email(*, registration, kind: NoticeKind) -> None:
     context = email_context(**context, kind=kind.value, subject=subject)
     body = render_to_string(f"events/email/{kind.value}.txt", context)
     html = render_to_string("events/email/notice.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.user.email])
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=[registration.user.email],
+        headers={"Message-ID": stable_message_id(f"notice.{registration.pk}.{kind.value}")},
+    )
     message.attach_alternative(html, "text/html")
     if kind in WITH_CALENDAR:
         cancelled = workshop.is_cancelled or kind == NoticeKind.REGISTRATION_CANCELLED
@@ -86,7 +90,10 @@ def send_change_email(*, registration, change) -> None:
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + f"講座の日時・場所が変更になりました：{workshop.title}"
     context = email_context(**context, kind="changed", subject=subject)
     body = render_to_string("events/email/changed.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[registration.user.email])
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=[registration.user.email],
+        headers={"Message-ID": stable_message_id(f"change-notice.{change.pk}.{registration.pk}")},
+    )
     message.attach_alternative(render_to_string("events/email/notice.html", context), "text/html")
     message.attach("workshop.ics", workshop_attachment(workshop, include_online_url=confirmed), "text/calendar; charset=utf-8; method=PUBLISH")
     message.send()

@@ -494,11 +494,13 @@ class WorkshopChange(models.Model):
 
 
 class WorkshopChangeNotice(models.Model):
-    """The change e-mail sent to one registration: claimed before sending (unique), released if sending fails."""
+    """The change e-mail sent to one registration: claimed before sending (unique; `claimed_at`, a lease), marked
+    `sent_at` once the SMTP server took it, released if sending fails (lms/leases.py)."""
 
     change = models.ForeignKey(WorkshopChange, on_delete=models.CASCADE, related_name="notices")
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="change_notices")
-    sent_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["change", "registration"], name="events_one_change_notice")]
@@ -593,12 +595,15 @@ class WalkInCode(models.Model):
 
 
 class RegistrationNotice(models.Model):
-    """An e-mail sent about a registration. Unique per kind, so a retried or repeated task sends each notice once:
-    the row is claimed before sending and released if sending fails."""
+    """An e-mail about a registration. Unique per kind, so a retried or repeated task sends each notice once: the row
+    is claimed before sending (`claimed_at`, a lease: a claim whose sender died is taken again after
+    NOTICE_LEASE_SECONDS), marked `sent_at` once the SMTP server took it, and released if sending fails
+    (lms/leases.py)."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("種類"), max_length=30, choices=NoticeKind.choices)
-    sent_at = models.DateTimeField(_("送信日時"))
+    claimed_at = models.DateTimeField(_("送信を始めた日時"), default=timezone.now)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("送信したお知らせ")

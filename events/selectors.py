@@ -299,15 +299,29 @@ def paper_participants(workshop: WorkshopPage) -> list:
     return list(workshop.paper_participants.select_related("municipality__prefecture").order_by("furigana", "id"))
 
 
+def counted_paper_participants() -> QuerySet:
+    """The paper participants the regional reports (lms.reports) may count: those who agreed on the sheet to be
+    counted (the same consent rule as for accounts), of workshops not cancelled. Deleting a participant on request
+    removes them here, so from the figures at the next refresh."""
+    from .enums import WorkshopStatus
+    from .models import PaperParticipant
+
+    return PaperParticipant.objects.filter(consent_statistics=True).exclude(workshop__status=WorkshopStatus.CANCELLED)
+
+
+def paper_completions_for_reports() -> QuerySet:
+    """Paper participants who count as workshop completions in the regional reports: counted (above), of a workshop
+    that has started (the sheet is their attendance, and their printed 修了証 needs no closing run), and not claimed
+    into an account (a claimed certificate completes the course for that account, which is then counted as itself)."""
+    return counted_paper_participants().filter(claimed_at__isnull=True, workshop__starts_at__lte=timezone.now())
+
+
 def paper_attendance_for_reports(workshops: QuerySet | None = None) -> QuerySet:
     """For the regional reports (lms.reports): people who attended on paper and agreed on the sheet to be counted,
     as rows of (workshop id, workshop municipality, participant municipality, age band, occupation, n). Cancelled
     workshops are left out. The reports add these to the workshop attendance they count from registrations;
     they carry no account, so they never appear in account-based figures."""
-    from .enums import WorkshopStatus
-    from .models import PaperParticipant
-
-    queryset = PaperParticipant.objects.filter(consent_statistics=True).exclude(workshop__status=WorkshopStatus.CANCELLED)
+    queryset = counted_paper_participants()
     if workshops is not None:
         queryset = queryset.filter(workshop__in=workshops)
     return (

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 
+from lms.leases import claim_notice, mark_notice_sent, release_notice
+
 from . import messages
 from .enums import (
     SEAT_TAKING_STATUSES,
@@ -652,7 +654,12 @@ def record_workshop_change(*, workshop: WorkshopPage, by=None):
 
 
 def queue_change_notices(*, change_id: int) -> int:
-    """Queue the change e-mail to everyone confirmed or waitlisted for the changed workshop (each is sent once)."""
+    """Queue the change e-mail to everyone confirmed or waitlisted for the changed workshop (each is sent once),
+    through the outbox: the rows are written in one transaction, so a broker outage or a crash mid fan-out loses
+    none (beat's drain publishes what is left) and a retried fan-out sends nothing twice (the keys, and the notice
+    rows)."""
+    from lms.outbox.services import enqueue
+
     from .models import WorkshopChange
     from .tasks import send_change_notice
 
@@ -660,13 +667,15 @@ def queue_change_notices(*, change_id: int) -> int:
     if change is None:
         return 0
     ids = [registration.pk for registration in people_to_tell(change.workshop)]
-    for registration_id in ids:
-        send_change_notice.delay(change_id, registration_id)
+    with transaction.atomic():
+        for registration_id in ids:
+            enqueue(send_change_notice, change_id, registration_id, key=f"change-notice:{change_id}:{registration_id}")
     return len(ids)
 
 
 def send_change_notice(*, change_id: int, registration_id: int) -> bool:
-    """One change e-mail, at most once per change and person (claimed first, released if sending fails)."""
+    """One change e-mail per change and person: claimed first (a lease), marked sent after the SMTP call, released if
+    sending fails (lms/leases.py)."""
     from .emails import send_change_email
     from .models import WorkshopChange, WorkshopChangeNotice
 
@@ -680,16 +689,15 @@ def send_change_notice(*, change_id: int, registration_id: int) -> bool:
         return False
     if registration.is_cancelled or registration.workshop.is_cancelled:
         return False
-    try:
-        with transaction.atomic():
-            notice = WorkshopChangeNotice.objects.create(change=change, registration=registration, sent_at=timezone.now())
-    except IntegrityError:
-        return False
+    notice = claim_notice(WorkshopChangeNotice, change=change, registration=registration)
+    if notice is None:
+        return False  # sent before, or being sent by another worker
     try:
         send_change_email(registration=registration, change=change)
     except Exception:
-        notice.delete()
+        release_notice(notice)
         raise
+    mark_notice_sent(notice)
     return True
 
 
@@ -773,8 +781,9 @@ def _notice_still_relevant(registration: Registration, kind: NoticeKind) -> bool
 
 
 def send_registration_notice(*, registration_id: int, kind: NoticeKind | str) -> bool:
-    """Send one e-mail about a registration, at most once per kind: the notice row is claimed first and released
-    if sending fails (so a retry sends it). Returns whether it was sent now."""
+    """Send one e-mail about a registration, once per kind: the notice row is claimed first (a lease: if this worker
+    dies before the send, the sweep sends it after NOTICE_LEASE_SECONDS), marked sent after the SMTP call, and
+    released if sending fails (so a retry sends it). Returns whether it was sent now."""
     from .emails import send_notice_email
 
     kind = NoticeKind(kind)
@@ -785,28 +794,27 @@ def send_registration_notice(*, registration_id: int, kind: NoticeKind | str) ->
     )
     if registration is None or not registration.user.is_active or not _notice_still_relevant(registration, kind):
         return False
-    try:
-        with transaction.atomic():
-            notice = RegistrationNotice.objects.create(registration=registration, kind=kind, sent_at=timezone.now())
-    except IntegrityError:
-        return False  # sent before
+    notice = claim_notice(RegistrationNotice, registration=registration, kind=kind)
+    if notice is None:
+        return False  # sent before, or being sent by another worker
     try:
         send_notice_email(registration=registration, kind=kind)
     except Exception:
-        notice.delete()
+        release_notice(notice)
         raise
+    mark_notice_sent(notice)
     return True
 
 
 def queue_cancellation_notices(*, workshop_id: int) -> int:
-    """Queue the cancellation e-mail to everyone still registered (each is sent once)."""
+    """Queue the cancellation e-mail to everyone still registered (each is sent once), through the outbox (see
+    queue_change_notices)."""
     ids = list(
         Registration.objects.active().filter(workshop_id=workshop_id).values_list("pk", flat=True).order_by("pk")
     )
-    from .tasks import send_registration_notice as task
-
-    for registration_id in ids:
-        task.delay(registration_id, NoticeKind.WORKSHOP_CANCELLED.value)
+    with transaction.atomic():
+        for registration_id in ids:
+            _queue_notice(registration_id, NoticeKind.WORKSHOP_CANCELLED)
     return len(ids)
 
 
@@ -828,11 +836,38 @@ def queue_due_reminders(*, now: dt.datetime | None = None) -> int:
         .values_list("pk", flat=True)
         .order_by("pk")
     )
-    from .tasks import send_registration_notice as task
-
-    for registration_id in ids:
-        task.delay(registration_id, NoticeKind.REMINDER.value)
+    with transaction.atomic():  # through the outbox, as queue_change_notices
+        for registration_id in ids:
+            _queue_notice(registration_id, NoticeKind.REMINDER)
     return len(ids)
+
+
+def retry_unsent_notices(*, now: dt.datetime | None = None) -> int:
+    """Every minute (beat): notices claimed by a sender that died before marking them sent (claim older than
+    NOTICE_LEASE_SECONDS) are queued again; the new run retakes the claim and sends (lms/leases.py). Returns how
+    many were queued."""
+    from lms.leases import notice_cutoff
+
+    from .models import WorkshopChangeNotice
+    from .tasks import send_change_notice
+
+    cutoff = notice_cutoff(now)
+    stale = list(
+        RegistrationNotice.objects.filter(sent_at__isnull=True, claimed_at__lt=cutoff).values_list("registration_id", "kind")
+    )
+    stale_changes = list(
+        WorkshopChangeNotice.objects.filter(sent_at__isnull=True, claimed_at__lt=cutoff).values_list(
+            "change_id", "registration_id"
+        )
+    )
+    with transaction.atomic():
+        for registration_id, kind in stale:
+            _queue_notice(registration_id, NoticeKind(kind))
+        for change_id, registration_id in stale_changes:
+            from lms.outbox.services import enqueue
+
+            enqueue(send_change_notice, change_id, registration_id, key=f"change-notice:{change_id}:{registration_id}")
+    return len(stale) + len(stale_changes)
 
 
 # --- Closing: course completion and certificates for every attendee -------------------------------------------------
@@ -934,11 +969,10 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
 
     Lease (issue 15): after each attendee the row is stamped (heartbeat) with the attendee's id, under this run's
     number; a run whose worker died is taken over by the next (the sweep, or the trainer's 再開) after
-    WORK_LEASE_SECONDS and resumes after the last attendee done. A run that finds its number replaced stops."""
-    from certificates.models import Certificate
-    from courses.enums import Channel
+    WORK_LEASE_SECONDS and resumes after the last attendee done. A run that finds its number replaced stops.
+    The certificates' PDFs are queued in batches (certificates.services.batched_renders)."""
+    from certificates.services import batched_renders
     from courses.selectors import get_primary_course
-    from courses.services import complete_course
 
     run = _claim_closing(closing_id, timezone.now())
     closing = WorkshopClosing.objects.select_related("workshop").get(pk=closing_id)
@@ -957,8 +991,19 @@ def run_workshop_closing(*, closing_id: int) -> WorkshopClosing:
     if course is None:
         mine.update(status=ClosingStatus.FAILED, finished_at=timezone.now(), error=str(messages.CLOSE_NO_COURSE))
         return WorkshopClosing.objects.get(pk=closing_id)
+    with batched_renders() as renders:  # the attendees' PDFs rendered in batches (certificates.services)
+        return _close_attendees(closing, mine, run, workshop, course, attendees, renders)
+
+
+def _close_attendees(closing, mine, run, workshop, course, attendees, renders) -> WorkshopClosing:
+    from certificates.models import Certificate
+    from courses.enums import Channel
+    from courses.services import complete_course
+
+    closing_id = closing.pk
     last_error = closing.error
     for registration in attendees:
+        renders.flush(full_only=True)  # between attendees' transactions: whole batches start rendering now
         if registration.pk <= closing.resume_after:
             continue  # done by the run this one took over
         user = registration.user

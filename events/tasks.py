@@ -10,14 +10,22 @@ import smtplib
 from celery import shared_task
 from django.db import OperationalError
 
+from lms.leases import NOTICE_TASK_TIME_LIMIT
+
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8, acks_late=True)
+# A task that sends one notice is killed after NOTICE_TASK_TIME_LIMIT, less than the notice lease, so its claim is never
+# retaken while it may still send (lms/leases.py).
+NOTICE_LIMITS = {"time_limit": NOTICE_TASK_TIME_LIMIT, "soft_time_limit": NOTICE_TASK_TIME_LIMIT - 20}
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8, acks_late=True,
+             **NOTICE_LIMITS)
 def send_registration_notice(self, registration_id: int, kind: str) -> bool:
-    """One e-mail about one registration; sent at most once per kind (RegistrationNotice)."""
+    """One e-mail about one registration, once per kind (RegistrationNotice, claimed with a lease)."""
     from .services import send_registration_notice as send
 
     return send(registration_id=registration_id, kind=kind)
@@ -39,9 +47,10 @@ def notify_workshop_changed(self, change_id: int) -> int:
     return queue_change_notices(change_id=change_id)
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8, acks_late=True)
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8, acks_late=True,
+             **NOTICE_LIMITS)
 def send_change_notice(self, change_id: int, registration_id: int) -> bool:
-    """One change e-mail to one person; sent at most once per change (WorkshopChangeNotice)."""
+    """One change e-mail to one person, once per change (WorkshopChangeNotice, claimed with a lease)."""
     from .services import send_change_notice as send
 
     return send(change_id=change_id, registration_id=registration_id)
@@ -53,6 +62,14 @@ def expire_waitlist_offers() -> int:
     from .services import expire_waitlist_offers as expire
 
     return expire()
+
+
+@shared_task(name="events.tasks.retry_unsent_notices", ignore_result=True)
+def retry_unsent_notices() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): notices whose sender died between claiming and sending are queued again."""
+    from .services import retry_unsent_notices as retry
+
+    return retry()
 
 
 @shared_task(name="events.tasks.send_workshop_reminders", ignore_result=True)

@@ -6,3 +6,16 @@ class LmsConfig(AppConfig):
 
     name = "lms"
     verbose_name = "つながりサポーター"
+
+    def ready(self):
+        from lms import admin_japanese
+
+        admin_japanese.apply()
+
+        from lms.moderation import connect_notices_after_commit
+
+        connect_notices_after_commit()
+
+        from lms.pagecache.handlers import connect
+
+        connect()  # the page cache's purges (lms/pagecache)

@@ -36,3 +36,13 @@ def build_email(template_prefix: str, *, to: list[str], context: dict, reply_to:
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, reply_to=reply_to)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def stable_message_id(key: str) -> str:
+    """The same Message-ID every time one e-mail is sent (e.g. `notice.12.confirmed`): if a sender died after the SMTP
+    server took the message and before it was marked sent, the second copy carries the same id, which many mail
+    clients show once (lms/leases.py)."""
+    from urllib.parse import urlsplit
+
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{key}@{domain}>"

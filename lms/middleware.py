@@ -92,3 +92,40 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 update[directive] = [*update.get(directive, []), *sources]
             parts.update = update
         return parts
+
+
+class AdminAssetCachingMiddleware:
+    """Two requests every admin screen makes again on each visit, which Wagtail answers with `never_cache` like all
+    its admin URLs (issue 19.4): the icon sprite (65 KB, fetched by icons.js on every page although its URL carries
+    the hash of its content, `?h=…`) and the JavaScript translation catalogue (a blocking `<script>` in the page's
+    head). The sprite under its current hash is immutable; the catalogue (translations, nothing personal) is kept
+    for an hour by this browser only — it follows the user's admin language, and a new translation reaches an open
+    browser within the hour. Every other admin response keeps Wagtail's headers."""
+
+    PATHS = ("/admin/sprite/", "/admin/jsi18n/")
+    SPRITE_MAX_AGE = 365 * 24 * 3600
+    CATALOGUE_MAX_AGE = 3600
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path_info
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or path not in self.PATHS:
+            return response
+        if path == "/admin/sprite/":
+            from wagtail.admin.icons import get_icon_sprite_hash
+
+            if request.GET.get("h") != get_icon_sprite_hash():
+                return response
+            cache_control = f"private, max-age={self.SPRITE_MAX_AGE}, immutable"
+        else:
+            from django.utils.cache import patch_vary_headers
+
+            cache_control = f"private, max-age={self.CATALOGUE_MAX_AGE}"
+            patch_vary_headers(response, ("Cookie",))
+        response["Cache-Control"] = cache_control
+        if response.has_header("Expires"):
+            del response["Expires"]
+        return response

@@ -23,3 +23,12 @@ def ping(value: str) -> str:
     answer = f"pong:{value}"
     cache.set(f"celery-ping:{value}", answer, 60)
     return answer
+
+
+@shared_task(name="lms.tasks.send_moderation_notice", ignore_result=True)
+def send_moderation_notice(kind: str, state_id: int, user_id: int | None = None, key: str = "") -> None:
+    """A moderation e-mail (承認の依頼 / 承認されました / 修正の依頼), queued after the workflow action commits
+    (lms.moderation.connect_notices_after_commit)."""
+    from lms.moderation import send_notice
+
+    send_notice(kind, state_id, user_id, key)

@@ -45,12 +45,16 @@ def _media_root(settings, tmp_path):
 def _clear_cache():
     from django.core.cache import cache
 
+    from certificates.verifications import discard_local_counts
     from lms.reports.plans import forget_cached_plans
 
     cache.clear()
     # Each test's data is rolled back, and a frozen clock can give two tests the same data version.
     forget_cached_plans()
+    # Verification counts a test left unwritten (no Redis) must not land on the next test's certificate ids.
+    discard_local_counts()
     yield
+    discard_local_counts()
 
 
 def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:

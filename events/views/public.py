@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from .. import messages, selectors, services
+from lms.pagecache import mark_cacheable
+
+from .. import feed_cache, messages, selectors, services
 from ..calendar import absolute_url, build_calendar
 from ..forms import WorkshopFilterForm
 from ..models import WorkshopIndexPage, WorkshopPage
@@ -39,8 +41,11 @@ def login_url_for(next_url: str) -> str:
 # --- Listing ------------------------------------------------------------------------------------------------------
 
 
+LISTING_PARAMS = ("q", "prefecture", "municipality", "month", "format", "page")
+
+
 def _filter_form(request) -> WorkshopFilterForm:
-    keys = ("q", "prefecture", "municipality", "month", "format")
+    keys = LISTING_PARAMS[:-1]
     data = {key: request.GET.get(key, "") for key in keys if request.GET.get(key)}
     return WorkshopFilterForm(data or None)
 
@@ -65,24 +70,43 @@ def workshop_listing(request, index: WorkshopIndexPage):
         }
     )
     response = TemplateResponse(request, "events/workshop_index_page.html", context)
-    return _private(response) if request.user.is_authenticated else response
+    if request.user.is_authenticated:  # ordered by where the learner lives
+        return _private(response)
+    return mark_cacheable(request, response, query_params=LISTING_PARAMS)
 
 
 def workshop_list_ical(request, index: WorkshopIndexPage):
+    """The filtered feed, from the feed cache when nothing changed since it was rendered (events/feed_cache.py)."""
     filters = _filter_form(request).filters()
-    workshops = list(selectors.listing(filters=filters)[:ICAL_LIMIT])
-    body = build_calendar(workshops, name="つながりサポーター 講座・研修会")
+    cached, stamp = feed_cache.lookup(filters, ICAL_LIMIT) if feed_cache.enabled() else (None, None)
+    if cached is not None:
+        body, etag, last_modified = cached
+    else:
+        workshops = list(selectors.listing(filters=filters)[:ICAL_LIMIT])
+        body = build_calendar(workshops, name="つながりサポーター 講座・研修会")
+        etag, last_modified = _validators(body, workshops)
+        feed_cache.store(filters, ICAL_LIMIT, stamp, body=body, etag=etag, last_modified=last_modified, workshops=workshops)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="workshops.ics"'
-    return _conditional(request, response, body, workshops)
+    # The same for everyone: the page cache may answer the next request (and its 304s) without routing or queries.
+    response = mark_cacheable(request, response, query_params=LISTING_PARAMS[:-1])
+    return _conditional_response(request, response, etag, last_modified)
+
+
+def _validators(body: bytes, workshops) -> tuple[str, int | None]:
+    """ETag (of the bytes) and Last-Modified (the newest change of a listed workshop)."""
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    changed = [w.last_published_at or w.first_published_at for w in workshops if (w.last_published_at or w.first_published_at)]
+    return etag, (int(max(changed).timestamp()) if changed else None)
 
 
 def _conditional(request, response, body: bytes, workshops):
-    """ETag (of the bytes) and Last-Modified (the newest change of a listed workshop) so that calendar apps, which
-    poll feeds, get 304 Not Modified when nothing changed."""
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    changed = [w.last_published_at or w.first_published_at for w in workshops if (w.last_published_at or w.first_published_at)]
-    last_modified = int(max(changed).timestamp()) if changed else None
+    """ETag and Last-Modified so that calendar apps, which poll feeds, get 304 Not Modified when nothing changed."""
+    etag, last_modified = _validators(body, workshops)
+    return _conditional_response(request, response, etag, last_modified)
+
+
+def _conditional_response(request, response, etag: str, last_modified: int | None):
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)

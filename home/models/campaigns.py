@@ -18,6 +18,7 @@ from home import messages as msg
 from home import sections
 from home.blocks import CampaignBodyBlock
 from home.enums import CampaignPhase
+from lms.pagecache import CachedPageMixin
 
 CAMPAIGN_MONTH = 5  # 毎年5月が「孤独・孤立対策強化月間」(seeds 001)
 
@@ -38,7 +39,7 @@ def reiwa_label(year: int) -> str:
     return "令和元年" if n == 1 else f"令和{n}年"
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(CachedPageMixin, Page):
     """/campaign/: the strengthening month's entry page. Lists the running and upcoming campaigns first and keeps
     every past year's page as an archive. Editors write its introduction; the list is automatic."""
 
@@ -72,7 +73,7 @@ class CampaignPageQuerySet(PageQuerySet):
         return self.filter(ends_on__lt=day)
 
 
-class CampaignPage(Page):
+class CampaignPage(CachedPageMixin, Page):
     """One year's strengthening month. Editors write it in the admin, set its go-live time (e.g. 1 May 00:00 JST)
     with scheduled publishing, and submit it to a moderator, who approves it; it then goes live by itself.
 

@@ -12,11 +12,12 @@ from wagtail.search import index
 
 from home import sections
 from home.blocks import StandardBodyBlock
+from lms.pagecache import CachedPageMixin
 
 COURSE_URL = "/course/"  # the course index page (courses app); a public contract of the site's layout
 
 
-class HomePage(Page):
+class HomePage(CachedPageMixin, Page):
     """The site's front page: what a つながりサポーター is and how to start the course, the running campaign's
     banner, and where to get help now. Editors change the texts; the campaign banner and the consultation
     windows are chosen automatically for today (Asia/Tokyo)."""
@@ -60,7 +61,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedPageMixin, Page):
     """A plain content page: about, FAQ, terms of use, privacy policy. Editors write the body; `last_updated`
     tells readers of the terms and the privacy policy which version they are reading."""
 

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from lms.regions.models import Municipality, Prefecture
 
-from .enums import AgeBand, OccupationField, OrganisationKind, Role
+from .enums import EDITOR_GROUP, MODERATOR_GROUP, AgeBand, OccupationField, OrganisationKind, Role
 from .models import LearnerProfile, Organisation, User
 from .services import assign_role, create_learner_profile
 
@@ -90,8 +90,8 @@ def seed_users() -> list[str]:
     assign_role(user=national, role=Role.OFFICER, is_national=True)
 
     for email, name, furigana, group in (
-        ("editor@example.jp", "編集 広子", "へんしゅう ひろこ", "Editors"),
-        ("moderator@example.jp", "承認 正", "しょうにん ただし", "Moderators"),
+        ("editor@example.jp", "編集 広子", "へんしゅう ひろこ", EDITOR_GROUP),
+        ("moderator@example.jp", "承認 正", "しょうにん ただし", MODERATOR_GROUP),
     ):
         user = _user(email, full_name=name, furigana=furigana, municipality=KUMAMOTO_CITY, staff_mfa=True)
         user.groups.add(Group.objects.get(name=group))

@@ -36,6 +36,11 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+# Wagtail's groups of the site's editors and moderators (renamed from Wagtail's 「Editors」 / 「Moderators」 by
+# migration lms.0002; look them up by these names).
+EDITOR_GROUP = "編集者"
+MODERATOR_GROUP = "モデレーター"
+
 # Wagtail groups that staff roles put a user in (created by migration 0002).
 ROLE_GROUPS = {
     Role.TRAINER: "講師",

@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 
 from lms.regions.models import Municipality, Prefecture
 
-from .enums import Role
+from .enums import EDITOR_GROUP, MODERATOR_GROUP, Role
 
 # --- Regions ---------------------------------------------------------------------------------------------------
 
@@ -145,7 +145,7 @@ def has_role(user, role: Role | str) -> bool:
 
 # --- Staff -----------------------------------------------------------------------------------------------------
 
-EDITOR_GROUPS = ("Editors", "Moderators")
+EDITOR_GROUPS = (EDITOR_GROUP, MODERATOR_GROUP)
 CERTIFICATE_STAFF_PERMISSION = "certificates.view_certificate"
 
 

@@ -43,8 +43,18 @@ class QuestionCells(NamedTuple):
     correct: Count  # first attempts with this question right
 
 
+class PassedCells(NamedTuple):
+    """Learners who passed one module: keyed by the module's page id, shown as 第{number}章 (its position now)."""
+
+    module_id: int
+    number: int
+    title: str
+    cell: Count
+
+
 @dataclass
 class QuizCells:
+    module_id: int
     number: int
     title: str
     attempts: Count
@@ -58,7 +68,7 @@ class AreaCells:
 
     headline: dict[str, Count]
     breakdowns: dict[str, list[BreakdownCells]]  # "month" / "age" / "occupation"
-    passed: list[Count]
+    passed: list[PassedCells]  # every live module, in the course's current order
     quiz: list[QuizCells]
     population: int | None
 
@@ -74,8 +84,11 @@ class CellPair(NamedTuple):
 def area_cells(
     s: Suppressor, figures: selectors.Figures, quiz: list, *, name: str, prefecture_level: bool = False
 ) -> AreaCells:
-    """The cells of one area. At prefecture level (in a PrefecturePlan) every figure is public: exact, never hidden
-    (the known totals of the municipalities' groups). Numbers of workshops held are public at every level."""
+    """The cells of one area. `quiz` (selectors.quiz_first_attempts or cells.quiz_for) lists the live modules in
+    order; every cell of a module is named by the module's page id, so the same module keeps the same cells (and
+    stored suppression decisions) whatever its position. At prefecture level (in a PrefecturePlan) every figure is
+    public: exact, never hidden (the known totals of the municipalities' groups). Numbers of workshops held are public
+    at every level."""
 
     this_month = timezone.localdate().replace(day=1).isoformat()
 
@@ -104,16 +117,24 @@ def area_cells(
         for i, total in enumerate(totals):
             s.group(total, [row.cells[i] for row in cells])
         breakdowns[kind] = cells
-    passed = [count(n, f"passed:{i}") for i, n in enumerate(figures.module_passed, start=1)]
+    passed = [
+        PassedCells(
+            module.module_id,
+            module.module_number,
+            module.module_title,
+            count(figures.module_passed.get(module.module_id, 0), f"passed:{module.module_id}"),
+        )
+        for module in quiz
+    ]
     quiz_cells = []
     for module in quiz:
-        attempts = count(module.first_attempts, f"quiz:{module.module_number}:attempts")
-        passes = count(module.first_passes, f"quiz:{module.module_number}:passes")
+        attempts = count(module.first_attempts, f"quiz:{module.module_id}:attempts")
+        passes = count(module.first_passes, f"quiz:{module.module_id}:passes")
         # First failures (attempts − passes) are never shown: always an unknown remainder to a reader.
-        s.implicit_part(attempts, [passes], f"{name}:quiz:{module.module_number}:fail")
+        s.implicit_part(attempts, [passes], f"{name}:quiz:{module.module_id}:fail")
         questions = []
         for question in module.questions:
-            key = f"quiz:{module.module_number}:{question.question_key}"
+            key = f"quiz:{module.module_id}:{question.question_key}"
             # The same number of first attempts is the same cell (else hiding one copy would be undone by the other).
             q_attempts = (
                 attempts
@@ -123,7 +144,9 @@ def area_cells(
             correct = count(question.first_correct, f"{key}:correct")
             s.implicit_part(q_attempts, [correct], f"{name}:{key}:wrong")
             questions.append(QuestionCells(question.question_key, question.question_text, q_attempts, correct))
-        quiz_cells.append(QuizCells(module.module_number, module.module_title, attempts, passes, questions))
+        quiz_cells.append(
+            QuizCells(module.module_id, module.module_number, module.module_title, attempts, passes, questions)
+        )
     return AreaCells(headline, breakdowns, passed, quiz_cells, figures.population)
 
 
@@ -137,35 +160,41 @@ def pairs(whole: AreaCells, part: AreaCells):
         for row in rows:
             for i, (a, b) in enumerate(zip(row.cells, mine.get(row.key, ()), strict=False)):
                 yield CellPair(f"{kind}:{row.key}:{i}", a, b)
-    for n, (a, b) in enumerate(zip(whole.passed, part.passed, strict=True), start=1):
-        yield CellPair(f"passed:{n}", a, b)
-    mine_quiz = {q.number: q for q in part.quiz}
+    mine_passed = {p.module_id: p.cell for p in part.passed}
+    for passed in whole.passed:
+        if passed.module_id in mine_passed:
+            yield CellPair(f"passed:{passed.module_id}", passed.cell, mine_passed[passed.module_id])
+    mine_quiz = {q.module_id: q for q in part.quiz}
     for module in whole.quiz:
-        other = mine_quiz.get(module.number)
+        other = mine_quiz.get(module.module_id)
         if other is None:
             continue
-        yield CellPair(f"quiz:{module.number}:attempts", module.attempts, other.attempts)
-        yield CellPair(f"quiz:{module.number}:passes", module.passes, other.passes)
+        yield CellPair(f"quiz:{module.module_id}:attempts", module.attempts, other.attempts)
+        yield CellPair(f"quiz:{module.module_id}:passes", module.passes, other.passes)
         questions = {q.key: q for q in other.questions}
         for question in module.questions:
             if question.key in questions:
                 theirs = questions[question.key]
-                yield CellPair(f"quiz:{module.number}:{question.key}:attempts", question.attempts, theirs.attempts)
-                yield CellPair(f"quiz:{module.number}:{question.key}:correct", question.correct, theirs.correct)
+                figure = f"quiz:{module.module_id}:{question.key}"
+                yield CellPair(f"{figure}:attempts", question.attempts, theirs.attempts)
+                yield CellPair(f"{figure}:correct", question.correct, theirs.correct)
 
 
 def quiz_for(structure: list, numbers: dict) -> list[selectors.ModuleQuiz]:
-    """The prefecture's quiz structure (modules, questions, texts) with one municipality's counts."""
+    """The prefecture's quiz structure (modules, questions, texts) with one municipality's counts, keyed by
+    (module id, question key)."""
     result = []
     for module in structure:
-        attempts, passes = numbers.get((module.module_number, ""), (0, 0))
+        attempts, passes = numbers.get((module.module_id, ""), (0, 0))
         questions = [
             selectors.QuestionQuiz(
-                q.question_key, q.question_text, *numbers.get((module.module_number, q.question_key), (0, 0))
+                q.question_key, q.question_text, *numbers.get((module.module_id, q.question_key), (0, 0))
             )
             for q in module.questions
         ]
         result.append(
-            selectors.ModuleQuiz(module.module_number, module.module_title, attempts, passes, questions)
+            selectors.ModuleQuiz(
+                module.module_number, module.module_title, attempts, passes, questions, module_id=module.module_id
+            )
         )
     return result

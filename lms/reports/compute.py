@@ -16,7 +16,7 @@ from django.db.models import Count, DateField, Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
-from .models import COUNTER_FIELDS, MODULE_COUNT
+from .models import COUNTER_FIELDS
 from .periods import JST, fiscal_year_of
 
 
@@ -32,8 +32,15 @@ class QuizCellKey(NamedTuple):
     fiscal_year: int
     city: str
     prefecture: str
-    module_number: int
+    module_id: int  # the module's page id (never its position)
     question_key: str  # "" = the whole module
+
+
+class ModuleCellKey(NamedTuple):
+    month: dt.date
+    city: str
+    prefecture: str
+    module_id: int  # the module's page id (never its position)
 
 
 class WorkshopCellKey(NamedTuple):
@@ -60,7 +67,8 @@ def month_of(field: str):
 
 
 def course_modules():
-    """The primary course and its live modules' ids in order (module number = position + 1)."""
+    """The primary course and its live modules' page ids in their current order. Roll-ups are keyed by these ids;
+    only the report's layout uses the order (第N章 = position N)."""
     from courses.selectors import get_primary_course, live_modules
 
     course = get_primary_course()
@@ -134,10 +142,10 @@ def compute_learner_cells(*, start=None, end=None, cities=None) -> dict[LearnerC
     from certificates.enums import CertificateStatus
     from certificates.models import Certificate
     from courses.enums import Channel
-    from courses.models import Enrolment, ModuleProgress
+    from courses.models import Enrolment
     from lms.accounts.models import User
 
-    course, module_ids = course_modules()
+    course, _module_ids = course_modules()
     codes = with_wards(cities)
     cells: dict = defaultdict(lambda: dict.fromkeys(COUNTER_FIELDS, 0))
     dims = ("r_month", "r_city", "r_pref", "r_age", "r_occ")
@@ -164,6 +172,8 @@ def compute_learner_cells(*, start=None, end=None, cities=None) -> dict[LearnerC
         return counter
 
     add(User.objects.filter(profile__isnull=False), "date_joined", "", fixed("registered"))
+    for key, n in compute_paper_cells(start=start, end=end, cities=cities).items():
+        cells[key]["completed_workshop"] += n
     if course is not None:
         enrolments = Enrolment.objects.filter(course=course)
         add(enrolments, "started_at", "user__", fixed("started"))
@@ -179,20 +189,58 @@ def compute_learner_cells(*, start=None, end=None, cities=None) -> dict[LearnerC
             "holder__",
             fixed("certificates_valid"),
         )
-        numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
-
-        def by_module(row):
-            number = numbers.get(row["module_id"])
-            return f"passed_{number}" if number else None
-
-        by_module.extra = ("module_id",)
-        add(
-            ModuleProgress.objects.filter(module_id__in=list(numbers), passed_at__isnull=False),
-            "passed_at",
-            "user__",
-            by_module,
-        )
     return cells
+
+
+def compute_paper_cells(*, start=None, end=None, cities=None) -> dict[LearnerCellKey, int]:
+    """Workshop completions of paper participants (events.selectors.paper_completions_for_reports: agreed on the sheet,
+    workshop started and not cancelled, not claimed into an account), in the cell of where they live (a ward's city),
+    their age band and occupation, and the month the workshop was held. They have no account, so they count nowhere
+    else (not as registered or started)."""
+    from events.selectors import paper_completions_for_reports
+
+    rows = paper_completions_for_reports().filter(_in_period("workshop__starts_at", start, end))
+    codes = with_wards(cities)
+    if codes is not None:
+        rows = rows.filter(municipality_id__in=codes)
+    rows = (
+        rows.annotate(
+            r_month=month_of("workshop__starts_at"),
+            r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
+            r_pref=F("municipality__prefecture_id"),
+        )
+        .values("r_month", "r_city", "r_pref", "age_band", "occupation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells: dict[LearnerCellKey, int] = defaultdict(int)
+    for row in rows:
+        key = (row["r_month"], row["r_city"], row["r_pref"], row["age_band"], row["occupation"] or "")
+        cells[LearnerCellKey(*key)] += row["n"]
+    return dict(cells)
+
+
+def compute_module_cells(*, start=None, end=None, cities=None) -> dict[ModuleCellKey, int]:
+    """{cell: learners who passed the module in that month} for the live modules of the course, by module id."""
+    from courses.models import ModuleProgress
+
+    _course, module_ids = course_modules()
+    if not module_ids:
+        return {}
+    filters, annotations = _learner("user__", with_wards(cities))
+    rows = (
+        ModuleProgress.objects.filter(
+            filters, _in_period("passed_at", start, end), module_id__in=module_ids, passed_at__isnull=False
+        )
+        .annotate(r_month=month_of("passed_at"), **annotations)
+        .values("r_month", "r_city", "r_pref", "module_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells: dict[ModuleCellKey, int] = defaultdict(int)
+    for row in rows:
+        cells[ModuleCellKey(row["r_month"], row["r_city"], row["r_pref"], row["module_id"])] += row["n"]
+    return dict(cells)
 
 
 def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict[QuizCellKey, QuizCounts]:
@@ -202,16 +250,15 @@ def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict[QuizCellKey
     from courses.models import QuizAttempt
 
     _course, module_ids = course_modules()
-    numbers = {module_id: n for n, module_id in enumerate(module_ids[:MODULE_COUNT], start=1)}
     sums: dict = defaultdict(lambda: [0, 0])
-    if not numbers:
+    if not module_ids:
         return {}
     filters, annotations = _learner("user__", with_wards(cities))
     earlier = QuizAttempt.objects.filter(user_id=OuterRef("user_id"), module_id=OuterRef("module_id")).filter(
         Q(submitted_at__lt=OuterRef("submitted_at")) | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
     )
     first_attempts = (
-        QuizAttempt.objects.filter(filters, _in_period("submitted_at", start, end), module_id__in=list(numbers))
+        QuizAttempt.objects.filter(filters, _in_period("submitted_at", start, end), module_id__in=module_ids)
         .annotate(
             r_month=month_of("submitted_at"),
             r_module=F("module_id"),
@@ -245,31 +292,40 @@ def compute_quiz_cells(*, start=None, end=None, cities=None) -> dict[QuizCellKey
                 month = dt.date.fromisoformat(month[:10])
             elif isinstance(month, dt.datetime):
                 month = month.date()
-            cell = sums[QuizCellKey(fiscal_year_of(month), city, pref, numbers[module_id], key)]
+            cell = sums[QuizCellKey(fiscal_year_of(month), city, pref, module_id, key)]
             cell[0] += attempts
             cell[1] += correct or 0
     return {key: QuizCounts(*value) for key, value in sums.items()}
 
 
 def compute_workshop_cells() -> dict[WorkshopCellKey, WorkshopCounts]:
-    """Workshops held (started, not cancelled) and their attendance, per (start month, the workshop's city)."""
+    """Workshops held (started, not cancelled) and their attendance, per (start month, the workshop's city).
+    Attendance counts who is counted everywhere else: attended registrations of counted learners (counted_filter)
+    and paper participants who agreed on the sheet (events.selectors.paper_attendance_for_reports)."""
     from events.enums import RegistrationStatus, WorkshopStatus
-    from events.models import WorkshopPage
+    from events.models import Registration, WorkshopPage
+    from events.selectors import paper_attendance_for_reports
 
+    started = WorkshopPage.objects.filter(starts_at__lte=timezone.now()).exclude(status=WorkshopStatus.CANCELLED)
     rows = (
-        WorkshopPage.objects.filter(starts_at__lte=timezone.now())
-        .exclude(status=WorkshopStatus.CANCELLED)
-        .annotate(
+        started.annotate(
             r_month=month_of("starts_at"),
             r_city=Coalesce(F("municipality__parent_id"), F("municipality_id")),
             r_pref=F("municipality__prefecture_id"),
-            r_attended=Count("registrations", filter=Q(registrations__status=RegistrationStatus.ATTENDED)),
         )
-        .values_list("r_month", "r_city", "r_pref", "r_attended")
+        .values_list("pk", "r_month", "r_city", "r_pref")
         .order_by()
     )
+    attended: dict[int, int] = defaultdict(int)
+    registrations = Registration.objects.filter(
+        counted_filter("user__"), workshop__in=started, status=RegistrationStatus.ATTENDED
+    )
+    for workshop_id, n in registrations.values_list("workshop_id").annotate(n=Count("pk")).order_by():
+        attended[workshop_id] += n
+    for row in paper_attendance_for_reports(started):
+        attended[row["workshop_id"]] += row["n"]
     sums: dict = defaultdict(lambda: [0, 0])
-    for month, city, pref, attended in rows:
+    for workshop_id, month, city, pref in rows:
         sums[WorkshopCellKey(month, city, pref)][0] += 1
-        sums[WorkshopCellKey(month, city, pref)][1] += attended
+        sums[WorkshopCellKey(month, city, pref)][1] += attended[workshop_id]
     return {key: WorkshopCounts(*value) for key, value in sums.items()}

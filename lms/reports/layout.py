@@ -226,7 +226,6 @@ def build_report(area: Area, fy: int) -> Report:
     headline.rows.append(population_row)
 
     started = cells.headline["started"]
-    titles = {q.number: q.title for q in cells.quiz}
     funnel = Table(
         key="funnel",
         caption=f"受講の進み具合（{fy}年度に受講を始めた人・各章に初めて合格した人）",
@@ -235,15 +234,13 @@ def build_report(area: Area, fy: int) -> Report:
         note="年度内の人数です。前年度に始めて今年度に合格した人も含むため、比が100%を超えることがあります。",
     )
     funnel.rows.append(["受講開始", started, "—"])
-    for number, cell in enumerate(cells.passed, start=1):
-        title = titles.get(number, "")
-        funnel.rows.append(
-            [f"第{number}章合格" + (f"（{title}）" if title else ""), cell, Rate(cell, started)]
-        )
+    for passed in cells.passed:
+        label = f"第{passed.number}章合格" + (f"（{passed.title}）" if passed.title else "")
+        funnel.rows.append([label, passed.cell, Rate(passed.cell, started)])
     funnel.chart = charts.funnel(
         title="受講の進み具合",
         steps=[("受講開始", charts.value_of(started))]
-        + [(f"第{n}章合格", charts.value_of(c)) for n, c in enumerate(cells.passed, start=1)],
+        + [(f"第{p.number}章合格", charts.value_of(p.cell)) for p in cells.passed],
     )
 
     months = _breakdown_table(cells, "month", caption=f"月別（{fy}年度）", sheet="月別", first="月")
@@ -272,7 +269,7 @@ def build_report(area: Area, fy: int) -> Report:
             ]
         )
         questions = Table(
-            key=f"quiz-{module.number}",
+            key=f"quiz-{module.number}",  # the table's position on the page; its cells are keyed by module id
             caption=f"第{module.number}章「{module.title}」の問題別 初回正答率",
             columns=["問", "問題文", "初回の回答者", "正答者", "正答率"],
             sheet=f"確認問題{module.number}",

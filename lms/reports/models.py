@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MODULE_COUNT = 8
-
 
 class LearnerCounters(models.Model):
     """Counters of one cell, for one (age band, occupation field). See docs/reports-data.md for each definition."""
@@ -25,14 +23,6 @@ class LearnerCounters(models.Model):
     completed_online = models.PositiveIntegerField(default=0)
     completed_workshop = models.PositiveIntegerField(default=0)
     certificates_valid = models.PositiveIntegerField(default=0)
-    passed_1 = models.PositiveIntegerField(default=0)
-    passed_2 = models.PositiveIntegerField(default=0)
-    passed_3 = models.PositiveIntegerField(default=0)
-    passed_4 = models.PositiveIntegerField(default=0)
-    passed_5 = models.PositiveIntegerField(default=0)
-    passed_6 = models.PositiveIntegerField(default=0)
-    passed_7 = models.PositiveIntegerField(default=0)
-    passed_8 = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -48,7 +38,6 @@ COUNTER_FIELDS = (
     "completed_online",
     "completed_workshop",
     "certificates_valid",
-    *(f"passed_{n}" for n in range(1, MODULE_COUNT + 1)),
 )
 
 
@@ -100,14 +89,60 @@ class NationLearnerMonth(LearnerCounters):
         ]
 
 
+class ModuleCounters(models.Model):
+    """Learners who passed a module (first pass, `ModuleProgress.passed_at`) in a month. Keyed by the module's page
+    id, never by its position: a ninth module gets its own rows, and reordering modules leaves every figure with the
+    module it belongs to (the report shows the live modules in their current order)."""
+
+    month = models.DateField(_("月（初日）"))
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
+    module_id = models.PositiveIntegerField(_("章（ページID）"))
+    passed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        code = getattr(self, "municipality_code", self.prefecture_code)
+        return f"{self.month:%Y-%m} {code} 章{self.module_id}"
+
+
+class CityModuleMonth(ModuleCounters):
+    municipality_code = models.CharField(_("団体コード（市）"), max_length=6)
+
+    class Meta:
+        verbose_name = _("章の合格（市区町村・月別）")
+        verbose_name_plural = _("章の合格（市区町村・月別）")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "municipality_code", "module_id"], name="reports_city_module_cell")
+        ]
+        indexes = [
+            models.Index(fields=["municipality_code", "month"], name="reports_citymm_city_month"),
+            models.Index(fields=["prefecture_code", "month"], name="reports_citymm_pref_month"),
+        ]
+
+
+class PrefectureModuleMonth(ModuleCounters):
+    """The city rows summed per prefecture; the nation's figures sum these."""
+
+    class Meta:
+        verbose_name = _("章の合格（都道府県・月別）")
+        verbose_name_plural = _("章の合格（都道府県・月別）")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "prefecture_code", "module_id"], name="reports_pref_module_cell")
+        ]
+        indexes = [models.Index(fields=["month", "prefecture_code"], name="reports_prefmm_month_pref")]
+
+
 class QuizCounters(models.Model):
     """First attempts at a module's quiz in a fiscal year (quiz rates are shown per year only, so a year is the
-    grain: a month would multiply a sparse table by twelve). `question_key` "" is the whole module (correct =
-    passed); otherwise the question's stable block id (correct = that question right)."""
+    grain: a month would multiply a sparse table by twelve). Keyed by the module's page id (never its position).
+    `question_key` "" is the whole module (correct = passed); otherwise the question's stable block id (correct =
+    that question right)."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
-    module_number = models.PositiveSmallIntegerField(_("章の番号"))
+    module_id = models.PositiveIntegerField(_("章（ページID）"))
     question_key = models.CharField(_("問題ID"), max_length=64, blank=True)
     first_attempts = models.PositiveIntegerField(default=0)
     first_correct = models.PositiveIntegerField(default=0)
@@ -117,7 +152,7 @@ class QuizCounters(models.Model):
 
     def __str__(self) -> str:
         code = getattr(self, "municipality_code", self.prefecture_code)
-        return f"{self.fiscal_year}年度 {code} 第{self.module_number}章 {self.question_key}"
+        return f"{self.fiscal_year}年度 {code} 章{self.module_id} {self.question_key}"
 
 
 class CityQuizYear(QuizCounters):
@@ -128,7 +163,7 @@ class CityQuizYear(QuizCounters):
         verbose_name_plural = _("確認問題の初回正答（市区町村・年度別）")
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "municipality_code", "module_number", "question_key"],
+                fields=["fiscal_year", "municipality_code", "module_id", "question_key"],
                 name="reports_city_quiz_year_cell",
             )
         ]
@@ -144,7 +179,7 @@ class PrefectureQuizYear(QuizCounters):
         verbose_name_plural = _("確認問題の初回正答（都道府県・年度別）")
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "prefecture_code", "module_number", "question_key"],
+                fields=["fiscal_year", "prefecture_code", "module_id", "question_key"],
                 name="reports_pref_quiz_year_cell",
             )
         ]
@@ -192,6 +227,27 @@ class CountedLearner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.municipality_code if self.counted else '-'}"
+
+
+class CountedPaperCell(models.Model):
+    """Where the roll-ups currently count paper participants' workshop completions (lms.reports.compute.
+    compute_paper_cells): they have no account to mark dirty, so each refresh recomputes these few cells and
+    recomputes the roll-up cells of whatever changed (a participant added, deleted on request, a workshop closed or
+    cancelled, a certificate claimed into an account)."""
+
+    month = models.DateField(_("月（初日）"))
+    prefecture_code = models.CharField(_("都道府県コード"), max_length=2)
+    municipality_code = models.CharField(_("団体コード（市）"), max_length=6)
+    age_band = models.CharField(_("年代"), max_length=10)
+    occupation = models.CharField(_("職業分野"), max_length=20, blank=True)
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("集計上の紙の名簿の参加者")
+        verbose_name_plural = _("集計上の紙の名簿の参加者")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.municipality_code} {self.completed}"
 
 
 class DirtyLearner(models.Model):

@@ -17,15 +17,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max
+from django.db.models import BooleanField, ExpressionWrapper, F, Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .compute import (
     LearnerCellKey,
+    ModuleCellKey,
     QuizCellKey,
     QuizCounts,
     compute_learner_cells,
+    compute_module_cells,
+    compute_paper_cells,
     compute_quiz_cells,
     compute_workshop_cells,
     counted_filter,
@@ -34,12 +37,15 @@ from .compute import (
 from .models import (
     COUNTER_FIELDS,
     CityLearnerMonth,
+    CityModuleMonth,
     CityQuizYear,
     CityWorkshopMonth,
     CountedLearner,
+    CountedPaperCell,
     DirtyLearner,
     NationLearnerMonth,
     PrefectureLearnerMonth,
+    PrefectureModuleMonth,
     PrefectureQuizYear,
     RollupState,
 )
@@ -87,15 +93,17 @@ def insert_rows(model, columns: tuple[str, ...] | list[str], rows: Iterable[tupl
 
 LEARNER_COLUMNS = ("month", "municipality_code", "prefecture_code", "age_band", "occupation", *COUNTER_FIELDS)
 QUIZ_COLUMNS = (
-    "fiscal_year", "municipality_code", "prefecture_code", "module_number", "question_key", "first_attempts",
+    "fiscal_year", "municipality_code", "prefecture_code", "module_id", "question_key", "first_attempts",
     "first_correct",
 )  # fmt: skip
+MODULE_COLUMNS = ("month", "municipality_code", "prefecture_code", "module_id", "passed")
 
 
 def _write_city_rows(
     learner_cells: dict[LearnerCellKey, dict[str, int]],
     quiz_cells: dict[QuizCellKey, QuizCounts],
-    tables: tuple = (CityLearnerMonth, CityQuizYear),
+    module_cells: dict[ModuleCellKey, int] | None = None,
+    tables: tuple = (CityLearnerMonth, CityQuizYear, CityModuleMonth),
 ) -> None:
     """Insert the cells' rows into the city tables (or into `tables`, the rebuild's staging tables)."""
     insert_rows(
@@ -112,9 +120,14 @@ def _write_city_rows(
         tables[1],
         QUIZ_COLUMNS,
         (
-            (key.fiscal_year, key.city, key.prefecture, key.module_number, key.question_key, *counts)
+            (key.fiscal_year, key.city, key.prefecture, key.module_id, key.question_key, *counts)
             for key, counts in quiz_cells.items()
         ),
+    )
+    insert_rows(
+        tables[2],
+        MODULE_COLUMNS,
+        ((key.month, key.city, key.prefecture, key.module_id, n) for key, n in (module_cells or {}).items() if n),
     )
 
 
@@ -163,12 +176,24 @@ def _sum_prefecture_learners(months=None, prefectures=None) -> None:
     )
 
 
+def _sum_prefecture_modules(months=None, prefectures=None) -> None:
+    _sum_into(
+        PrefectureModuleMonth,
+        CityModuleMonth,
+        period="month",
+        keys=["module_id"],
+        sums=["passed"],
+        periods=months,
+        prefectures=prefectures,
+    )
+
+
 def _sum_prefecture_quiz(years=None, prefectures=None) -> None:
     _sum_into(
         PrefectureQuizYear,
         CityQuizYear,
         period="fiscal_year",
-        keys=["module_number", "question_key"],
+        keys=["module_id", "question_key"],
         sums=["first_attempts", "first_correct"],
         periods=years,
         prefectures=prefectures,
@@ -262,6 +287,22 @@ def _event_months(user_ids: list[int]) -> dict[int, set[dt.date]]:
     return months
 
 
+def _paper_changes() -> set[Cell]:
+    """The (month, city) cells whose paper participants' completions changed since the last refresh, with the
+    snapshot (CountedPaperCell) brought up to date. A small query: paper participants are few."""
+    wanted = {
+        (key.month, key.city, key.prefecture, key.age_band, key.occupation or "", n)
+        for key, n in compute_paper_cells().items()
+    }
+    columns = ("month", "municipality_code", "prefecture_code", "age_band", "occupation", "completed")
+    stored = set(CountedPaperCell.objects.values_list(*columns))
+    if wanted == stored:
+        return set()
+    CountedPaperCell.objects.all().delete()
+    CountedPaperCell.objects.bulk_create(CountedPaperCell(**dict(zip(columns, row, strict=True))) for row in wanted)
+    return {(month, city) for month, city, *_rest in wanted ^ stored}
+
+
 # --- entry points ---------------------------------------------------------------------------------------------
 
 
@@ -332,13 +373,14 @@ def data_version() -> tuple:
     from courses.models import ModulePage
 
     changed = RollupState.objects.filter(key=DATA_CHANGED).values_list("value", flat=True).first()
-    modules = ModulePage.objects.live().aggregate(n=Count("pk"), latest=Max("last_published_at"))
-    return (changed, modules["n"], modules["latest"], settings.REPORT_SUPPRESSION_THRESHOLD)
+    modules = ModulePage.objects.live().aggregate(latest=Max("last_published_at"))
+    order = tuple(ModulePage.objects.live().order_by("path").values_list("pk", flat=True))  # 第N章 = position N
+    return (changed, order, modules["latest"], settings.REPORT_SUPPRESSION_THRESHOLD)
 
 
 # The rebuild's staging tables (temporary: this connection only), filled while it reads, copied in while it writes.
 STAGING = {"learners": "reports_rebuild_city_learner", "quiz": "reports_rebuild_city_quiz",
-           "counted": "reports_rebuild_counted"}  # fmt: skip
+           "modules": "reports_rebuild_city_module", "counted": "reports_rebuild_counted"}  # fmt: skip
 # A rebuild in progress: RollupState REBUILDING holds the moment it started reading; a refresh meanwhile keeps the
 # marks it processed (the rebuild may overwrite what the refresh wrote with what it read before). A rebuild killed
 # mid-way leaves the mark: after REBUILD_LEASE another rebuild may start and refreshes delete their marks again.
@@ -379,6 +421,7 @@ def _stage() -> None:
         for key, model, columns in (
             ("learners", CityLearnerMonth, LEARNER_COLUMNS),
             ("quiz", CityQuizYear, QUIZ_COLUMNS),
+            ("modules", CityModuleMonth, MODULE_COLUMNS),
         ):
             names = ", ".join(columns)
             cursor.execute(
@@ -389,7 +432,10 @@ def _stage() -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGING['counted']} AS {select}", params)
     learner_cells = compute_learner_cells()
     quiz_cells = compute_quiz_cells()
-    _write_city_rows(learner_cells, quiz_cells, tables=(STAGING["learners"], STAGING["quiz"]))
+    module_cells = compute_module_cells()
+    _write_city_rows(
+        learner_cells, quiz_cells, module_cells, tables=(STAGING["learners"], STAGING["quiz"], STAGING["modules"])
+    )
 
 
 def _copy_in(model, staging: str, columns: str) -> None:
@@ -424,10 +470,13 @@ def rebuild_all() -> dict:
             state = _lock_state(WATERMARK)  # one refresh or rebuild write at a time
             _copy_in(CityLearnerMonth, STAGING["learners"], ", ".join(LEARNER_COLUMNS))
             _copy_in(CityQuizYear, STAGING["quiz"], ", ".join(QUIZ_COLUMNS))
+            _copy_in(CityModuleMonth, STAGING["modules"], ", ".join(MODULE_COLUMNS))
             _sum_prefecture_learners()
+            _sum_prefecture_modules()
             _sum_prefecture_quiz()
             recompute_workshops()
             _copy_in(CountedLearner, STAGING["counted"], SNAPSHOT_COLUMNS)
+            _paper_changes()
             for offset in range(0, len(marks), BATCH):
                 DirtyLearner.objects.filter(pk__in=marks[offset : offset + BATCH]).delete()
             # Rows added while it read are scanned again by the next refresh (the scan is by time).
@@ -447,11 +496,15 @@ def rebuild_all() -> dict:
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # The tables were just replaced: give the planner their new sizes (after the lock is released).
         with connection.cursor() as cursor:
-            for model in (CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityQuizYear, CountedLearner):
+            for model in (
+                CityLearnerMonth, PrefectureLearnerMonth, NationLearnerMonth, CityModuleMonth, PrefectureModuleMonth,
+                CityQuizYear, CountedLearner,
+            ):  # fmt: skip
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
         "city_learner_rows": CityLearnerMonth.objects.count(),
         "prefecture_learner_rows": PrefectureLearnerMonth.objects.count(),
+        "city_module_rows": CityModuleMonth.objects.count(),
         "city_quiz_rows": CityQuizYear.objects.count(),
         "prefecture_quiz_rows": PrefectureQuizYear.objects.count(),
         "workshop_rows": CityWorkshopMonth.objects.count(),
@@ -491,6 +544,7 @@ def refresh(*, now: dt.datetime | None = None) -> dict:
             areas = {a.municipality_code for a in (before.get(user_id), now_areas[user_id]) if a and a.counted}
             cells.update((month, city) for month in months.get(user_id, ()) for city in areas)
         _save_snapshots(now_areas.values())
+    cells |= _paper_changes()
     changed = recompute_cells(cells) | recompute_workshops()
     if changed:
         from .plans import mark_stale
@@ -527,10 +581,17 @@ def recompute_cells(cells: Iterable[Cell]) -> set[tuple[str, int]]:
         for key, counts in compute_learner_cells(start=start, end=end, cities=cities).items()
         if (key.month, key.city) in cells
     }
+    module_cells = {
+        key: n
+        for key, n in compute_module_cells(start=start, end=end, cities=cities).items()
+        if (key.month, key.city) in cells
+    }
     for month, month_cities in by_month.items():
         CityLearnerMonth.objects.filter(month=month, municipality_code__in=month_cities).delete()
-    _write_city_rows(learner_cells, {})
+        CityModuleMonth.objects.filter(month=month, municipality_code__in=month_cities).delete()
+    _write_city_rows(learner_cells, {}, module_cells)
     _sum_prefecture_learners(sorted(by_month), sorted({prefecture_of[c] for c in cities}))
+    _sum_prefecture_modules(sorted(by_month), sorted({prefecture_of[c] for c in cities}))
 
     quiz_dirty = {(fiscal_year_of(month), city) for month, city in cells}
     by_year: dict[int, set[str]] = defaultdict(set)

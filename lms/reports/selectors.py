@@ -21,13 +21,14 @@ from lms.regions.models import Municipality, Prefecture
 from .compute import course_modules
 from .models import (
     COUNTER_FIELDS,
-    MODULE_COUNT,
     CityLearnerMonth,
+    CityModuleMonth,
     CityQuizYear,
     CityWorkshopMonth,
     MunicipalityPopulation,
     NationLearnerMonth,
     PrefectureLearnerMonth,
+    PrefectureModuleMonth,
     PrefectureQuizYear,
 )
 from .periods import current_fiscal_year, fiscal_year_months, month_label
@@ -112,7 +113,7 @@ class BreakdownRow(NamedTuple):
 class Figures:
     registered: int = 0
     started: int = 0
-    module_passed: list[int] = field(default_factory=lambda: [0] * MODULE_COUNT)  # module 1..8
+    module_passed: dict[int, int] = field(default_factory=dict)  # module page id → learners who passed it
     completed_online: int = 0
     completed_workshop: int = 0
     certificates_valid: int = 0
@@ -149,11 +150,29 @@ class QuestionQuiz:
 
 @dataclass
 class ModuleQuiz:
-    module_number: int
+    module_number: int  # position in the course now (第N章)
     module_title: str
     first_attempts: int
     first_passes: int
     questions: list[QuestionQuiz] = field(default_factory=list)
+    module_id: int = 0  # the module's page id: what the roll-ups are keyed by
+
+
+class ReportModule(NamedTuple):
+    """A live module of the course as the reports show it: its page id, position now (第N章) and title."""
+
+    id: int
+    number: int
+    title: str
+
+
+def report_modules() -> list[ReportModule]:
+    """The live modules of the primary course in their current order, all of them (a ninth module too)."""
+    from courses.models import ModulePage
+
+    _course, module_ids = course_modules()
+    titles = dict(ModulePage.objects.filter(pk__in=module_ids).values_list("pk", "title"))
+    return [ReportModule(module_id, n, titles[module_id]) for n, module_id in enumerate(module_ids, start=1)]
 
 
 def _learner_rows(area: Area):
@@ -162,6 +181,14 @@ def _learner_rows(area: Area):
     if area.level == PREFECTURE:
         return PrefectureLearnerMonth.objects.filter(prefecture_code=area.code)
     return NationLearnerMonth.objects.all()
+
+
+def _module_rows(area: Area):
+    if area.level == MUNICIPALITY:
+        return CityModuleMonth.objects.filter(municipality_code=area.code)
+    if area.level == PREFECTURE:
+        return PrefectureModuleMonth.objects.filter(prefecture_code=area.code)
+    return PrefectureModuleMonth.objects.all()
 
 
 def _quiz_rows(area: Area):
@@ -192,7 +219,7 @@ def population(area: Area) -> int | None:
 
 def figures(area: Area, fy: int) -> Figures:
     """Every figure of one area and fiscal year (a few small queries on the roll-ups)."""
-    result = figures_by(_learner_rows(area), _workshop_rows(area), fy).get("") or empty_figures(fy)
+    result = figures_by(_learner_rows(area), _module_rows(area), _workshop_rows(area), fy).get("") or empty_figures(fy)
     result.population = population(area)
     return result
 
@@ -202,6 +229,7 @@ def municipality_figures(prefecture_code: str, fy: int) -> dict[str, Figures]:
     municipality, instead of one set per municipality). Populations are filled by the caller."""
     return figures_by(
         CityLearnerMonth.objects.filter(prefecture_code=prefecture_code),
+        CityModuleMonth.objects.filter(prefecture_code=prefecture_code),
         CityWorkshopMonth.objects.filter(prefecture_code=prefecture_code),
         fy,
         by="municipality_code",
@@ -210,15 +238,18 @@ def municipality_figures(prefecture_code: str, fy: int) -> dict[str, Figures]:
 
 def empty_figures(fy: int) -> Figures:
     """The figures of an area without data: zeros, with every month and breakdown row."""
-    return figures_by(CityLearnerMonth.objects.none(), CityWorkshopMonth.objects.none(), fy, keys=[""])[""]
+    none = (CityLearnerMonth.objects.none(), CityModuleMonth.objects.none(), CityWorkshopMonth.objects.none())
+    return figures_by(*none, fy, keys=[""])[""]
 
 
-def figures_by(learners, workshops, fy: int, *, by: str | None = None, keys=()) -> dict[str, Figures]:
+def figures_by(learners, modules, workshops, fy: int, *, by: str | None = None, keys=()) -> dict[str, Figures]:
     """The one implementation of the figures: roll-up rows of one fiscal year summed per value of the column `by`
     (None: all rows, answered under ""), as Figures with every month, age band and occupation row (0 where none).
-    `keys`: answer these too even without rows. Three grouped queries on the learner rows, one on the workshops."""
+    `keys`: answer these too even without rows. Three grouped queries on the learner rows, one on the module passes
+    (by module id), one on the workshops."""
     months = fiscal_year_months(fy)
     learners = learners.filter(month__gte=months[0], month__lte=months[-1])
+    modules = modules.filter(month__gte=months[0], month__lte=months[-1])
     workshops = workshops.filter(month__gte=months[0], month__lte=months[-1])
     group = [by] if by else []
     occupations = [*OccupationField.values, UNKNOWN_OCCUPATION]
@@ -245,8 +276,6 @@ def figures_by(learners, workshops, fy: int, *, by: str | None = None, keys=()) 
         figures.completed_online += row["completed_online"]
         figures.completed_workshop += row["completed_workshop"]
         figures.certificates_valid += row["certificates_valid"]
-        for n in range(MODULE_COUNT):
-            figures.module_passed[n] += row[f"passed_{n + 1}"]
         completed = row["completed_online"] + row["completed_workshop"]
         parts[row[by] if by else ""]["month"][row["month"]] = [row["registered"], row["started"], completed]
     triple = {name: Sum(name) for name in ("registered", "started", "completed_online", "completed_workshop")}
@@ -258,6 +287,9 @@ def figures_by(learners, workshops, fy: int, *, by: str | None = None, keys=()) 
             target[0] += row["registered"]
             target[1] += row["started"]
             target[2] += row["completed_online"] + row["completed_workshop"]
+    for row in modules.values(*group, "module_id").annotate(n=Sum("passed")).order_by():
+        passed = entry(row[by] if by else "").module_passed
+        passed[row["module_id"]] = passed.get(row["module_id"], 0) + row["n"]
     sums = {"held": Sum("workshops_held"), "attendance": Sum("attendance")}
     held = workshops.values(by).annotate(**sums).order_by() if by else [workshops.aggregate(**sums)]
     for row in held:
@@ -282,35 +314,35 @@ def figures_by(learners, workshops, fy: int, *, by: str | None = None, keys=()) 
 
 
 def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
-    """Per module of the live course: first attempts in the fiscal year and how many passed, and per question how
-    many of those first attempts had it right. Questions in the quiz's current order; questions since removed from
-    the quiz are listed after them with their key as text."""
+    """Per live module of the course, in its current order: first attempts in the fiscal year and how many passed,
+    and per question how many of those first attempts had it right (counts keyed by module id). Questions in the
+    quiz's current order; questions since removed from the quiz are listed after them with their key as text."""
+    from courses.models import ModulePage
+
     rows = (
         _quiz_rows(area)
         .filter(fiscal_year=fy)
-        .values("module_number", "question_key")
+        .values("module_id", "question_key")
         .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
         .order_by()
     )
-    counts = {(row["module_number"], row["question_key"]): (row["attempts"], row["correct"]) for row in rows}
-    _course, module_ids = course_modules()
-    from courses.models import ModulePage
-
-    pages = ModulePage.objects.only("id", "title", "quiz").in_bulk(module_ids[:MODULE_COUNT])
+    counts = {(row["module_id"], row["question_key"]): (row["attempts"], row["correct"]) for row in rows}
+    modules = report_modules()
+    pages = ModulePage.objects.only("id", "title", "quiz").in_bulk([m.id for m in modules])
     result = []
-    for number, module_id in enumerate(module_ids[:MODULE_COUNT], start=1):
-        page = pages[module_id]
-        attempts, passes = counts.get((number, ""), (0, 0))
-        module = ModuleQuiz(module_number=number, module_title=page.title, first_attempts=attempts, first_passes=passes)
+    for report_module in modules:
+        page, module_id = pages[report_module.id], report_module.id
+        attempts, passes = counts.get((module_id, ""), (0, 0))
+        module = ModuleQuiz(report_module.number, page.title, attempts, passes, module_id=module_id)
         known = []
         for block in page.quiz:
             if block.block_type != "question":
                 continue
             known.append(block.id)
-            attempts_q, correct_q = counts.get((number, block.id), (0, 0))
+            attempts_q, correct_q = counts.get((module_id, block.id), (0, 0))
             module.questions.append(QuestionQuiz(block.id, str(block.value["text"]), attempts_q, correct_q))
-        for (n, key), (attempts_q, correct_q) in sorted(counts.items()):
-            if n == number and key and key not in known:
+        for (mid, key), (attempts_q, correct_q) in sorted(counts.items()):
+            if mid == module_id and key and key not in known:
                 module.questions.append(QuestionQuiz(key, key, attempts_q, correct_q))
         result.append(module)
     return result
@@ -319,19 +351,19 @@ def quiz_first_attempts(area: Area, fy: int) -> list[ModuleQuiz]:
 def municipality_quiz(
     prefecture_code: str, fy: int, *, codes: list[str] | None = None
 ) -> dict[str, dict[tuple[int, str], tuple[int, int]]]:
-    """First attempts and first correct per (module, question key) for every municipality of a prefecture (or only
+    """First attempts and first correct per (module id, question key) for every municipality of a prefecture (or only
     those in `codes`)."""
     rows = CityQuizYear.objects.filter(prefecture_code=prefecture_code, fiscal_year=fy)
     if codes is not None:
         rows = rows.filter(municipality_code__in=codes)
     rows = (
-        rows.values("municipality_code", "module_number", "question_key")
+        rows.values("municipality_code", "module_id", "question_key")
         .annotate(attempts=Sum("first_attempts"), correct=Sum("first_correct"))
         .order_by()
     )
     result: dict[str, dict] = {}
     for row in rows:
-        result.setdefault(row["municipality_code"], {})[(row["module_number"], row["question_key"])] = (
+        result.setdefault(row["municipality_code"], {})[(row["module_id"], row["question_key"])] = (
             row["attempts"],
             row["correct"],
         )

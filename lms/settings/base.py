@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",  # purges a CDN when WAGTAILFRONTENDCACHE is set (off by default)
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -73,6 +74,10 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The admin's icon sprite and JS catalogue are cached by the browser (lms/middleware.py).
+    "lms.middleware.AdminAssetCachingMiddleware",
+    # Anonymous pages from the full-page cache, before sessions and everything else (lms/pagecache, docs/page-cache.md).
+    "lms.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Oversized bodies get a Japanese 413 before the CSRF middleware parses them (lms/middleware.py).
     "lms.middleware.RequestBodyLimitMiddleware",
@@ -156,6 +161,67 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Full-page cache for anonymous visitors (lms/pagecache, docs/page-cache.md). On by default only with a shared cache
+# (CACHE_URL / REDIS_URL): with per-process local memory a publish in one process could not purge the others.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=bool(CACHE_URL))
+# Seconds an entry lives at most (never past the next 00:00 Asia/Tokyo). Bounds the only figures not purged on
+# change: seats left on workshop cards and the number of certified supporters.
+PAGE_CACHE_TTL = env.int("PAGE_CACHE_TTL", default=60)
+# Paths never looked up (no page there opts in, and a look-up would cost a Redis round trip).
+PAGE_CACHE_EXCLUDED_PREFIXES = [
+    "/admin/", "/accounts/", "/api/", "/verify/", "/search/", "/trainer/", "/c/", "/contact/", "/static/",
+    "/media/", "/healthz", "/_util/", "/documents/", "/.well-known/", "/mypage/", "/certificates/", "/regions/",
+    "/favicon.ico", "/accessibility/",
+]
+# Saves and deletes of these purge the page cache (snippets and settings shown on pages). tests/test_page_cache.py
+# fails when a registered snippet or setting is in neither this list nor PAGE_CACHE_UNLISTED_MODELS.
+PAGE_CACHE_PURGE_MODELS = [
+    "home.ConsultationResource",
+    "home.ConsultationPeriod",
+    "home.OperatorSettings",
+    "certificates.CertificateIssuerSettings",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "wagtailcore.PageViewRestriction",
+    "wagtailcore.Site",
+]
+# Registered snippets that no public page shows (saving one must not empty the cache).
+PAGE_CACHE_UNLISTED_MODELS = ["home.ContactMessage"]
+# The filtered workshop iCal feed, rendered once per filter until a workshop changes or a listed one ends, at most
+# this many seconds (events/feed_cache.py). On with a shared cache, like the page cache.
+WORKSHOP_FEED_CACHE_ENABLED = env.bool("WORKSHOP_FEED_CACHE_ENABLED", default=bool(CACHE_URL))
+WORKSHOP_FEED_CACHE_TTL = env.int("WORKSHOP_FEED_CACHE_TTL", default=600)
+# A CDN in front (production, off by default): s-maxage on anonymous cached pages (0: no CDN caching), and Wagtail's
+# frontend-cache invalidator purging published pages and the listing pages (lms/pagecache/frontend.py).
+PAGE_CACHE_CDN_MAX_AGE = env.int("PAGE_CACHE_CDN_MAX_AGE", default=0)
+FRONTEND_CACHE_BACKEND = env("FRONTEND_CACHE_BACKEND", default="")  # "", "http", "cloudflare" or "cloudfront"
+if FRONTEND_CACHE_BACKEND == "http":  # Varnish, Squid, nginx with a PURGE handler
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env("FRONTEND_CACHE_LOCATION"),
+        }
+    }
+elif FRONTEND_CACHE_BACKEND == "cloudflare":
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
+            "ZONEID": env("CLOUDFLARE_ZONEID"),
+        }
+    }
+elif FRONTEND_CACHE_BACKEND == "cloudfront":  # needs boto3 (not a dependency: install it where CloudFront is used)
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+            "DISTRIBUTION_ID": env("CLOUDFRONT_DISTRIBUTION_ID"),
+        }
+    }
+elif FRONTEND_CACHE_BACKEND:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FRONTEND_CACHE_BACKEND は http / cloudflare / cloudfront のいずれかです。")
+
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -233,6 +299,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds an SMTP connection may block; a send task is killed after 120 s anyway (lms/leases.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="つながりサポーター事務局 <no-reply@tsunagari.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -349,12 +417,19 @@ CELERY_BEAT_SCHEDULE = {
     # Certificates whose PDF was never rendered (e.g. the broker was down at issue time) are queued again.
     # … and renders whose worker died (lease expired, lms/leases.py) are taken over.
     "render-pending-certificates": {"task": "certificates.tasks.render_pending_certificates", "schedule": 60.0},
+    # Verification look-ups counted in Redis are written to the database (the holder's count is this late at most).
+    "flush-verification-counts": {
+        "task": "certificates.tasks.flush_verification_counts",
+        "schedule": float(env.int("VERIFICATION_FLUSH_SECONDS", default=30)),
+    },
     # Workshop closings whose worker died are resumed where they stopped.
     "resume-workshop-closings": {"task": "events.tasks.resume_interrupted_closings", "schedule": 60.0},
     # Work that could not be published (the broker was down) is published when it is back (lms/outbox).
     "drain-outbox": {"task": "lms.outbox.tasks.drain_outbox", "schedule": 30.0},
     # "修了証を発行しました" e-mails that could not be queued at issue time (each is sent at most once).
     "certificate-issued-notices": {"task": "certificates.tasks.send_pending_issued_notices", "schedule": 600.0},
+    # Notices whose sender died between claiming and sending (lease expired) are queued again (lms/leases.py).
+    "retry-unsent-notices": {"task": "events.tasks.retry_unsent_notices", "schedule": 60.0},
     # Day-before workshop reminders (sent from 09:00 JST; each at most once, so hourly runs are safe).
     "workshop-reminders": {"task": "events.tasks.send_workshop_reminders", "schedule": 3600.0},
     # Waitlist offers near the start that were not confirmed in time pass to the next person.
@@ -371,16 +446,19 @@ CELERY_BEAT_SCHEDULE = {
 # Leases of long-running work (closings, renders): a worker stamps its row as it goes; a row not stamped for this
 # long lost its worker and the sweep (every minute) takes it over (lms/leases.py, docs/reliability.md).
 WORK_LEASE_SECONDS = env.int("WORK_LEASE_SECONDS", default=120)
+# E-mail notices (lms/leases.py): a claim not marked sent after this long lost its sender and is sent again. Longer
+# than a send task may run (its hard time limit, 120 s) so a live sender is never doubled.
+NOTICE_LEASE_SECONDS = env.int("NOTICE_LEASE_SECONDS", default=300)
 
 # --- Demo data --------------------------------------------------------------------------------------------
-# `seed_demo` runs these in order; each returns lines to print. Off in production.
+# `seed_demo` runs these in order; each returns lines to print. Off in production. lms.settings.dev and .test add
+# the devtools app and its seeder of the reports' demo figures (synthetic learners), which production never has.
 DEMO_DATA_ALLOWED = False
 DEMO_SEEDERS = [
     "lms.accounts.demo.seed_users",
     "home.demo.seed_campaign",
     "certificates.demo.seed_certificates",
     "events.demo.seed_workshops",
-    "lms.reports.demo.seed_reports",
 ]
 
 # --- Platform -------------------------------------------------------------------------------------------

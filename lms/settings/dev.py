@@ -14,4 +14,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 DEMO_DATA_ALLOWED = True
+# Development/demo tools (synthetic learners, the reports' demo figures): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+DEMO_SEEDERS = [*DEMO_SEEDERS, "devtools.reports_demo.seed_reports"]  # noqa: F405
 CERTIFICATE_SIGNING_KEY_AUTOGENERATE = True  # var/keys/, generated on first use; production requires the variable

@@ -19,7 +19,12 @@ WHITENOISE_AUTOREFRESH = True
 CELERY_TASK_ALWAYS_EAGER = True
 if CACHE_URL:
     # Each run uses its own key prefix so parallel runs never read each other's rate-limit counters.
-    CACHES["default"]["KEY_PREFIX"] = f"tsunagari-test-{os.getpid()}"  # noqa: F405
+    # A process a test starts (tests/test_page_cache_processes.py) is given the parent's prefix to share its cache.
+    CACHES["default"]["KEY_PREFIX"] = os.environ.get("TEST_CACHE_KEY_PREFIX") or f"tsunagari-test-{os.getpid()}"  # noqa: F405
+# The page cache is off in tests (a test that changes rows without a signal would read an old page); its own tests
+# switch it on (tests/test_page_cache.py).
+PAGE_CACHE_ENABLED = False
+WORKSHOP_FEED_CACHE_ENABLED = False
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"tsunagari-test-media-{os.getpid()}")
@@ -28,6 +33,9 @@ STORAGES["certificates"]["OPTIONS"]["location"] = os.path.join(  # noqa: F405
 )
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 DEMO_DATA_ALLOWED = True
+# Development/demo tools (synthetic learners, the reports' demo figures): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # noqa: F405
+DEMO_SEEDERS = [*DEMO_SEEDERS, "devtools.reports_demo.seed_reports"]  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not ":memory:": the live server used by the browser tests then opens its own connection instead of
     # sharing the test thread's, which is how the real site runs.

@@ -8,7 +8,7 @@ turn on the same database, growing it, and prints the read-cost ratio of the lar
 `REPORTS_BENCH_LEARNERS=1000000,3000000` with DATABASE_URL pointing at PostgreSQL (issue 20: the screens read
 roll-ups whose size depends on areas × months × bands, not on learners: ratio ≤ 1.3). With several sizes the whole
 screens are timed too at each size (bench_51_report_screens' figures, first view after a change and repeat view).
-On PostgreSQL learners beyond the first 100,000 are copied in SQL (lms.reports.synth.clone_synthetic).
+On PostgreSQL learners beyond the first 100,000 are copied in SQL (devtools.synth.clone_synthetic).
 `REPORTS_BENCH_PLANS=screens` computes only the plans the timed screens need (the current fiscal year of the
 prefectures they show) instead of every prefecture and year."""
 
@@ -25,8 +25,9 @@ from django.db import connection, connections
 from django.db.models import Max, Sum
 
 from courses.seeding import seed_course
+from devtools import synth
 from lms.accounts.models import LearnerProfile, User
-from lms.reports import plans, refresh, selectors, synth
+from lms.reports import plans, refresh, selectors
 from lms.reports.models import (
     CityLearnerMonth,
     CityQuizYear,

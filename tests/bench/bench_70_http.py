@@ -10,7 +10,8 @@ prefixed `http_`; the load average before and after is recorded beside them.
 
 Environment: BENCH_HTTP_SECONDS (12), BENCH_HTTP_CONNECTIONS (20), BENCH_HTTP_SPIKE_SECONDS (10),
 BENCH_HTTP_SPIKE_CONNECTIONS (100), BENCH_HTTP_WARM_SECONDS (1), BENCH_HTTP_PORT (a free port), GUNICORN_WORKERS /
-GUNICORN_THREADS (gunicorn.conf.py's defaults), BENCH_HTTP_TARGETS=home,static (only those rows).
+GUNICORN_THREADS (gunicorn.conf.py's defaults), BENCH_HTTP_MAX_REQUESTS (unset: gunicorn.conf.py's recycling; 0: none),
+BENCH_HTTP_TARGETS=home,static (only those rows).
 
 To add a page: add a Target row (and, if it needs data, seed it in `seed()` and read it from the dict)."""
 
@@ -72,7 +73,11 @@ TARGETS: list[Target] = [
     Target("workshops", "/workshops/"),
     Target("search", "/search/?q=" + quote("孤立")),
     Target("ical", "/workshops/ical/"),
+    Target("ical_filtered", "/workshops/ical/?prefecture=31"),  # what a calendar app polls (issue 20.4)
 ]
+# Issue 20.3's aim for these rows (rps ÷ the static file's, same run); the page cache serves them to wrk's anonymous
+# requests, and each row's `http_<name>_page_cache` says what the page cache answered after the warm-up.
+PAGE_CACHE_AIM = {"home": 0.5, "campaign": 0.5, "course": 0.5, "module_1": 0.5}
 
 # wrk prints this line at the end of a run (Lua `done`): one JSON object, microseconds.
 WRK_SCRIPT = """
@@ -166,6 +171,19 @@ def _get(port: int, path: str, headers: dict) -> tuple[int, bytes]:
         conn.close()
 
 
+def _page_cache_state(port: int, path: str, headers: dict) -> str:
+    """The page cache's answer (X-Page-Cache: hit / miss / skip) to one more request like wrk's (the same Host, so the
+    same cache key), "none" where it is not used."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Host": f"127.0.0.1:{port}", **headers})
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("X-Page-Cache") or "none"
+    finally:
+        conn.close()
+
+
 def _wrk(port: int, path: str, *, connections: int, seconds: float, headers: dict, script: str) -> dict:
     command = [WRK, f"-t{min(WRK_THREADS, connections)}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                "--timeout", "30s", "-s", script]
@@ -225,8 +243,11 @@ def run(ctx) -> dict:
     script.write(WRK_SCRIPT)
     script.close()
     log = tempfile.NamedTemporaryFile(prefix="bench-http-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    # BENCH_HTTP_MAX_REQUESTS overrides gunicorn.conf.py's worker recycling (after 2,000–4,000 requests; workers are
+    # forked from the preloaded application, so a recycled worker is back at once).
+    recycle = ["--max-requests", os.environ["BENCH_HTTP_MAX_REQUESTS"]] if os.environ.get("BENCH_HTTP_MAX_REQUESTS") else []
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "lms.wsgi"],
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *recycle, "lms.wsgi"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # the values gunicorn reads, with this environment
@@ -234,6 +255,7 @@ def run(ctx) -> dict:
         {
             "http_gunicorn_workers": conf["workers"],
             "http_gunicorn_threads": conf["threads"],
+            "http_gunicorn_max_requests": int(os.environ.get("BENCH_HTTP_MAX_REQUESTS") or conf["max_requests"]),
             "http_gunicorn_worker_class": conf["worker_class"],
             "http_connections": CONNECTIONS,
             "http_seconds_each": SECONDS,
@@ -245,21 +267,30 @@ def run(ctx) -> dict:
         _wait_until_up(port, server, log.name)
         for target in targets:
             path = target.url_path(seeded)
-            status, body = _get(port, path, {**HEADERS, **target.headers})
-            if status != 200:
-                raise RuntimeError(f"{target.name} {path} → {status} (expected 200): {body[:300]!r}")
-            if WARM_SECONDS > 0:
-                _wrk(port, path, connections=min(CONNECTIONS, 10), seconds=WARM_SECONDS, headers=target.headers,
-                     script=script.name)
-            result = _wrk(port, path, connections=CONNECTIONS, seconds=SECONDS, headers=target.headers,
-                          script=script.name)
+            try:
+                status, body = _get(port, path, {**HEADERS, **target.headers})
+                if status != 200:
+                    raise RuntimeError(f"{path} → {status} (expected 200): {body[:300]!r}")
+                if WARM_SECONDS > 0:
+                    _wrk(port, path, connections=min(CONNECTIONS, 10), seconds=WARM_SECONDS, headers=target.headers,
+                         script=script.name)
+                result = _wrk(port, path, connections=CONNECTIONS, seconds=SECONDS, headers=target.headers,
+                              script=script.name)
+            except (OSError, RuntimeError) as exc:  # one target failing (e.g. no answer in 30 s) is a figure too
+                figures[f"http_{target.name}_error"] = f"{type(exc).__name__}: {exc}"[:300]
+                print(f"bench: http {target.name}: {exc!r}", file=sys.stderr, flush=True)
+                continue
             print(f"bench: http {target.name}: {result}", file=sys.stderr, flush=True)
             for key in ("rps", "p50_ms", "p99_ms", "bad_status", "socket_errors"):
                 figures[f"http_{target.name}_{key}"] = result[key]
-        static_rps = figures["http_static_rps"]
-        for target in targets:
             if target.name != "static":
+                figures[f"http_{target.name}_page_cache"] = _page_cache_state(port, path, {**HEADERS, **target.headers})
+        static_rps = figures.get("http_static_rps")
+        for target in targets:
+            if target.name != "static" and static_rps and f"http_{target.name}_rps" in figures:
                 figures[f"http_{target.name}_rps_over_static"] = round(figures[f"http_{target.name}_rps"] / static_rps, 3)
+            if target.name in PAGE_CACHE_AIM:
+                figures[f"http_{target.name}_rps_over_static_aim"] = PAGE_CACHE_AIM[target.name]
         spike = _wrk(port, "/", connections=SPIKE_CONNECTIONS, seconds=SPIKE_SECONDS, headers={}, script=script.name)
         print(f"bench: http spike: {spike}", file=sys.stderr, flush=True)
         figures.update(
@@ -284,4 +315,7 @@ def run(ctx) -> dict:
         os.unlink(script.name)
         shutil.rmtree(static_root, ignore_errors=True)
     figures["http_loadavg_1m_after"] = round(os.getloadavg()[0], 2)
+    # Workers booted after the first ones (recycled at max_requests, or killed by the timeout).
+    boots = Path(log.name).read_text(errors="replace").count("Booting worker")
+    figures["http_gunicorn_worker_reboots"] = max(0, boots - conf["workers"])
     return figures

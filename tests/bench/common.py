@@ -59,7 +59,12 @@ class Context:
     def client(self, user=None) -> Client:
         client = Client(HTTP_HOST="127.0.0.1")
         if user is not None:
-            client.force_login(user)
+            # As the tests' force_login: the session records allauth's password and TOTP steps, without which
+            # every staff URL answers 302 to the TOTP step (lms.accounts.mfa.staff_session_response).
+            from tests.conftest import _original_force_login, _record_steps
+
+            _original_force_login(client, user)
+            _record_steps(client, user, totp=True)
         return client
 
     def measure(self, client: Client, method: str, path: str, data=None, *, repeat: int | None = None,

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 
 from certificates import messages
 from certificates.models import Certificate
+from lms.accounts.enums import EDITOR_GROUP
 from tests.accounts.factories import UserFactory
 from tests.conftest import give_totp
 
@@ -67,7 +68,7 @@ def test_staff_reissue_after_revocation(client, staff):
 
 def test_admin_user_without_certificate_permission_is_turned_away(client):
     editor = UserFactory()
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITOR_GROUP))
     give_totp(editor)
     certificate = CertificateFactory()
     client.force_login(editor)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from courses.item_analysis import MIN_ATTEMPTS, analyse, cronbach_alpha
 from courses.models import QuizAttempt
+from lms.accounts.enums import EDITOR_GROUP
 from tests.accounts.factories import UserFactory
 from tests.conftest import give_totp
 from tests.courses.factories import make_course
@@ -140,7 +141,7 @@ def test_cronbach_alpha_is_one_for_identical_items_and_undefined_without_spread(
 @pytest.fixture
 def editor(db):
     user = UserFactory()
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
     give_totp(user)
     return user
 
@@ -177,7 +178,7 @@ def test_learners_and_staff_without_mfa_are_turned_away(client, quiz):
     assert client.get(f"/admin/course-item-analysis/{module.pk}/").status_code == 403
 
     staff = UserFactory()
-    staff.groups.add(Group.objects.get(name="Editors"))
+    staff.groups.add(Group.objects.get(name=EDITOR_GROUP))
     client.force_login(staff)
     response = client.get(f"/admin/course-item-analysis/{module.pk}/")
     # No device yet: the first enrolment goes through the e-mailed one-time link (lms/accounts/mfa.py, issue 13).

@@ -7,6 +7,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from courses.blocks import ImageBlock, QuestionBlock, QuizBlock
 from courses.models import CoursePage, ModulePage, ReferencePage
 from home.models import HomePage
+from lms.accounts.enums import EDITOR_GROUP
 from tests.accounts.factories import UserFactory
 from tests.conftest import give_totp
 from tests.courses.factories import quiz_data
@@ -61,7 +62,7 @@ def test_images_need_alternative_text():
 
 def test_editor_can_open_a_module_in_the_admin_editor(client, modules):
     editor = UserFactory()
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=EDITOR_GROUP))
     give_totp(editor)
     client.force_login(editor)
 

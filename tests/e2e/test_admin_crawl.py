@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DEMO_PASSWORD = "tsunagari-demo-2026"  # noqa: S105 (demo data, README)
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105
-MAX_SCREENS = 45
+# The superuser reaches ~70 URL patterns (groups, sites, users, workflows, collections…); every one is opened.
+MAX_SCREENS = 90
 
 # Changes data or leaves the admin: never opened by the crawl.
 SKIP = re.compile(
@@ -30,9 +31,10 @@ SKIP = re.compile(
 )
 # Words that are Japanese usage, proper nouns or file formats.
 ALLOWED = set(
-    "PDF CSV XLSX QR TOTP ID URL HTML JPEG JPG PNG GIF WEBP SVG OK iCal ics JIS Excel API MFA NPO CSRF YouTube IP "
+    "PDF CSV XLSX TSV QR TOTP ID URL HTML JPEG JPG PNG GIF WEBP SVG OK iCal ics JIS Excel API MFA NPO CSRF YouTube IP "
     "HTTPS HTTP MB KB GB Wagtail JavaScript LinkedIn Open Badges Google SNS LINE Web Cookie Ctrl Alt Shift Enter Esc "
-    "Tab Cmd Option Space Delete Backspace Windows Mac DV Noto BIZ UD SEO alt".split()
+    "Tab Cmd Option Space Delete Backspace Windows Mac DV Noto BIZ UD SEO alt "
+    "localhost".split()  # localhost: the demo site's hostname (data, like an address)
 )
 ENGLISH = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z'’]+(?![\w-])")
 # Dotted identifiers (courses.modulepage in the page-types report) are code names, not English words.
@@ -69,22 +71,9 @@ def demo_site(db):
     call_command("seed_demo", verbosity=0)
 
 
-SUPERUSER_GAPS = (
-    "superuser-only screens still show English stored in the database or hard-coded in Wagtail: Django's permission "
-    "names on /admin/groups/edit/ (「Can add page」…), the group names Editors / Moderators, /admin/sites/ column "
-    "headers (Port, Site name) and True/False in /admin/users/ — see docs/admin-japanese.md"
-)
-
-
 @pytest.mark.parametrize(
     "email",
-    [
-        "editor@example.jp",
-        "moderator@example.jp",
-        "trainer@example.jp",
-        "officer-tottori@example.jp",
-        pytest.param("admin@example.jp", marks=pytest.mark.xfail(reason=SUPERUSER_GAPS, strict=True)),
-    ],
+    ["editor@example.jp", "moderator@example.jp", "trainer@example.jp", "officer-tottori@example.jp", "admin@example.jp"],
 )
 def test_every_admin_screen_a_role_can_open_is_japanese_and_error_free(demo_site, live_server, browser, email):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", timezone_id="Asia/Tokyo")
@@ -117,6 +106,7 @@ def test_every_admin_screen_a_role_can_open_is_japanese_and_error_free(demo_site
     context.close()
 
     assert len(seen_patterns) >= 3, seen_patterns
+    assert len(seen_patterns) < MAX_SCREENS, f"{email}: the crawl stopped at {MAX_SCREENS} screens with more to open"
     assert not problems, f"{email}: links answering an error: {problems}"
     assert not errors, f"{email}: console errors: {errors[:10]}"
     assert not english, f"{email}: English on screen: " + "; ".join(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from home.services import create_campaign, seed_site
+from lms.accounts.enums import EDITOR_GROUP, MODERATOR_GROUP
 from tests.accounts.factories import UserFactory
 from tests.conftest import current_totp_code, give_totp
 from tests.e2e.conftest import PHONE
@@ -70,8 +71,8 @@ def test_editor_submits_moderator_approves_and_the_page_shows_the_change(live_se
         theme="声を上げやすい、声をかけやすい社会へ",
         summary="最初の概要です。",
     )
-    _staff("editor-e2e@example.jp", "Editors", EDITOR_SECRET)
-    _staff("moderator-e2e@example.jp", "Moderators", MODERATOR_SECRET)
+    _staff("editor-e2e@example.jp", EDITOR_GROUP, EDITOR_SECRET)
+    _staff("moderator-e2e@example.jp", MODERATOR_GROUP, MODERATOR_SECRET)
     edit_path = f"/admin/pages/{campaign.pk}/edit/"
     new_summary = "全国各地の講座・研修会を紹介します（編集者が更新）。"
 

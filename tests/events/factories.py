@@ -12,7 +12,7 @@ from django.utils import timezone
 from events.enums import WorkshopFormat
 from events.models import WorkshopIndexPage, WorkshopPage
 from events.services import create_workshop
-from lms.accounts.enums import Role
+from lms.accounts.enums import EDITOR_GROUP, Role
 from lms.accounts.services import assign_role
 from lms.regions.models import Municipality
 from tests.accounts.factories import KYOTO_CITY, TOTTORI_CITY, UserFactory
@@ -62,7 +62,7 @@ def make_editor(*, totp: bool = True):
     from django.contrib.auth.models import Group
 
     user = UserFactory()
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
     if totp:
         give_totp(user)
     return user

@@ -12,7 +12,7 @@ import pytest
 from wagtail.models import PageLogEntry
 
 from events.models import WorkshopIndexPage
-from lms.accounts.enums import Role
+from lms.accounts.enums import EDITOR_GROUP, MODERATOR_GROUP, Role
 from lms.accounts.services import assign_role
 from lms.regions.models import Municipality
 from tests.accounts.factories import KYOTO_CITY, TOTTORI_CITY
@@ -113,7 +113,7 @@ def test_a_trainer_who_is_also_an_editor_sees_pages_but_only_their_own_rosters(c
 
     kyoto, own = workshops
     user = make_trainer(municipality=TOTTORI_CITY)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
     client.force_login(user)
     assert SECRET_TITLE in _body(client.get("/admin/pages/search/?q=DV"))  # editors edit every page
     assert client.get(f"/trainer/workshops/{kyoto.pk}/").status_code == 404  # … but no other region's roster
@@ -126,7 +126,7 @@ def test_editors_and_moderators_get_no_roster(client, workshops):
     from django.contrib.auth.models import Group
 
     _kyoto, own = workshops
-    for group in ("Editors", "Moderators"):
+    for group in (EDITOR_GROUP, MODERATOR_GROUP):
         user = make_editor()
         user.groups.set([Group.objects.get(name=group)])
         client.force_login(user)

@@ -125,6 +125,15 @@ def test_a_sheet_with_wrong_columns_is_refused():
     assert "1行目の見出しがひな形と違います" in exc.value.errors[0]
 
 
+def test_a_sheet_with_wrong_columns_is_reported_in_the_console_and_nothing_is_saved(client, trainer):
+    workshop = in_session()
+    for upload in (csv_upload(GOOD_ROWS, header=["名前", "住所", "年齢"]), xlsx_upload(GOOD_ROWS, header=["名前", "住所", "年齢"])):
+        response = client.post(url("paper_import", workshop), {"file": upload})
+        body = response.content.decode()
+        assert response.status_code == 400 and "1行目の見出しがひな形と違います" in body and "1行も保存していません" in body
+    assert not PaperParticipant.objects.exists()
+
+
 def test_a_row_already_on_the_roster_is_a_duplicate(client, trainer):
     workshop = in_session()
     paper(workshop, name="鳥取 一郎", furigana="とっとり いちろう")

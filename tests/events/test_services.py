@@ -316,7 +316,7 @@ def test_a_notice_that_fails_to_send_is_released_so_the_retry_sends_it(monkeypat
     assert len(mail.outbox) == 1
 
 
-def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_file():
+def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_file(django_capture_on_commit_callbacks):
     tz = timezone.get_current_timezone()
     now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=tz)
     with time_machine.travel(now, tick=False):
@@ -327,8 +327,10 @@ def test_the_day_before_reminder_goes_once_to_confirmed_people_with_a_calendar_f
         register(later)
         mail.outbox.clear()
 
-        assert services.queue_due_reminders(now=now) == 1
-        assert services.queue_due_reminders(now=now) == 0
+        with django_capture_on_commit_callbacks(execute=True):  # queued through the outbox, after commit
+            assert services.queue_due_reminders(now=now) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.queue_due_reminders(now=now) == 0
     assert [m.to for m in mail.outbox] == [["remind-me@example.jp"]]
     assert "明日開催" in mail.outbox[0].subject
     assert mail.outbox[0].attachments[0][0] == "workshop.ics"
@@ -659,6 +661,27 @@ def attended(workshop, user=None):
         checked_in_at=timezone.now(),
         check_in_method=CheckInMethod.QR,
     )
+
+
+def test_closing_renders_the_attendees_pdfs_in_one_batch(django_capture_on_commit_callbacks, monkeypatch):
+    """Issue 20.2: the closing queues its certificates' PDFs as batch tasks (certificates.services.batched_renders),
+    not one render task per attendee; every PDF is rendered."""
+    from certificates import services as certificate_services
+    from certificates import tasks as certificate_tasks
+    from certificates.enums import RenderStatus
+
+    make_course()
+    workshop = in_session()
+    came = [attended(workshop) for _ in range(3)]
+    batches, singles = [], []
+    real_batch = certificate_services.render_batch
+    monkeypatch.setattr(certificate_services, "render_batch", lambda **kw: batches.append(kw["certificate_ids"]) or real_batch(**kw))
+    monkeypatch.setattr(certificate_tasks, "_render_one", lambda *args: singles.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_workshop_closing(workshop=workshop, by=make_trainer())
+    certificates = Certificate.objects.filter(holder__in=[r.user for r in came])
+    assert batches == [sorted(certificates.values_list("pk", flat=True))] and singles == []
+    assert set(certificates.values_list("render_status", flat=True)) == {RenderStatus.DONE}
 
 
 def test_closing_issues_completion_and_a_certificate_to_every_attendee_once(django_capture_on_commit_callbacks):

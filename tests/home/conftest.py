@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from home.services import seed_site
+from lms.accounts.enums import EDITOR_GROUP, MODERATOR_GROUP
 from tests.accounts.factories import UserFactory
 from tests.conftest import give_totp
 
@@ -32,9 +33,9 @@ def _staff_in(group_name: str, **kwargs):
 
 @pytest.fixture
 def editor(db):
-    return _staff_in("Editors", email="editor@example.jp")
+    return _staff_in(EDITOR_GROUP, email="editor@example.jp")
 
 
 @pytest.fixture
 def moderator(db):
-    return _staff_in("Moderators", email="moderator@example.jp")
+    return _staff_in(MODERATOR_GROUP, email="moderator@example.jp")

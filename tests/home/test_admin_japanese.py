@@ -199,3 +199,86 @@ def test_menus_show_each_role_only_what_it_may_use(client, site_pages, editor):
     editor_menu = _menu_labels(client)
     assert {"サイトの履歴", "ワークフロー", "編集者ガイド"} <= set(editor_menu)
     assert not any("新機能" in label for label in editor_menu + trainer_menu)
+
+
+# --- The superuser's screens (users, groups, sites, workflows): English stored in the database or derived from
+# attribute names, now Japanese.
+
+@pytest.fixture
+def superuser(db):
+    from tests.accounts.factories import UserFactory
+    from tests.conftest import give_totp
+
+    user = UserFactory(email="root@example.jp", is_superuser=True, is_staff=True)
+    give_totp(user)
+    return user
+
+
+def _visible_text(html: str) -> str:
+    from tests.test_no_english import _Text
+
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def test_the_groups_are_called_by_japanese_names(site_pages):
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection
+
+    from lms.accounts.enums import EDITOR_GROUP, MODERATOR_GROUP
+
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {EDITOR_GROUP, MODERATOR_GROUP} <= names == names - {"Editors", "Moderators"}
+    assert (EDITOR_GROUP, MODERATOR_GROUP) == ("編集者", "モデレーター")
+    assert Collection.get_first_root_node().name == "ルート"
+
+
+def test_the_group_screen_names_every_permission_in_japanese(client, site_pages, superuser):
+    from django.contrib.auth.models import Group
+
+    from lms.accounts.enums import MODERATOR_GROUP
+
+    client.force_login(superuser)
+    moderators = Group.objects.get(name=MODERATOR_GROUP)
+    for url in (reverse("wagtailusers_groups:edit", args=(moderators.pk,)), reverse("wagtailusers_groups:add")):
+        text = _visible_text(client.get(url).content.decode())
+        for english in ("Can add", "Can change", "Can delete", "Publish any page", "Unlock any page",
+                        "Lock/unlock", "Delete pages with children", "Wagtail コア |", "Page *"):
+            assert english not in text, (url, english)
+        assert "団体の追加" in text and "相談窓口の変更" in text  # models named by their Japanese verbose names
+    text = _visible_text(client.get(reverse("wagtailusers_groups:edit", args=(moderators.pk,))).content.decode())
+    assert "ページを公開" in text and "どのページのロックも解除できる" in text  # Wagtail's Japanese for the page permissions
+
+
+def test_the_permission_label_of_each_kind(db):
+    from django.contrib.auth.models import Permission
+
+    from lms.templatetags.admin_japanese import permission_label
+
+    def label(app, codename):
+        return permission_label(Permission.objects.get(content_type__app_label=app, codename=codename))
+
+    with translation.override("ja"):
+        assert label("wagtailcore", "publish_page") == "ページを公開"
+        assert label("wagtailsearchpromotions", "add_searchpromotion").endswith("の追加")
+        assert "search promotion" not in label("wagtailsearchpromotions", "add_searchpromotion")
+        assert label("wagtailimages", "choose_image") == "画像の選択"
+        # Every permission the group screen offers (Wagtail's register_permissions hook) is named in Japanese.
+        from wagtail.users.forms import GroupForm
+
+        for permission in GroupForm().fields["permissions"].queryset.select_related("content_type"):
+            assert not re.search(r"[A-Za-z]{2,}", permission_label(permission).replace("Wagtail", "")), (
+                permission.codename, permission_label(permission))
+
+
+def test_the_sites_users_and_workflow_screens_are_japanese(client, site_pages, superuser):
+    client.force_login(superuser)
+    sites = _visible_text(client.get(reverse("wagtailsites:index")).content.decode())
+    assert "ポート番号" in sites and "サイト名" in sites and "ルートページ" in sites
+    assert not re.search(r"\b(Port|Site name|Root page)\b", sites)
+    users = client.get(reverse("wagtailusers_users:index")).content.decode()
+    status_cells = re.findall(r'<td class="status">(.*?)</td>', users, re.S)
+    assert status_cells and all("はい" in cell and "True" not in cell for cell in status_cells)
+    workflow = _visible_text(client.get(reverse("wagtailadmin_workflows:add")).content.decode())
+    assert not re.search(r"\bPage\b", workflow)

@@ -39,15 +39,12 @@ def _in_area(municipality, area) -> bool:
 def raw_figures(area, fy: int, module_ids: list[int]) -> dict:
     """The same figures as lms.reports.selectors.figures (without population), from raw rows, in Python."""
     verified = set(EmailAddress.objects.filter(verified=True).values_list("user_id", flat=True))
-    counted = {
+    everyone = {
         p.user_id: p
         for p in LearnerProfile.objects.select_related("user", "municipality__parent")
-        if p.consent_statistics
-        and p.user.deleted_at is None
-        and p.user.is_active
-        and p.user_id in verified
-        and _in_area(p.municipality, area)
+        if p.consent_statistics and p.user.deleted_at is None and p.user.is_active and p.user_id in verified
     }
+    counted = {user_id: p for user_id, p in everyone.items() if _in_area(p.municipality, area)}
     out = Counter()
     months, ages, occupations = Counter(), Counter(), Counter()
 
@@ -74,9 +71,19 @@ def raw_figures(area, fy: int, module_ids: list[int]) -> dict:
             add(f"passed_{module_ids.index(p.module_id) + 1}", p.user_id, p.passed_at)
     now = timezone.now()
     for w in WorkshopPage.objects.select_related("municipality__parent"):
-        if w.status != "cancelled" and w.starts_at <= now and _fy(w.starts_at) == fy and _in_area(w.municipality, area):
+        if w.status == "cancelled" or w.starts_at > now or _fy(w.starts_at) != fy:
+            continue
+        papers = [p for p in w.paper_participants.select_related("municipality__parent") if p.consent_statistics]
+        if _in_area(w.municipality, area):
             out["workshops_held"] += 1
-            out["workshop_attendance"] += w.registrations.filter(status="attended").count()
+            attended = w.registrations.filter(status="attended").values_list("user_id", flat=True)
+            out["workshop_attendance"] += sum(1 for user_id in attended if user_id in everyone) + len(papers)
+        for p in papers:  # a paper participant completes where they live, in the workshop's month
+            if p.claimed_at is None and _in_area(p.municipality, area):
+                out["completed_workshop"] += 1
+                months[(_month(w.starts_at), "completed")] += 1
+                ages[(p.age_band, "completed")] += 1
+                occupations[(p.occupation or "unknown", "completed")] += 1
     quiz = Counter()
     seen = set()
     for a in QuizAttempt.objects.order_by("submitted_at", "pk"):
@@ -103,7 +110,7 @@ def figures_as_raw(figures, quiz_modules) -> dict:
         certificates_valid=figures.certificates_valid,
         workshops_held=figures.workshops_held,
         workshop_attendance=figures.workshop_attendance,
-        **{f"passed_{n}": v for n, v in enumerate(figures.module_passed, start=1)},
+        **{f"passed_{m.module_number}": figures.module_passed.get(m.module_id, 0) for m in quiz_modules},
     )
     months, ages, occupations = Counter(), Counter(), Counter()
     for month, registered, started, completed in figures.by_month:

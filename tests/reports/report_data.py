@@ -12,10 +12,12 @@ from lms.accounts.services import assign_role
 from lms.regions.models import Municipality, Prefecture
 from lms.reports.models import (
     CityLearnerMonth,
+    CityModuleMonth,
     CityWorkshopMonth,
     MunicipalityPopulation,
     NationLearnerMonth,
     PrefectureLearnerMonth,
+    PrefectureModuleMonth,
 )
 from tests.accounts.factories import UserFactory
 from tests.conftest import give_totp
@@ -34,10 +36,25 @@ def month(m: int, fy: int = FY) -> dt.date:
     return dt.date(fy + (m < 4), m, 1)
 
 
+def module_id(number: int) -> int:
+    """The page id of the course's live module at position `number` (第N章)."""
+    from lms.reports.compute import course_modules
+
+    return course_modules()[1][number - 1]
+
+
 def add_learners(city: str, when: dt.date, *, age_band="40s", occupation="", **counts) -> None:
-    """Add counts (registered, started, completed_online, completed_workshop, certificates_valid, passed_1..8) to
-    one cell of a city, its prefecture and the nation."""
+    """Add counts (registered, started, completed_online, completed_workshop, certificates_valid, and passed_N: the
+    passes of the course's N-th module, stored under its id) to one cell of a city, its prefecture and the nation."""
     prefecture = Municipality.objects.get(code=city).prefecture_id
+    for name in [k for k in counts if k.startswith("passed_")]:
+        passed, module = counts.pop(name), module_id(int(name.removeprefix("passed_")))
+        for model, keys in (
+            (CityModuleMonth, {"municipality_code": city, "prefecture_code": prefecture}),
+            (PrefectureModuleMonth, {"prefecture_code": prefecture}),
+        ):
+            row, _ = model.objects.get_or_create(month=when, module_id=module, **keys)
+            model.objects.filter(pk=row.pk).update(passed=F("passed") + passed)
     for model, keys in (
         (CityLearnerMonth, {"municipality_code": city, "prefecture_code": prefecture}),
         (PrefectureLearnerMonth, {"prefecture_code": prefecture}),

@@ -27,6 +27,7 @@ from .report_data import (
     YONAGO_CITY,
     add_learners,
     add_workshops,
+    module_id,
     month,
     officer,
 )
@@ -41,7 +42,7 @@ WIDE_ENOUGH = 5
 
 def _quiz(city, module_number, question_key, attempts, correct):
     prefecture = Municipality.objects.get(code=city).prefecture_id
-    common = {"fiscal_year": FY, "module_number": module_number, "question_key": question_key}
+    common = {"fiscal_year": FY, "module_id": module_id(module_number), "question_key": question_key}
     CityQuizYear.objects.create(
         municipality_code=city, prefecture_code=prefecture, first_attempts=attempts, first_correct=correct, **common
     )
@@ -92,8 +93,8 @@ def _truth(code: str) -> dict[str, int]:
         "workshop_attendance",
     )}  # fmt: skip
     truth["completed"] = figures.completed
-    for n, value in enumerate(figures.module_passed, start=1):
-        truth[f"passed:{n}"] = value
+    for n in range(1, 3):
+        truth[f"passed:{n}"] = figures.module_passed.get(module_id(n), 0)
     for kind, rows in (("月別", figures.by_month), ("年代", figures.by_age_band), ("職業", figures.by_occupation)):
         for row in rows:
             label = f"{row[0].year}年{row[0].month}月" if kind == "月別" else row[1]

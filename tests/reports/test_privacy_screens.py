@@ -27,6 +27,7 @@ from .report_data import (
     YONAGO_CITY,
     add_learners,
     add_workshops,
+    module_id,
     month,
     officer,
     set_population,
@@ -39,7 +40,7 @@ BASE = "/admin/reports/regions/"
 
 def _quiz(city, module_number, question_key, attempts, correct):
     prefecture = TOTTORI_PREF
-    common = {"fiscal_year": FY, "module_number": module_number, "question_key": question_key}
+    common = {"fiscal_year": FY, "module_id": module_id(module_number), "question_key": question_key}
     CityQuizYear.objects.create(
         municipality_code=city,
         prefecture_code=prefecture,
@@ -258,7 +259,7 @@ def test_screens_and_both_exports_carry_the_same_cells_and_explain_every_marker(
 def _raw_fail(area: Area, row) -> int:
     number = int(row[0].split(".")[0])
     found = CityQuizYear.objects.filter(
-        municipality_code=area.code, module_number=number, question_key=""
+        municipality_code=area.code, module_id=module_id(number), question_key=""
     ).first()
     return found.first_attempts - found.first_correct if found else 0
 

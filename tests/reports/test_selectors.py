@@ -40,7 +40,7 @@ def test_empty_figures_have_every_row():
     fy = selectors.current_fiscal_year()
     assert selectors.fiscal_years_available() == [fy]
     figures = selectors.figures(selectors.area_for_nation(), fy)
-    assert figures.registered == 0 and figures.module_passed == [0] * 8 and figures.population is None
+    assert figures.registered == 0 and figures.module_passed == {} and figures.population is None
     assert len(figures.by_month) == 12 and figures.by_month[0][0] == dt.date(fy, 4, 1)
     assert [row[0] for row in figures.by_age_band] == ["u20", "20s", "30s", "40s", "50s", "60s", "70s", "80plus"]
     assert figures.by_occupation[-1][:2] == ("unknown", "未回答")
@@ -74,7 +74,7 @@ def test_figures_and_quiz_rates_after_learning():
     kyoto = selectors.area_for_municipality(KYOTO_CITY)
     figures = selectors.figures(kyoto, fy)
     assert (figures.registered, figures.started, figures.completed_online, figures.certificates_valid) == (1, 1, 1, 1)
-    assert figures.module_passed[:2] == [1, 1]
+    assert figures.module_passed == {modules[0].pk: 1, modules[1].pk: 1}
     assert ("student", "学生", 1, 1, 1) in figures.by_occupation
     quiz = selectors.quiz_first_attempts(kyoto, fy)
     assert [(m.module_number, m.first_attempts, m.first_passes) for m in quiz] == [(1, 1, 0), (2, 1, 1)]

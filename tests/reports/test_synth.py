@@ -1,15 +1,21 @@
 """synth_learners makes real rows that the roll-ups count exactly, spreads them over the country, is refused where
 demo data is not allowed, and --delete removes every synthetic row."""
 
+import base64
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from certificates.models import Certificate
 from courses.models import Enrolment, ModuleProgress, QuizAttempt
+from devtools import synth
+from devtools.synth import PREFECTURE_WEIGHTS
 from lms.accounts.models import LearnerProfile, User
 from lms.reports import selectors
 from lms.reports.models import CityLearnerMonth
-from lms.reports.synth import PREFECTURE_WEIGHTS
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import make_course
 from tests.reports.rawcounts import figures_as_raw, raw_figures
@@ -61,13 +67,53 @@ def test_delete_removes_only_synthetic_learners(course_and_modules, settings):
 
 def test_refused_when_demo_data_is_not_allowed(db, settings):
     settings.DEMO_DATA_ALLOWED = False
-    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
-        call_command("synth_learners", count=10)
-    with pytest.raises(TypeError):  # there is no --force any more
-        call_command("synth_learners", count=10, force=True)
-    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
-        call_command("synth_learners", "--delete")
+    for options in ({"count": 10}, {"count": 10, "force": True}, {"delete": True}):
+        with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
+            call_command("synth_learners", **options)
+    with pytest.raises(synth.SyntheticDataRefused):  # the generator itself, whoever calls it (seeders, benchmarks)
+        synth.synthesise(count=1)
     assert not User.objects.exists()
+
+
+def test_refused_under_production_settings_even_with_force(db, settings):
+    settings.SETTINGS_MODULE = "lms.settings.production"  # DEMO_DATA_ALLOWED is True in the test settings
+    with pytest.raises(CommandError, match="本番"):
+        call_command("synth_learners", count=10, force=True)
+    assert not User.objects.exists()
+
+
+def test_the_command_does_not_exist_with_the_production_settings(tmp_path):
+    """manage.py with lms.settings.production: devtools is not installed, so synth_learners is unknown."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        "CACHE_URL": "redis://127.0.0.1:6379/14",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+        "ALLOWED_HOSTS": "tsunagari.example.jp",
+        "SITE_URL": "https://tsunagari.example.jp",
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+        "CERTIFICATE_SIGNING_KEY": base64.b64encode(b"k" * 32).decode(),
+    }
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, "manage.py", "synth_learners", "--count", "5", "--force"],
+        cwd=settings_dir(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "Unknown command: 'synth_learners'" in done.stderr
+    assert not (tmp_path / "production.sqlite3").exists() or (tmp_path / "production.sqlite3").stat().st_size == 0
+
+
+def settings_dir() -> str:
+    from django.conf import settings
+
+    return str(settings.BASE_DIR)
 
 
 def test_weights_cover_every_prefecture():
@@ -80,7 +126,7 @@ def test_copies_made_in_sql_are_whole_learners_counted_exactly(course_and_module
     drawn again from the synthetic learners' own; the roll-ups count originals and copies exactly."""
     from django.db import connection
 
-    from lms.reports import synth
+    from devtools import synth
 
     if connection.vendor != "postgresql":
         pytest.skip("bulk copies are made in PostgreSQL's SQL")

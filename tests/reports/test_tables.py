@@ -7,6 +7,7 @@ from lms.reports import selectors
 from lms.reports.periods import fiscal_year_label
 from lms.reports.plans import prefecture_plan
 from lms.reports.selectors import municipality_figures
+from tests.courses.factories import make_course
 
 from .report_data import (
     FY,
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def data(db):
+    make_course(modules=8, questions=1)  # passed_1 / passed_8 are the passes of its first and last module
     add_learners(
         TOTTORI_CITY,
         month(4),

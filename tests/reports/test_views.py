@@ -250,3 +250,22 @@ def test_a_city_officers_first_screen_says_registered_started_completed_or_why_h
         shown = item.dd.get_text(strip=True)
         assert shown[0].isdigit() and "の倍数に丸めた数" in shown or "表示していません" in shown or "伏せて" in shown
     assert "鳥取市の" in text
+
+
+def test_the_tile_map_is_shaded_by_the_figure_it_shows_with_a_legend(client, figures):
+    """Issue 14.3: every tile white was the complaint; the shade follows the number on the tile (completions, as no
+    population is loaded), with a legend from 0 to the largest, and the caption says which figure it is."""
+    from bs4 import BeautifulSoup
+
+    client.force_login(officer(is_national=True))
+    soup = BeautifulSoup(client.get(SCREENS["nation"]).content.decode(), "html.parser")
+    tiles = {
+        li.select_one(".tile__name").get_text(strip=True): (li["class"][1], li.select_one(".tile__value").get_text())
+        for li in soup.select("li.tile")
+    }
+    assert tiles["京都"] == ("tile--4", "900人")  # the largest figure, the darkest shade
+    assert tiles["鳥取"][0] == "tile--1" and tiles["鳥取"][1] != "0人"
+    assert tiles["青森"] == ("tile--0", "0人")
+    legend = [li.get_text(strip=True) for li in soup.select(".tile-legend li")]
+    assert len(legend) == 5 and legend[0] == "0人" and legend[-1].endswith("900人")
+    assert "人数" in soup.select_one("#tiles-title").get_text()

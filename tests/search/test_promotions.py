@@ -5,6 +5,7 @@ import pytest
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page
 
+from lms.accounts.enums import EDITOR_GROUP
 from search.selectors import search
 from tests.home.conftest import _staff_in
 
@@ -41,7 +42,7 @@ def test_promotion_of_an_unpublished_page_is_not_shown(site):
 
 
 def test_editor_manages_promotions_in_the_admin_in_japanese(site, client):
-    editor = _staff_in("Editors", email="editor-search@example.jp")
+    editor = _staff_in(EDITOR_GROUP, email="editor-search@example.jp")
     client.force_login(editor)
     response = client.get("/admin/searchpicks/")
     assert response.status_code == 200

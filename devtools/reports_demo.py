@@ -1,5 +1,5 @@
 """Demo figures for the regional reports in `make run`: synthetic learners (@synth.invalid, made by
-lms.reports.synth like `manage.py synth_learners`) so the demo officers (officer-tottori@example.jp and others, see
+devtools.synth like `manage.py synth_learners`) so the demo officers (officer-tottori@example.jp and others, see
 README.md) open a report with numbers. Idempotent: nothing is added when synthetic learners exist. No population
 is imported: the packaged sample population file is fictitious, so per-10,000 figures stay 「—」 in the demo."""
 
@@ -12,8 +12,9 @@ DEMO_LEARNERS = 30_000
 
 def seed_reports() -> list[str]:
     from lms.accounts.models import User
+    from lms.reports import compute, tasks
 
-    from . import compute, synth, tasks
+    from . import synth
 
     if User.objects.filter(email__endswith=f"@{synth.SYNTH_DOMAIN}").exists():
         return ["地域別レポート: 合成受講者は作成済みです。"]

@@ -1,16 +1,17 @@
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.reports import synth, tasks
+from devtools import synth
+from lms.reports import tasks
 
 
 class Command(BaseCommand):
     help = (
         "Create N synthetic learners (@synth.invalid) with realistic progress over the last 24 months, spread over "
-        "all prefectures, then rebuild the report roll-ups. --delete removes them. Refused whenever DEMO_DATA_ALLOWED "
-        "is false (production), with no way round it."
+        "all prefectures, then rebuild the report roll-ups. --delete removes them. Development and test settings only "
+        "(the devtools app); refused wherever DEMO_DATA_ALLOWED is false or the settings are production's, and "
+        "--force changes nothing about that."
     )
 
     def add_arguments(self, parser):
@@ -19,14 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=20_000)
         parser.add_argument("--delete", action="store_true", help="Delete every synthetic learner instead")
         parser.add_argument("--no-rollups", action="store_true", help="Skip rebuilding the roll-ups afterwards")
+        parser.add_argument(
+            "--force", action="store_true", help="Accepted for old scripts; never overrides the production refusal"
+        )
 
     def handle(self, *args, **options):
-        # No override: synthetic learners in a production database would be counted in official figures.
-        if not settings.DEMO_DATA_ALLOWED:
-            raise CommandError(
-                "合成データは作成できません（DEMO_DATA_ALLOWED が False の環境、つまり本番では実行できません）。"
-                "検証用の設定（DEMO_DATA_ALLOWED = True）で実行してください。"
-            )
+        # No override, --force included: synthetic learners in a production database would be counted in official
+        # figures.
+        try:
+            synth.refuse_in_production()
+        except synth.SyntheticDataRefused as refused:
+            raise CommandError(str(refused)) from None
         started = time.perf_counter()
         if options["delete"]:
             deleted = synth.delete_synthetic()

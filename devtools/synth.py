@@ -1,4 +1,6 @@
-"""Synthetic learners for demos and the 1,000,000-learner benchmark (`manage.py synth_learners`).
+"""Synthetic learners for demos and the 1,000,000-learner benchmark (`manage.py synth_learners`). Development and
+test only: the `devtools` app is installed by lms.settings.dev and lms.settings.test, never by production, and
+`synthesise()` itself refuses to run where demo data is not allowed (`refuse_in_production`).
 
 Real rows — users, profiles, enrolments, module progress, quiz attempts, certificates — written in batches (COPY on
 PostgreSQL, executemany on SQLite), without signals; the roll-ups are rebuilt at the end. Every synthetic user has an
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .refresh import insert_rows
+from lms.reports.refresh import insert_rows
 
 SYNTH_DOMAIN = "synth.invalid"
 HISTORY_DAYS = 730
@@ -69,7 +71,7 @@ COLUMNS = {
         "source", "workshop_id", "issued_at", "status", "revoked_at", "revoked_reason", "revoked_by_id", "key_id",
         "signature", "name_display", "render_status", "render_error", "rendered_at", "pdf_file", "card_file",
         "personal_data_erased_at", "issued_notice_sent_at", "reissued_at", "reissued_as_id",
-        "render_started_at", "card_status", "card_error",
+        "render_started_at", "card_status", "card_error", "issued_notice_claimed_at",
     ),
 }  # fmt: skip
 
@@ -145,8 +147,7 @@ def _course(rng: random.Random):
 def _places(rng: random.Random) -> tuple[list[str], list[float], dict[str, list[str]]]:
     from lms.regions.enums import MunicipalityKind
     from lms.regions.models import Municipality
-
-    from .models import MunicipalityPopulation
+    from lms.reports.models import MunicipalityPopulation
 
     populations = dict(MunicipalityPopulation.objects.values_list("municipality_id", "population"))
     municipalities = list(Municipality.objects.active().values_list("code", "prefecture_id", "kind", "parent_id"))
@@ -200,6 +201,10 @@ class Generator:
         self.codes, self.weights, self.wards = _places(self.rng)
         self.ages, self.age_weights = list(AGE_WEIGHTS), list(AGE_WEIGHTS.values())
         self.occupations, self.occupation_weights = list(OCCUPATION_WEIGHTS), list(OCCUPATION_WEIGHTS.values())
+        # Workshop completions only where workshops can exist (attach_workshops makes them under the listing page).
+        from events.models import WorkshopIndexPage
+
+        self.workshops = WorkshopIndexPage.objects.exists()
 
     def _later(self, moment: dt.datetime, mean_hours: float) -> dt.datetime:
         return moment + dt.timedelta(hours=self.rng.expovariate(1 / mean_hours))
@@ -235,7 +240,7 @@ class Generator:
 
     def _progress(self, rows, user_id: int, joined: dt.datetime) -> None:
         rng, now, course = self.rng, self.now, self.course
-        if rng.random() < P_WORKSHOP:
+        if self.workshops and rng.random() < P_WORKSHOP:
             attended = joined + dt.timedelta(days=rng.random() * 30)
             if attended < now:
                 rows["enrolment"].append((user_id, course.pk, attended, attended, "workshop", None))
@@ -310,8 +315,26 @@ class Generator:
             (f"SYN-{self.run}-{user_id}", user_id, "合成 受講者", "ごうせい じゅこうしゃ", course.pk, course.title,
              course.curriculum_version, source, None, issued, "revoked" if revoked else "valid", revoked_at,
              "合成データ" if revoked else "", None, "synthetic", "synthetic", "full", "done", "", issued, "", "",
-             None, issued, None, None, None, "done", "")
+             None, issued, None, None, None, "done", "", issued)
         )  # fmt: skip
+
+
+class SyntheticDataRefused(Exception):
+    pass
+
+
+def refuse_in_production() -> None:
+    """Synthetic learners in a production database would be counted in official figures: refused wherever demo data
+    is not allowed (DEMO_DATA_ALLOWED false, as in lms.settings.base and production) or the settings are the
+    production ones, whatever the caller asks."""
+    from django.conf import settings
+
+    module = getattr(settings, "SETTINGS_MODULE", "") or ""
+    if not getattr(settings, "DEMO_DATA_ALLOWED", False) or module.endswith(".production"):
+        raise SyntheticDataRefused(
+            "合成データは作成・削除できません（本番の設定、または DEMO_DATA_ALLOWED が False の環境では実行できません）。"
+            "開発用・検証用の設定（lms.settings.dev / lms.settings.test）で実行してください。"
+        )
 
 
 # On PostgreSQL, learners beyond this many synthetic ones are copied in bulk SQL (clone_synthetic) instead of drawn
@@ -325,6 +348,7 @@ def synthesise(
     """Create `count` synthetic learners with their progress. Returns how many were made. On PostgreSQL, once the
     database holds `python_at_most` (PYTHON_AT_MOST) synthetic learners drawn in Python, the rest are copies of
     them made in bulk SQL (clone_synthetic)."""
+    refuse_in_production()
     check_columns()
     drawn = count
     if connection.vendor == "postgresql":
@@ -338,6 +362,7 @@ def synthesise(
         made += clone_synthetic(min(count - made, 500_000), seed=seed + made)
         if progress:
             progress(made)
+    attach_workshops(seed=seed, now=timezone.now())
     if connection.vendor == "postgresql":  # fresh statistics, or the planner takes a million rows for a hundred
         with connection.cursor() as cursor:
             for model in _models().values():
@@ -386,10 +411,11 @@ CLONE_OVERRIDES = {
         "occupation": "p_occ.occupation",
     },
     "email": {"user_id": "c.dst", "email": "'c' || %(run)s || c.dst || '@" + SYNTH_DOMAIN + "'"},
-    "enrolment": {"user_id": "c.dst"},
+    # A copy's workshop completion gets a workshop (with its registration) from attach_workshops, like an original's.
+    "enrolment": {"user_id": "c.dst", "workshop_id": "NULL"},
     "progress": {"user_id": "c.dst"},
     "attempt": {"user_id": "c.dst", "token": "'c' || c.dst || '-' || t.token"},
-    "certificate": {"holder_id": "c.dst", "number": "'SYNc' || %(run)s || '-' || c.dst"},
+    "certificate": {"holder_id": "c.dst", "number": "'SYNc' || %(run)s || '-' || c.dst", "workshop_id": "NULL"},
 }
 CLONE_USER_COLUMN = {
     "user": "id", "profile": "user_id", "email": "user_id", "enrolment": "user_id", "progress": "user_id",
@@ -402,8 +428,9 @@ def clone_synthetic(count: int, *, seed: int = 1) -> int:
     """PostgreSQL only: `count` more synthetic learners, each a copy of an existing synthetic learner (taken in id
     order, round and round) with every row they have — profile, address, enrolment, progress, quiz attempts,
     certificate — in one INSERT … SELECT per table, and with the place, age band and occupation drawn again.
-    Timestamps are kept (the copies join, learn and complete when their originals did). A few seconds per 100,000
-    learners instead of minutes; the column lists are COLUMNS (check_columns guards them)."""
+    Timestamps are kept (the copies join, learn and complete when their originals did). About 1,300 learners a
+    second on the loaded 2-CPU machine (4 times the Python generator's rate there); the column lists are COLUMNS
+    (check_columns guards them)."""
     if connection.vendor != "postgresql":
         raise RuntimeError("clone_synthetic needs PostgreSQL")
     check_columns()
@@ -462,6 +489,75 @@ def clone_synthetic(count: int, *, seed: int = 1) -> int:
     return count
 
 
+WORKSHOP_SLUG = "synth-workshop-"
+
+
+def attach_workshops(*, seed: int, now: dt.datetime) -> int:
+    """Give every synthetic workshop completion a workshop that exists, so the demo's figures agree across levels
+    (workshops held, attendance, completions at workshops): one synthetic workshop per prefecture and fiscal year with
+    such completions, in the city most of its attendees live in, held on a day in that year; each attendee gets an
+    attended registration, and their completion and certificate are dated when the workshop ended. Returns the
+    number of workshops made."""
+    from collections import Counter, defaultdict
+
+    from courses.models import Enrolment
+    from events.enums import RegistrationStatus, WorkshopFormat
+    from events.models import Registration
+    from events.services import create_workshop
+    from lms.regions.models import Municipality
+    from lms.reports.periods import JST, fiscal_year_of
+
+    rng = random.Random(seed)
+    rows = (
+        Enrolment.objects.filter(channel="workshop", workshop__isnull=True, user__email__endswith=f"@{SYNTH_DOMAIN}")
+        .values_list("pk", "user_id", "completed_at", "user__profile__municipality_id")
+        .order_by("pk")
+    )
+    cities = dict(Municipality.objects.values_list("code", "parent_id"))
+    prefectures = dict(Municipality.objects.values_list("code", "prefecture_id"))
+    groups: dict[tuple[str, int], list] = defaultdict(list)
+    for pk, user_id, completed_at, place in rows:
+        city = cities.get(place) or place
+        groups[(prefectures[city], fiscal_year_of(completed_at.astimezone(JST).date()))].append((pk, user_id, city))
+    names = dict(Municipality.objects.values_list("code", "name"))
+    made = 0
+    for (prefecture, fy), members in sorted(groups.items()):
+        city = Counter(c for _pk, _user, c in members).most_common(1)[0][0]
+        first = dt.datetime(fy, 4, 1, 13, 30, tzinfo=JST)
+        last = min(dt.datetime(fy + 1, 3, 31, 13, 30, tzinfo=JST), now - dt.timedelta(days=1))
+        starts = first + dt.timedelta(days=rng.randrange(max((last - first).days, 0) + 1))
+        ends = starts + dt.timedelta(hours=2)
+        workshop = create_workshop(
+            title=f"合成データの養成講座（{names[city]}・{fy}年度）",
+            slug=f"{WORKSHOP_SLUG}{prefecture}-{fy}",
+            description="<p>デモ用の合成データです。</p>",
+            municipality_id=city,
+            format=WorkshopFormat.IN_PERSON,
+            venue_name="合成データの会場",
+            venue_address=names[city],
+            starts_at=starts,
+            ends_at=ends,
+            capacity=len(members),
+            organiser=names[city],
+            trainer_name="合成データ",
+        )
+        ids = [pk for pk, _user, _city in members]
+        users = [user for _pk, user, _city in members]
+        Enrolment.objects.filter(pk__in=ids).update(workshop_id=workshop.pk, completed_at=ends, started_at=ends)
+        from certificates.models import Certificate
+
+        Certificate.objects.filter(holder_id__in=users, source="workshop").update(issued_at=ends, workshop_id=workshop.pk)
+        Registration.objects.bulk_create(
+            Registration(
+                workshop=workshop, user_id=user, status=RegistrationStatus.ATTENDED, registered_at=starts,
+                confirmed_at=starts, checked_in_at=starts,
+            )  # fmt: skip
+            for user in users
+        )
+        made += 1
+    return made
+
+
 def synthetic_user_ids_sql() -> str:
     from lms.accounts.models import User
 
@@ -471,12 +567,16 @@ def synthetic_user_ids_sql() -> str:
 @transaction.atomic
 def delete_synthetic() -> int:
     """Delete every synthetic user and what they made (raw DELETEs: no signals, no per-row Python)."""
+    refuse_in_production()
+    from events.models import Registration, WorkshopPage
     from lms.accounts.models import User
+    from lms.reports.models import CountedLearner, DirtyLearner
 
-    from .models import CountedLearner, DirtyLearner
-
+    for workshop in WorkshopPage.objects.filter(slug__startswith=WORKSHOP_SLUG):
+        workshop.delete()  # its registrations go with it
     models = _models()
     owned = (
+        (Registration, "user_id"),
         (models["email"], "user_id"),
         (models["certificate"], "holder_id"),
         (models["attempt"], "user_id"),
