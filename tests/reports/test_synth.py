@@ -156,9 +156,9 @@ def test_copies_made_in_sql_are_whole_learners_counted_exactly(course_and_module
     assert len(set(QuizAttempt.objects.values_list("token", flat=True))) == QuizAttempt.objects.count()
     assert len(set(Certificate.objects.values_list("number", flat=True))) == Certificate.objects.count()
 
-    from lms.reports import rollups
+    from lms.reports import refresh
 
-    rollups.rebuild_all()
+    refresh.rebuild_all()
     module_ids = [m.pk for m in modules]
     for fy in selectors.fiscal_years_available():
         for area in (selectors.area_for_nation(), selectors.area_for_prefecture("13")):
