@@ -443,7 +443,8 @@ def clone_synthetic(count: int, *, seed: int = 1) -> int:
         f"AND email NOT LIKE '{CLONE_PREFIX}%%'"
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT setseed(%s)", [(seed % 1000) / 1000])
+        # setseed takes -1..1: spread the seed over it (seed % 1000 gave every chunk of a run the same draws).
+        cursor.execute("SELECT setseed(%s)", [random.Random(seed).random() * 2 - 1])
         cursor.execute(f"SELECT COUNT(*) FROM ({synthetic}) s")  # noqa: S608 (fixed names)
         sources = cursor.fetchone()[0]
         if not sources:

@@ -165,3 +165,26 @@ def test_copies_made_in_sql_are_whole_learners_counted_exactly(course_and_module
             expected = _drop(raw_figures(area, fy, module_ids))
             got = figures_as_raw(selectors.figures(area, fy), selectors.quiz_first_attempts(area, fy))
             assert got == expected, (area.name, fy)
+
+
+def test_copies_with_other_seeds_draw_other_places(course_and_modules, settings):
+    """Two batches of copies made with different seeds draw their places independently (a seed reduced modulo
+    1,000 gave every 500,000-copy chunk of a run, e.g. seeds 1 and 1,001, the very same draws: the copies of the
+    3,000,000-learner benchmark only repeated the cells of the first million)."""
+    from django.db import connection
+
+    from devtools import synth
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk copies are made in PostgreSQL's SQL")
+    settings.DEMO_DATA_ALLOWED = True
+    synth.synthesise(count=100, seed=3, batch_size=100, python_at_most=100)
+
+    def places_of_new_copies(seed):
+        before = set(User.objects.values_list("pk", flat=True))
+        synth.clone_synthetic(100, seed=seed)
+        return list(
+            LearnerProfile.objects.exclude(user_id__in=before).order_by("user_id").values_list("municipality_id", flat=True)
+        )
+
+    assert places_of_new_copies(1) != places_of_new_copies(1001)
