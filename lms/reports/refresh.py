@@ -382,21 +382,61 @@ def data_version() -> tuple:
 STAGING = {"learners": "reports_rebuild_city_learner", "quiz": "reports_rebuild_city_quiz",
            "modules": "reports_rebuild_city_module", "counted": "reports_rebuild_counted"}  # fmt: skip
 # A rebuild in progress: RollupState REBUILDING holds the moment it started reading; a refresh meanwhile keeps the
-# marks it processed (the rebuild may overwrite what the refresh wrote with what it read before). A rebuild killed
-# mid-way leaves the mark: after REBUILD_LEASE another rebuild may start and refreshes delete their marks again.
+# marks it processed (the rebuild may overwrite what the refresh wrote with what it read before).
+# Whether that rebuild is still alive: on PostgreSQL the rebuild holds a session advisory lock (REBUILD_LOCK_KEY) on
+# its own connection for as long as it runs, so a rebuild whose process was killed (SIGKILL, OOM, a lost machine) is
+# seen as gone the moment its connection closes — the next refresh deletes its marks again and the next rebuild
+# starts at once, no lease to wait out. On SQLite (development, one process) there is no such lock: the mark is
+# trusted for REBUILD_LEASE, the longest a rebuild may take.
 REBUILDING = "rebuild_running"
 REBUILD_LEASE = dt.timedelta(hours=3)
+REBUILD_LOCK_KEY = 7_140_001  # pg_advisory_lock key of the report rebuild (any constant unique in this database)
+
+
+def _advisory() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _try_rebuild_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REBUILD_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock_rebuild() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK_KEY])
+
+
+def _rebuild_alive_elsewhere() -> bool:
+    """PostgreSQL: whether another connection holds the rebuild's lock (a live rebuild), without taking it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = 0 AND objid = %s AND objsubid = 1 AND pid <> pg_backend_pid() "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+            [REBUILD_LOCK_KEY],
+        )
+        return bool(cursor.fetchone()[0])
 
 
 def rebuild_in_progress(now: dt.datetime | None = None) -> bool:
     started = RollupState.objects.filter(key=REBUILDING).values_list("value", flat=True).first()
-    return started is not None and (now or timezone.now()) - started < REBUILD_LEASE
+    if started is None:
+        return False
+    if _advisory():
+        return _rebuild_alive_elsewhere()
+    return (now or timezone.now()) - started < REBUILD_LEASE
 
 
 @transaction.atomic
 def _claim_rebuild(started: dt.datetime) -> bool:
     state = _lock_state(REBUILDING)
-    if state.value is not None and started - state.value < REBUILD_LEASE:
+    if _advisory():
+        # A mark left by a killed rebuild holds no lock: taken over at once.
+        if not _try_rebuild_lock():
+            return False
+    elif state.value is not None and started - state.value < REBUILD_LEASE:
         return False
     state.value = started
     state.save(update_fields=["value"])
@@ -493,6 +533,8 @@ def rebuild_all() -> dict:
     finally:
         _release_rebuild(started)
         _drop_staging()
+        if _advisory():
+            _unlock_rebuild()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # The tables were just replaced: give the planner their new sizes (after the lock is released).
         with connection.cursor() as cursor:
