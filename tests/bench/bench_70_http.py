@@ -118,7 +118,9 @@ def seed() -> dict:
             year=today.year, title=f"{today.year}年の強化月間", starts_on=today, ends_on=today + dt.timedelta(days=5),
             body=stream_value(CampaignBodyBlock(), campaign_body()),
         )
-    course = CoursePage.objects.live().first()
+    # The seeded course (one with its modules): an earlier bench module in the same run may have made bare courses
+    # with factories (bench_20's certificates), and the first live course is then one without a module.
+    course = next(c for c in CoursePage.objects.live().order_by("path") if c.get_children().live().exists())
     module = course.get_children().live().first()
     if WorkshopPage.objects.upcoming().count() < 30:
         for n in range(5):
